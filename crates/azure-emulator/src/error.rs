@@ -1,0 +1,323 @@
+//! The crate's one error enum. Each variant carries Azure's own code (`code()`), the HTTP status Azure
+//! answers with (`status()`), and Azure's message text (`Display`), so the wire layer only chooses the
+//! envelope (ARM, Graph or AAD) and never rewrites what a client reads.
+
+use thiserror::Error;
+
+const RECENTLY_GRANTED: &str = "If access was recently granted, please refresh your credentials.";
+
+#[derive(Debug, Clone, Error, PartialEq)]
+pub enum EmulatorError {
+    // ---- ARM: authentication -------------------------------------------------------------------
+    #[error("Authentication failed. The 'Authorization' header is missing.")]
+    AuthenticationMissing,
+    #[error("Authentication failed. The 'Authorization' header is provided in an invalid format.")]
+    AuthenticationMalformed,
+    #[error("The access token is invalid.")]
+    InvalidToken,
+    #[error("The access token has been obtained for wrong audience or resource '{audience}'. It should exactly match with one of the allowed audiences {allowed}.")]
+    WrongAudience { audience: String, allowed: String },
+    #[error("The access token expiry UTC time '{expired_at}' is earlier than current UTC time '{now}'.")]
+    ExpiredToken { expired_at: String, now: String },
+    #[error("The access token is from the wrong issuer 'https://sts.windows.net/{token_tenant}/'. It must match the tenant 'https://sts.windows.net/{subscription_tenant}/' associated with this subscription. Please use the authority (URL) 'https://login.windows.net/{subscription_tenant}' to get the token. Note, if the subscription is transferred to another tenant there is no impact to the services, but information about new tenant could take time to propagate (up to an hour). If you just transferred your subscription and see this error message, please try back later.")]
+    WrongTokenTenant { token_tenant: String, subscription_tenant: String },
+    #[error("The auxiliary access token of client '{app_id}' from tenant '{tenant_id}' is invalid or expired. Obtain a new token for tenant '{tenant_id}' and retry.")]
+    InvalidAuxiliaryToken { app_id: String, tenant_id: String },
+    #[error("The request has more than 3 auxiliary tokens in header 'x-ms-authorization-auxiliary'. At most 3 are allowed.")]
+    TooManyAuxiliaryTokens,
+
+    // ---- ARM: authorization --------------------------------------------------------------------
+    #[error("The client '{client}' with object id '{object_id}' does not have authorization to perform action '{action}' over scope '{scope}' or the scope is invalid. {RECENTLY_GRANTED}")]
+    AuthorizationFailed { client: String, object_id: String, action: String, scope: String },
+    #[error("The client '{client}' with object id '{object_id}' has permission to perform action '{action}' on scope '{scope}'; however, it does not have permission to perform action(s) '{linked_action}' on the linked scope(s) '{linked_scope}' (respectively) or the linked scope(s) are invalid.")]
+    LinkedAuthorizationFailed {
+        client: String,
+        object_id: String,
+        action: String,
+        scope: String,
+        linked_action: String,
+        linked_scope: String,
+    },
+    #[error("The client has permission to perform action '{action}' on scope '{scope}', however the current tenant '{tenant_id}' is not authorized to access linked subscription '{linked_subscription}'.")]
+    LinkedTenantNotAuthorized { action: String, scope: String, tenant_id: String, linked_subscription: String },
+
+    // ---- ARM: request shape --------------------------------------------------------------------
+    #[error("The api-version query parameter (?api-version=) is required for all requests.")]
+    MissingApiVersion,
+    #[error("The resource type '{resource_type}' could not be found for api version '{api_version}'. The supported api-versions are '{supported}'.")]
+    UnsupportedApiVersion { resource_type: String, api_version: String, supported: String },
+    #[error("The request content was invalid and could not be deserialized: '{0}'.")]
+    InvalidRequestContent(String),
+    #[error("The request content size exceeds the maximum permitted size of {0} bytes.")]
+    RequestTooLarge(usize),
+    #[error("Property id '{id}' at path '{path}' is invalid. Expect fully qualified resource Id that start with '/subscriptions/{{subscriptionId}}' or '/providers/{{resourceProviderNamespace}}/'.")]
+    LinkedInvalidPropertyId { id: String, path: String },
+    #[error("The specified resource name '{0}' is invalid. A name must begin with a letter or number, end with a letter, number or underscore, and may contain only letters, numbers, underscores, periods, or hyphens, at most 80 characters.")]
+    InvalidResourceName(String),
+    #[error("{0}")]
+    InvalidParameter(String),
+    #[error("No HTTP resource was found that matches the request URI '{0}'.")]
+    NoRoute(String),
+    #[error("The requested resource does not support http method '{0}'.")]
+    MethodNotAllowed(String),
+
+    // ---- ARM: resources ------------------------------------------------------------------------
+    #[error("The subscription '{0}' could not be found.")]
+    SubscriptionNotFound(String),
+    #[error("Resource group '{0}' could not be found.")]
+    ResourceGroupNotFound(String),
+    #[error("The Resource '{resource_type}/{name}' under resource group '{resource_group}' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix")]
+    ResourceNotFound { resource_type: String, name: String, resource_group: String },
+    #[error("Resource group '{0}' is being deleted or contains resources; delete them first.")]
+    ResourceGroupNotEmpty(String),
+    #[error("Address prefix string '{0}' for resource is not a valid CIDR, for example 10.0.0.0/16.")]
+    InvalidAddressPrefix(String),
+    #[error("Subnet '{subnet}' is not valid because its IP address range is outside the IP address range of virtual network '{vnet}'.")]
+    NetcfgSubnetRangeOutsideVnet { subnet: String, vnet: String },
+    #[error("Subnet '{a}' is not valid in virtual network '{vnet}' because it overlaps with subnet '{b}'.")]
+    NetcfgOverlappingSubnets { a: String, b: String, vnet: String },
+    #[error("Cannot delete virtual network '{0}' while it has peerings referencing it; delete the peerings first.")]
+    InUseVirtualNetworkCannotBeDeleted(String),
+
+    // ---- ARM: peering --------------------------------------------------------------------------
+    #[error("Cannot create or update peering {peering}. Virtual networks {local} and {remote} cannot be peered because their address spaces overlap. Overlapping address prefixes: {prefixes}")]
+    VnetAddressSpacesOverlap { peering: String, local: String, remote: String, prefixes: String },
+    #[error("Cannot create or update peering {peering}. Virtual networks {local} and {remote} cannot be peered because address space of the first virtual network overlaps with address space of virtual network {other} already peered with the second virtual network. Overlapping address prefixes: {prefixes}. For more information please refer to https://aka.ms/VnetPeeringInfo")]
+    VnetAddressSpaceOverlapsWithAlreadyPeeredVnet { peering: String, local: String, remote: String, other: String, prefixes: String },
+    #[error("Peering already references remote virtual network. Cannot add another peering referencing the same remote virtual network. Existing peering: {existing}.")]
+    AnotherPeeringAlreadyReferencesRemoteVnet { existing: String },
+    #[error("Cannot create or update peering because remote peering referencing parent virtual network is in Disconnected state. Update or re-create the remote peering to get it back to Initiated state. Peering gets Disconnected when remote vnet or remote peering is deleted and re-created")]
+    RemotePeeringIsDisconnected,
+    #[error("Cannot change the remote virtual network of peering {0}. Delete the peering and create it again.")]
+    PeeringRemoteVnetCannotBeChanged(String),
+    #[error("Referenced resource {0} was not found. Make sure the remote virtual network exists.")]
+    RemoteVnetNotFound(String),
+    #[error("Cannot peer virtual network {0} with itself.")]
+    PeeringToSelf(String),
+
+    // ---- ARM: RBAC -----------------------------------------------------------------------------
+    #[error("The specified role definition with ID '{0}' does not exist.")]
+    RoleDefinitionDoesNotExist(String),
+    #[error("A custom role with the same name already exists in this directory. Use a different name.")]
+    RoleDefinitionWithSameNameExists,
+    #[error("The role definition '{role}' cannot be assigned at scope '{scope}': the scope is not within its assignable scopes {assignable}.")]
+    RoleDefinitionNotAssignableAtScope { role: String, scope: String, assignable: String },
+    #[error("{0}")]
+    InvalidRoleDefinition(String),
+    #[error("Built-in role definitions cannot be changed or deleted.")]
+    BuiltInRoleReadOnly,
+    #[error("The role assignment already exists. The ID of the existing role assignment is {0}.")]
+    RoleAssignmentExists(String),
+    #[error("Tenant ID, application ID, principal ID, and scope are not allowed to be updated.")]
+    RoleAssignmentUpdateNotPermitted,
+    #[error("The role assignment ID '{0}' is not valid. The role assignment ID must be a GUID.")]
+    InvalidRoleAssignmentId(String),
+    #[error("Principal {principal} does not exist in the directory {tenant}. Check that you have the correct principal ID. If you are creating this principal and then immediately assigning a role, this error might be related to a replication delay. In this case, set the role assignment principalType property to a value, such as ServicePrincipal, User, or Group.  See https://aka.ms/docs-principaltype")]
+    PrincipalNotFound { principal: String, tenant: String },
+    #[error("The role assignment '{0}' is not found.")]
+    RoleAssignmentNotFound(String),
+
+    // ---- ARM: throttling -----------------------------------------------------------------------
+    #[error("Number of '{kind}' requests for subscription '{subscription}' actor '{actor}' exceeded. Please try again after '{retry_after}' seconds after additional tokens are available. Refer to https://aka.ms/arm-throttling")]
+    Throttled { kind: String, subscription: String, actor: String, retry_after: u64 },
+
+    // ---- Graph ---------------------------------------------------------------------------------
+    #[error("Access token is empty.")]
+    GraphTokenMissing,
+    #[error("Access token validation failure. Invalid audience.")]
+    GraphInvalidAudience,
+    #[error("Lifetime validation failed, the token is expired.")]
+    GraphTokenExpired,
+    #[error("Access token validation failure.")]
+    GraphInvalidToken,
+    #[error("Insufficient privileges to complete the operation.")]
+    GraphInsufficientPrivileges,
+    #[error("When using this permission, the backing application of the service principal being created must in the local tenant")]
+    GraphForeignAppNeedsAdmin,
+    #[error("The appId '{0}' of the service principal does not reference a valid application object.")]
+    NoBackingApplicationObject(String),
+    #[error("The service principal cannot be created, updated, or restored because the service principal name {0} is already in use.")]
+    ServicePrincipalNameInUse(String),
+    #[error("Resource '{0}' does not exist or one of its queried reference-property objects are not present.")]
+    GraphResourceNotFound(String),
+    #[error("Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format. {0}")]
+    GraphBadRequest(String),
+    #[error("Invalid value specified for property '{property}' of resource '{resource}'.")]
+    GraphInvalidValue { property: String, resource: String },
+    #[error("Unsupported or invalid query filter clause specified: '{0}'.")]
+    GraphUnsupportedQuery(String),
+    #[error("No credential with keyId '{0}' was found on the application.")]
+    GraphNoSuchCredential(String),
+
+    // ---- AAD (login) ---------------------------------------------------------------------------
+    #[error("AADSTS90002: Tenant '{0}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud. Check with your subscription administrator, this may happen if there are no active subscriptions for the tenant.")]
+    AadTenantNotFound(String),
+    #[error("AADSTS700016: Application with identifier '{app_id}' was not found in the directory '{tenant}'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You may have sent your authentication request to the wrong tenant.")]
+    AadAppNotFoundInTenant { app_id: String, tenant: String },
+    #[error("AADSTS7000215: Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '{0}'.")]
+    AadInvalidClientSecret(String),
+    #[error("AADSTS50126: Error validating credentials due to invalid username or password.")]
+    AadInvalidCredentials,
+    #[error("AADSTS50034: The user account {0} does not exist in the directory. To sign into this application, the account must be added to the directory.")]
+    AadUserNotFound(String),
+    #[error("AADSTS900144: The request body must contain the following parameter: '{0}'.")]
+    AadMissingParameter(String),
+    #[error("AADSTS70000: The provided value for the '{0}' parameter is not valid.")]
+    AadInvalidGrant(String),
+    #[error("AADSTS70016: OAuth 2.0 device flow error. Authorization is still pending.")]
+    AadAuthorizationPending,
+    #[error("AADSTS70019: Verification code expired.")]
+    AadDeviceCodeExpired,
+    #[error("AADSTS70011: The provided request must include a 'scope' input parameter. The provided value for the input parameter 'scope' is not valid. The scope {0} is not valid.")]
+    AadInvalidScope(String),
+    #[error("AADSTS500011: The resource principal named {0} was not found in the tenant. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You might have sent your authentication request to the wrong tenant.")]
+    AadResourceNotFound(String),
+    #[error("AADSTS70003: The app requested an unsupported grant type '{0}'.")]
+    AadUnsupportedGrant(String),
+    #[error("AADSTS50020: User account '{upn}' from identity provider does not exist in tenant '{tenant}' and cannot access the application in that tenant.")]
+    AadUserNotInTenant { upn: String, tenant: String },
+    #[error("AADSTS7000222: The provided client secret keys for app '{0}' are expired.")]
+    AadSecretExpired(String),
+
+    // ---- emulator admin and internals -----------------------------------------------------------
+    #[error("The admin key is missing or wrong. Pass the key printed at start in header 'x-emulator-admin-key'.")]
+    AdminKeyRequired,
+    #[error("The world file is invalid: {0}")]
+    InvalidWorld(String),
+    #[error("State could not be persisted: {0}")]
+    Persistence(String),
+    #[error("{0}")]
+    Internal(String),
+}
+
+impl EmulatorError {
+    /// Azure's error code, stable: clients and tests match on it.
+    pub fn code(&self) -> &'static str {
+        use EmulatorError::*;
+        match self {
+            AuthenticationMissing | AuthenticationMalformed => "AuthenticationFailed",
+            InvalidToken | WrongAudience { .. } | InvalidAuxiliaryToken { .. } | TooManyAuxiliaryTokens => {
+                "InvalidAuthenticationToken"
+            }
+            ExpiredToken { .. } => "ExpiredAuthenticationToken",
+            WrongTokenTenant { .. } => "InvalidAuthenticationTokenTenant",
+            AuthorizationFailed { .. } => "AuthorizationFailed",
+            LinkedAuthorizationFailed { .. } | LinkedTenantNotAuthorized { .. } => "LinkedAuthorizationFailed",
+            MissingApiVersion => "MissingApiVersionParameter",
+            UnsupportedApiVersion { .. } => "NoRegisteredProviderFound",
+            InvalidRequestContent(_) => "InvalidRequestContent",
+            RequestTooLarge(_) => "RequestEntityTooLarge",
+            LinkedInvalidPropertyId { .. } => "LinkedInvalidPropertyId",
+            InvalidResourceName(_) => "InvalidResourceName",
+            InvalidParameter(_) => "InvalidParameter",
+            NoRoute(_) => "NoRouteFound",
+            MethodNotAllowed(_) => "MethodNotAllowed",
+            SubscriptionNotFound(_) => "SubscriptionNotFound",
+            ResourceGroupNotFound(_) => "ResourceGroupNotFound",
+            ResourceNotFound { .. } => "ResourceNotFound",
+            ResourceGroupNotEmpty(_) => "ResourceGroupNotEmpty",
+            InvalidAddressPrefix(_) => "InvalidAddressPrefixFormat",
+            NetcfgSubnetRangeOutsideVnet { .. } => "NetcfgSubnetRangeOutsideVnet",
+            NetcfgOverlappingSubnets { .. } => "NetcfgOverlappingSubnets",
+            InUseVirtualNetworkCannotBeDeleted(_) => "InUseVirtualNetworkCannotBeDeleted",
+            VnetAddressSpacesOverlap { .. } => "VnetAddressSpacesOverlap",
+            VnetAddressSpaceOverlapsWithAlreadyPeeredVnet { .. } => "VnetAddressSpaceOverlapsWithAlreadyPeeredVnet",
+            AnotherPeeringAlreadyReferencesRemoteVnet { .. } => "AnotherPeeringAlreadyReferencesRemoteVnet",
+            RemotePeeringIsDisconnected => "RemotePeeringIsDisconnected",
+            PeeringRemoteVnetCannotBeChanged(_) => "PeeringRemoteVnetCannotBeChanged",
+            RemoteVnetNotFound(_) => "ReferencedResourceNotProvisioned",
+            PeeringToSelf(_) => "CannotPeerVnetWithItself",
+            RoleDefinitionDoesNotExist(_) => "RoleDefinitionDoesNotExist",
+            RoleDefinitionWithSameNameExists => "RoleDefinitionWithSameNameExists",
+            RoleDefinitionNotAssignableAtScope { .. } => "RoleDefinitionNotAssignableAtScope",
+            InvalidRoleDefinition(_) => "InvalidRoleDefinitionParameter",
+            BuiltInRoleReadOnly => "RoleDefinitionUpdateNotPermitted",
+            RoleAssignmentExists(_) => "RoleAssignmentExists",
+            RoleAssignmentUpdateNotPermitted => "RoleAssignmentUpdateNotPermitted",
+            InvalidRoleAssignmentId(_) => "InvalidRoleAssignmentId",
+            PrincipalNotFound { .. } => "PrincipalNotFound",
+            RoleAssignmentNotFound(_) => "RoleAssignmentNotFound",
+            Throttled { .. } => "SubscriptionRequestsThrottled",
+            GraphTokenMissing | GraphInvalidAudience | GraphTokenExpired | GraphInvalidToken => {
+                "InvalidAuthenticationToken"
+            }
+            GraphInsufficientPrivileges | GraphForeignAppNeedsAdmin => "Authorization_RequestDenied",
+            NoBackingApplicationObject(_) => "NoBackingApplicationObject",
+            ServicePrincipalNameInUse(_) => "Request_MultipleObjectsWithSameKeyValue",
+            GraphResourceNotFound(_) => "Request_ResourceNotFound",
+            GraphBadRequest(_) => "BadRequest",
+            GraphInvalidValue { .. } => "Request_BadRequest",
+            GraphUnsupportedQuery(_) => "Request_UnsupportedQuery",
+            GraphNoSuchCredential(_) => "Request_ResourceNotFound",
+            AadTenantNotFound(_) | AadMissingParameter(_) | AadInvalidScope(_) => "invalid_request",
+            AadAppNotFoundInTenant { .. } => "unauthorized_client",
+            AadInvalidClientSecret(_) | AadSecretExpired(_) => "invalid_client",
+            AadInvalidCredentials | AadUserNotFound(_) | AadInvalidGrant(_) | AadUserNotInTenant { .. } => {
+                "invalid_grant"
+            }
+            AadAuthorizationPending => "authorization_pending",
+            AadDeviceCodeExpired => "expired_token",
+            AadResourceNotFound(_) => "invalid_resource",
+            AadUnsupportedGrant(_) => "unsupported_grant_type",
+            AdminKeyRequired => "AdminKeyRequired",
+            InvalidWorld(_) => "InvalidWorld",
+            Persistence(_) => "PersistenceFailed",
+            Internal(_) => "InternalServerError",
+        }
+    }
+
+    /// The HTTP status Azure answers this error with.
+    pub fn status(&self) -> u16 {
+        use EmulatorError::*;
+        match self {
+            AuthenticationMissing
+            | AuthenticationMalformed
+            | InvalidToken
+            | WrongAudience { .. }
+            | ExpiredToken { .. }
+            | WrongTokenTenant { .. }
+            | InvalidAuxiliaryToken { .. }
+            | GraphTokenMissing
+            | GraphInvalidAudience
+            | GraphTokenExpired
+            | GraphInvalidToken
+            | AadInvalidClientSecret(_)
+            | AadSecretExpired(_)
+            | AdminKeyRequired => 401,
+            AuthorizationFailed { .. }
+            | LinkedAuthorizationFailed { .. }
+            | LinkedTenantNotAuthorized { .. }
+            | GraphInsufficientPrivileges
+            | GraphForeignAppNeedsAdmin
+            | BuiltInRoleReadOnly => 403,
+            SubscriptionNotFound(_)
+            | ResourceGroupNotFound(_)
+            | ResourceNotFound { .. }
+            | RoleDefinitionDoesNotExist(_)
+            | RoleAssignmentNotFound(_)
+            | GraphResourceNotFound(_)
+            | GraphNoSuchCredential(_)
+            | NoRoute(_) => 404,
+            MethodNotAllowed(_) => 405,
+            RoleDefinitionWithSameNameExists
+            | RoleAssignmentExists(_)
+            | RoleAssignmentUpdateNotPermitted
+            | ServicePrincipalNameInUse(_)
+            | ResourceGroupNotEmpty(_)
+            | InUseVirtualNetworkCannotBeDeleted(_) => 409,
+            RequestTooLarge(_) => 413,
+            Throttled { .. } => 429,
+            Persistence(_) | Internal(_) => 500,
+            _ => 400,
+        }
+    }
+
+    /// AAD's numeric error code (the `AADSTS` number), for the `error_codes` array.
+    pub fn aad_error_number(&self) -> Option<u64> {
+        let text = self.to_string();
+        let digits: String = text.strip_prefix("AADSTS")?.chars().take_while(|c| c.is_ascii_digit()).collect();
+        digits.parse().ok()
+    }
+}
+
+pub type Result<T, E = EmulatorError> = std::result::Result<T, E>;

@@ -1,0 +1,264 @@
+//! Entra ID rules: who may register applications, add secrets and create service principals, and
+//! which credentials sign in to which tenant.
+
+use super::identity::*;
+use super::secrets;
+use super::state::State;
+use crate::error::{EmulatorError, Result};
+use chrono::{DateTime, Duration, Utc};
+use uuid::Uuid;
+
+/// Fields of an application a PATCH may change.
+#[derive(Debug, Default, Clone)]
+pub struct ApplicationPatch {
+    pub display_name: Option<String>,
+    pub sign_in_audience: Option<SignInAudience>,
+    pub identifier_uris: Option<Vec<String>>,
+}
+
+impl State {
+    pub fn tenant(&self, id: Uuid) -> Result<&Tenant> {
+        self.tenants.get(&id).ok_or_else(|| EmulatorError::AadTenantNotFound(id.to_string()))
+    }
+
+    /// Resolves what a client puts in a login URL: a tenant GUID or one of its domains.
+    pub fn resolve_tenant(&self, segment: &str) -> Result<&Tenant> {
+        let found = match Uuid::parse_str(segment) {
+            Ok(id) => self.tenants.get(&id),
+            Err(_) => self.tenants.values().find(|t| t.default_domain.eq_ignore_ascii_case(segment)),
+        };
+        found.ok_or_else(|| EmulatorError::AadTenantNotFound(segment.to_string()))
+    }
+
+    pub fn directory_roles_of(&self, p: &Principal) -> &[DirectoryRole] {
+        let roles = match p.kind {
+            PrincipalKind::User => self.users.get(&p.object_id).map(|u| &u.directory_roles),
+            PrincipalKind::ServicePrincipal => self.service_principals.get(&p.object_id).map(|s| &s.directory_roles),
+        };
+        roles.map(|r| r.as_slice()).unwrap_or(&[])
+    }
+
+    /// Global, Application and Cloud Application Administrators manage every app and SP of a tenant.
+    pub fn is_application_admin(&self, p: &Principal) -> bool {
+        !self.directory_roles_of(p).is_empty()
+    }
+
+    /// Members read the directory; an application needs a directory role (we do not model Graph
+    /// application permissions separately).
+    pub fn can_read_directory(&self, p: &Principal) -> bool {
+        p.kind == PrincipalKind::User || self.is_application_admin(p)
+    }
+
+    fn can_manage_application(&self, p: &Principal, app: &Application) -> bool {
+        app.tenant_id == p.tenant_id && (self.is_application_admin(p) || app.owners.contains(&p.object_id))
+    }
+
+    pub fn application_in_tenant(&self, tenant: Uuid, object_id: Uuid) -> Result<&Application> {
+        self.applications
+            .get(&object_id)
+            .filter(|a| a.tenant_id == tenant)
+            .ok_or_else(|| EmulatorError::GraphResourceNotFound(object_id.to_string()))
+    }
+
+    pub fn create_application(
+        &mut self,
+        p: &Principal,
+        display_name: &str,
+        audience: SignInAudience,
+        now: DateTime<Utc>,
+    ) -> Result<Uuid> {
+        let tenant = self.tenant(p.tenant_id)?;
+        let allowed = self.is_application_admin(p) || (p.kind == PrincipalKind::User && tenant.users_can_register_apps);
+        if !allowed {
+            return Err(EmulatorError::GraphInsufficientPrivileges);
+        }
+        if display_name.trim().is_empty() {
+            return Err(EmulatorError::GraphInvalidValue { property: "displayName".into(), resource: "application".into() });
+        }
+        let id = Uuid::new_v4();
+        let owners = if p.kind == PrincipalKind::User { vec![p.object_id] } else { vec![] };
+        self.applications.insert(
+            id,
+            Application {
+                id,
+                app_id: Uuid::new_v4(),
+                tenant_id: p.tenant_id,
+                display_name: display_name.to_string(),
+                sign_in_audience: audience,
+                password_credentials: vec![],
+                identifier_uris: vec![],
+                owners,
+                created: now,
+            },
+        );
+        Ok(id)
+    }
+
+    pub fn update_application(&mut self, p: &Principal, object_id: Uuid, patch: ApplicationPatch) -> Result<()> {
+        let app = self.application_in_tenant(p.tenant_id, object_id)?;
+        if !self.can_manage_application(p, app) {
+            return Err(EmulatorError::GraphInsufficientPrivileges);
+        }
+        if patch.display_name.as_deref().is_some_and(|n| n.trim().is_empty()) {
+            return Err(EmulatorError::GraphInvalidValue { property: "displayName".into(), resource: "application".into() });
+        }
+        let app = self.applications.get_mut(&object_id).expect("checked above");
+        if let Some(n) = patch.display_name {
+            app.display_name = n;
+        }
+        if let Some(a) = patch.sign_in_audience {
+            app.sign_in_audience = a;
+        }
+        if let Some(u) = patch.identifier_uris {
+            app.identifier_uris = u;
+        }
+        Ok(())
+    }
+
+    /// Deleting an application also deletes its service principal in the home tenant; service
+    /// principals in other tenants stay, as in Entra ID.
+    pub fn delete_application(&mut self, p: &Principal, object_id: Uuid) -> Result<()> {
+        let app = self.application_in_tenant(p.tenant_id, object_id)?;
+        if !self.can_manage_application(p, app) {
+            return Err(EmulatorError::GraphInsufficientPrivileges);
+        }
+        let (app_id, tenant) = (app.app_id, app.tenant_id);
+        self.applications.remove(&object_id);
+        self.service_principals.retain(|_, s| !(s.app_id == app_id && s.tenant_id == tenant));
+        Ok(())
+    }
+
+    /// Adds a secret and returns it in clear exactly once; only its hash is kept.
+    pub fn add_password(
+        &mut self,
+        p: &Principal,
+        object_id: Uuid,
+        display_name: Option<String>,
+        start: Option<DateTime<Utc>>,
+        end: Option<DateTime<Utc>>,
+        now: DateTime<Utc>,
+    ) -> Result<(PasswordCredential, String)> {
+        let app = self.application_in_tenant(p.tenant_id, object_id)?;
+        if !self.can_manage_application(p, app) {
+            return Err(EmulatorError::GraphInsufficientPrivileges);
+        }
+        let start = start.unwrap_or(now);
+        let end = end.unwrap_or(start + Duration::days(730));
+        if end <= start {
+            return Err(EmulatorError::GraphInvalidValue {
+                property: "passwordCredential.endDateTime".into(),
+                resource: "application".into(),
+            });
+        }
+        let secret = secrets::new_client_secret();
+        let cred = PasswordCredential {
+            key_id: Uuid::new_v4(),
+            display_name,
+            hint: secret[..3].to_string(),
+            secret_hash: secrets::hash_secret(&secret),
+            start,
+            end,
+        };
+        self.applications.get_mut(&object_id).expect("checked above").password_credentials.push(cred.clone());
+        Ok((cred, secret))
+    }
+
+    pub fn remove_password(&mut self, p: &Principal, object_id: Uuid, key_id: Uuid) -> Result<()> {
+        let app = self.application_in_tenant(p.tenant_id, object_id)?;
+        if !self.can_manage_application(p, app) {
+            return Err(EmulatorError::GraphInsufficientPrivileges);
+        }
+        let app = self.applications.get_mut(&object_id).expect("checked above");
+        let before = app.password_credentials.len();
+        app.password_credentials.retain(|c| c.key_id != key_id);
+        if app.password_credentials.len() == before {
+            return Err(EmulatorError::GraphNoSuchCredential(key_id.to_string()));
+        }
+        Ok(())
+    }
+
+    /// Creates the service principal of `app_id` in the caller's tenant, with Entra ID's rules: the
+    /// app's owner or an administrator for a local app; only an administrator, and only for a
+    /// multi-tenant app, for another tenant's app.
+    pub fn create_service_principal(&mut self, p: &Principal, app_id: Uuid, now: DateTime<Utc>) -> Result<Uuid> {
+        let app = self
+            .application_by_app_id(app_id)
+            .ok_or_else(|| EmulatorError::NoBackingApplicationObject(app_id.to_string()))?;
+        let local = app.tenant_id == p.tenant_id;
+        if local {
+            if !self.can_manage_application(p, app) {
+                return Err(EmulatorError::GraphInsufficientPrivileges);
+            }
+        } else {
+            if app.sign_in_audience != SignInAudience::AzureADMultipleOrgs {
+                return Err(EmulatorError::NoBackingApplicationObject(app_id.to_string()));
+            }
+            if !self.is_application_admin(p) {
+                return Err(EmulatorError::GraphForeignAppNeedsAdmin);
+            }
+        }
+        if self.service_principal_for(p.tenant_id, app_id).is_some() {
+            return Err(EmulatorError::ServicePrincipalNameInUse(app_id.to_string()));
+        }
+        let sp = ServicePrincipal {
+            id: Uuid::new_v4(),
+            app_id,
+            tenant_id: p.tenant_id,
+            app_owner_tenant_id: app.tenant_id,
+            display_name: app.display_name.clone(),
+            account_enabled: true,
+            directory_roles: vec![],
+            created: now,
+        };
+        let id = sp.id;
+        self.service_principals.insert(id, sp);
+        Ok(id)
+    }
+
+    pub fn delete_service_principal(&mut self, p: &Principal, id: Uuid) -> Result<()> {
+        let sp = self
+            .service_principals
+            .get(&id)
+            .filter(|s| s.tenant_id == p.tenant_id)
+            .ok_or_else(|| EmulatorError::GraphResourceNotFound(id.to_string()))?;
+        let owns = self.application_by_app_id(sp.app_id).is_some_and(|a| a.tenant_id == p.tenant_id && a.owners.contains(&p.object_id));
+        if !(self.is_application_admin(p) || owns) {
+            return Err(EmulatorError::GraphInsufficientPrivileges);
+        }
+        self.service_principals.remove(&id);
+        self.role_assignments.retain(|_, a| a.principal_id != id);
+        Ok(())
+    }
+
+    /// The client-credentials check: the app must have a service principal in the tenant, then the
+    /// secret must match one of the app's unexpired secrets.
+    pub fn authenticate_client(&self, tenant: Uuid, app_id: &str, secret: &str, now: DateTime<Utc>) -> Result<Principal> {
+        let t = self.tenant(tenant)?;
+        let not_found = || EmulatorError::AadAppNotFoundInTenant { app_id: app_id.to_string(), tenant: t.display_name.clone() };
+        let app_uuid = Uuid::parse_str(app_id).map_err(|_| not_found())?;
+        let sp = self.service_principal_for(tenant, app_uuid).ok_or_else(not_found)?;
+        let app = self.application_by_app_id(app_uuid).ok_or_else(not_found)?;
+        let matching = app.password_credentials.iter().find(|c| secrets::verify_secret(secret, &c.secret_hash));
+        match matching {
+            None => Err(EmulatorError::AadInvalidClientSecret(app_id.to_string())),
+            Some(c) if c.end <= now || c.start > now => Err(EmulatorError::AadSecretExpired(app_id.to_string())),
+            Some(_) => Ok(Principal {
+                tenant_id: tenant,
+                object_id: sp.id,
+                app_id: app_uuid,
+                kind: PrincipalKind::ServicePrincipal,
+                display: app_uuid.to_string(),
+            }),
+        }
+    }
+
+    /// Username + password: the user must exist and the password must match.
+    pub fn authenticate_user(&self, upn: &str, password: &str) -> Result<&User> {
+        let user = self.user_by_upn(upn).ok_or_else(|| EmulatorError::AadUserNotFound(upn.to_string()))?;
+        if secrets::verify_password(password, &user.password_hash) {
+            Ok(user)
+        } else {
+            Err(EmulatorError::AadInvalidCredentials)
+        }
+    }
+}

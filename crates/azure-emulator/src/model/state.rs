@@ -1,0 +1,138 @@
+//! The whole emulated world in one serialisable value. Every write clones it, applies one operation
+//! and swaps it in only on success, so a failed operation never leaves half a record behind.
+
+use super::identity::{Application, Principal, ServicePrincipal, Tenant, User};
+use super::rbac::{RoleAssignment, RoleDefinition};
+use super::resources::{ResourceGroup, Subscription, VirtualNetwork};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use uuid::Uuid;
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct State {
+    #[serde(default)]
+    pub tenants: BTreeMap<Uuid, Tenant>,
+    #[serde(default)]
+    pub users: BTreeMap<Uuid, User>,
+    #[serde(default)]
+    pub applications: BTreeMap<Uuid, Application>,
+    #[serde(default)]
+    pub service_principals: BTreeMap<Uuid, ServicePrincipal>,
+    #[serde(default)]
+    pub subscriptions: BTreeMap<Uuid, Subscription>,
+    /// Keyed by the lower-cased resource group id.
+    #[serde(default)]
+    pub resource_groups: BTreeMap<String, ResourceGroup>,
+    /// Keyed by the lower-cased virtual network id.
+    #[serde(default)]
+    pub virtual_networks: BTreeMap<String, VirtualNetwork>,
+    /// Custom roles only; built-ins live in `builtin_roles`.
+    #[serde(default)]
+    pub role_definitions: BTreeMap<Uuid, RoleDefinition>,
+    #[serde(default)]
+    pub role_assignments: BTreeMap<Uuid, RoleAssignment>,
+    #[serde(default)]
+    pub knobs: Knobs,
+}
+
+/// The fidelity knobs, kept with the state so a restart keeps them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Knobs {
+    /// Seconds between a role assignment being made and it taking effect.
+    #[serde(default)]
+    pub propagation_delay_seconds: u64,
+    /// How far the emulator's clock runs ahead of the wall clock, in milliseconds.
+    #[serde(default)]
+    pub clock_offset_ms: i64,
+    #[serde(default)]
+    pub throttling: Throttling,
+    /// Lifetime of issued access tokens.
+    #[serde(default = "default_token_lifetime")]
+    pub token_lifetime_seconds: u64,
+}
+
+fn default_token_lifetime() -> u64 {
+    3599
+}
+
+impl Default for Knobs {
+    fn default() -> Self {
+        Knobs {
+            propagation_delay_seconds: 0,
+            clock_offset_ms: 0,
+            throttling: Throttling::default(),
+            token_lifetime_seconds: default_token_lifetime(),
+        }
+    }
+}
+
+/// ARM's per-subscription, per-principal token buckets.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Throttling {
+    pub enabled: bool,
+    pub reads: Bucket,
+    pub writes: Bucket,
+    pub deletes: Bucket,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Bucket {
+    pub capacity: u32,
+    pub refill_per_second: f64,
+}
+
+impl Default for Throttling {
+    /// Azure's published limits for the bucket algorithm.
+    fn default() -> Self {
+        Throttling {
+            enabled: true,
+            reads: Bucket { capacity: 250, refill_per_second: 25.0 },
+            writes: Bucket { capacity: 200, refill_per_second: 10.0 },
+            deletes: Bucket { capacity: 200, refill_per_second: 10.0 },
+        }
+    }
+}
+
+impl State {
+    pub fn user(&self, id: Uuid) -> Option<&User> {
+        self.users.get(&id)
+    }
+
+    pub fn user_by_upn(&self, upn: &str) -> Option<&User> {
+        self.users.values().find(|u| u.user_principal_name.eq_ignore_ascii_case(upn))
+    }
+
+    pub fn application_by_app_id(&self, app_id: Uuid) -> Option<&Application> {
+        self.applications.values().find(|a| a.app_id == app_id)
+    }
+
+    pub fn service_principal_for(&self, tenant: Uuid, app_id: Uuid) -> Option<&ServicePrincipal> {
+        self.service_principals.values().find(|s| s.tenant_id == tenant && s.app_id == app_id)
+    }
+
+    pub fn tenant_of_subscription(&self, subscription: Uuid) -> Option<Uuid> {
+        self.subscriptions.get(&subscription).map(|s| s.tenant_id)
+    }
+
+    /// True when the object id names a user or service principal of `tenant`.
+    pub fn principal_exists_in(&self, tenant: Uuid, object_id: Uuid) -> Option<&'static str> {
+        if self.users.get(&object_id).is_some_and(|u| u.tenant_id == tenant) {
+            Some("User")
+        } else if self.service_principals.get(&object_id).is_some_and(|s| s.tenant_id == tenant) {
+            Some("ServicePrincipal")
+        } else {
+            None
+        }
+    }
+
+    /// The principal a token would carry for this user.
+    pub fn user_principal(&self, user: &User, client_id: Uuid) -> Principal {
+        Principal {
+            tenant_id: user.tenant_id,
+            object_id: user.id,
+            app_id: client_id,
+            kind: super::identity::PrincipalKind::User,
+            display: user.user_principal_name.clone(),
+        }
+    }
+}
