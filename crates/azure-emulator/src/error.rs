@@ -56,6 +56,8 @@ pub enum EmulatorError {
     InvalidResourceName(String),
     #[error("{0}")]
     InvalidParameter(String),
+    #[error("The provided subscription identifier '{0}' is malformed or invalid.")]
+    InvalidSubscriptionId(String),
     #[error("No HTTP resource was found that matches the request URI '{0}'.")]
     NoRoute(String),
     #[error("The requested resource does not support http method '{0}'.")]
@@ -210,6 +212,7 @@ impl EmulatorError {
             LinkedInvalidPropertyId { .. } => "LinkedInvalidPropertyId",
             InvalidResourceName(_) => "InvalidResourceName",
             InvalidParameter(_) => "InvalidParameter",
+            InvalidSubscriptionId(_) => "InvalidSubscriptionId",
             NoRoute(_) => "NoRouteFound",
             MethodNotAllowed(_) => "MethodNotAllowed",
             SubscriptionNotFound(_) => "SubscriptionNotFound",

@@ -5,3 +5,12 @@ pub mod error;
 pub mod model;
 
 pub use error::{EmulatorError, Result};
+pub mod clock;
+pub mod persistence;
+pub mod throttle;
+pub mod tls;
+pub mod tokens;
+pub mod server;
+pub mod wire;
+
+pub use server::{start, Emulator, EmulatorConfig};

@@ -37,6 +37,7 @@ pub struct State {
 
 /// The fidelity knobs, kept with the state so a restart keeps them.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Knobs {
     /// Seconds between a role assignment being made and it taking effect.
     #[serde(default)]
@@ -68,6 +69,7 @@ impl Default for Knobs {
 
 /// ARM's per-subscription, per-principal token buckets.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Throttling {
     pub enabled: bool,
     pub reads: Bucket,
@@ -76,6 +78,7 @@ pub struct Throttling {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Bucket {
     pub capacity: u32,
     pub refill_per_second: f64,

@@ -1,0 +1,127 @@
+//! Starting the emulator: data dir, certificates, signing key, state, the admin key, the HTTPS
+//! listener, and `env.sh` for real `az`.
+
+use crate::clock::Clock;
+use crate::error::{EmulatorError, Result};
+use crate::model::secrets;
+use crate::model::world::World;
+use crate::persistence::{write_private_file, Store};
+use crate::throttle::Throttle;
+use crate::tls::Certificates;
+use crate::tokens::Signer;
+use crate::wire::{self, AppState};
+use hyper_util::rt::{TokioExecutor, TokioIo};
+use hyper_util::server::conn::auto;
+use hyper_util::service::TowerToHyperService;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+use tokio_rustls::TlsAcceptor;
+
+pub struct EmulatorConfig {
+    /// Where state, keys and certificates live; `None` keeps state in memory (certificates and
+    /// `env.sh` still go to a temporary directory, since `az` needs the CA as a file).
+    pub data_dir: Option<PathBuf>,
+    pub listen: SocketAddr,
+    /// Loaded only into a fresh state, so a restart keeps what happened since.
+    pub world: Option<World>,
+}
+
+pub struct Emulator {
+    pub addr: SocketAddr,
+    /// `https://127.0.0.1:PORT`
+    pub url: String,
+    pub admin_key: String,
+    pub dir: PathBuf,
+    pub env_file: PathBuf,
+    pub ca_file: PathBuf,
+    pub world_loaded: bool,
+    shutdown: watch::Sender<bool>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+fn io_err(e: std::io::Error) -> EmulatorError {
+    EmulatorError::Persistence(e.to_string())
+}
+
+pub async fn start(cfg: EmulatorConfig) -> Result<Emulator> {
+    let dir = match &cfg.data_dir {
+        Some(d) => d.clone(),
+        None => std::env::temp_dir().join(format!("isthmus-emulator-{}", std::process::id())),
+    };
+    std::fs::create_dir_all(&dir).map_err(io_err)?;
+    let persistent = cfg.data_dir.is_some().then_some(dir.as_path());
+    let certs = Certificates::load_or_create(&dir)?;
+    let signer = Signer::load_or_create(persistent)?;
+    let (store, existed) = Store::open(persistent)?;
+    let mut world_loaded = false;
+    if let (false, Some(world)) = (existed, &cfg.world) {
+        let now = chrono::Utc::now();
+        store.write(|s| s.apply_world(world, now))?;
+        world_loaded = true;
+    }
+    let clock = Clock::with_offset_ms(store.read().knobs.clock_offset_ms);
+    let admin_key = secrets::random_token(24);
+    write_private_file(&dir.join("admin-key"), admin_key.as_bytes())?;
+    let app = Arc::new(AppState {
+        store,
+        signer,
+        clock,
+        throttle: Throttle::default(),
+        admin_key_hash: secrets::sha256_hex(&admin_key),
+        device_codes: Default::default(),
+        operations: Default::default(),
+    });
+
+    let listener = TcpListener::bind(cfg.listen).await.map_err(|e| EmulatorError::Internal(format!("cannot listen on {}: {e}", cfg.listen)))?;
+    let addr = listener.local_addr().map_err(io_err)?;
+    let host = if addr.ip().is_unspecified() { "127.0.0.1".to_string() } else { addr.ip().to_string() };
+    let url = if addr.port() == 443 { format!("https://{host}") } else { format!("https://{host}:{}", addr.port()) };
+    let ca_file = dir.join("ca.pem");
+    let env_file = dir.join("env.sh");
+    std::fs::write(&env_file, env_script(&url, &ca_file)).map_err(io_err)?;
+
+    let acceptor = TlsAcceptor::from(certs.server_config()?);
+    let (shutdown, mut stop) = watch::channel(false);
+    let router = wire::router(app);
+    let task = tokio::spawn(async move {
+        loop {
+            let (tcp, _) = tokio::select! {
+                accepted = listener.accept() => match accepted { Ok(c) => c, Err(_) => continue },
+                _ = stop.changed() => break,
+            };
+            let acceptor = acceptor.clone();
+            let service = TowerToHyperService::new(tower::ServiceExt::map_request(router.clone(), wire::normalize_path));
+            tokio::spawn(async move {
+                let Ok(Ok(tls)) = tokio::time::timeout(Duration::from_secs(10), acceptor.accept(tcp)).await else { return };
+                let _ = auto::Builder::new(TokioExecutor::new()).serve_connection(TokioIo::new(tls), service).await;
+            });
+        }
+    });
+    Ok(Emulator { addr, url, admin_key, dir, env_file, ca_file, world_loaded, shutdown, task })
+}
+
+impl Emulator {
+    /// Stops accepting connections and waits for the accept loop to end.
+    pub async fn shutdown(self) {
+        let _ = self.shutdown.send(true);
+        let _ = self.task.await;
+    }
+}
+
+/// The exports that point a real `az` at this emulator (see the reference's "Recipe B").
+fn env_script(url: &str, ca: &std::path::Path) -> String {
+    let ca = ca.display();
+    format!(
+        "# Point the real Azure CLI at the isthmus emulator: source this file.\n\
+         export REQUESTS_CA_BUNDLE='{ca}'\n\
+         export SSL_CERT_FILE='{ca}'\n\
+         export AZURE_CORE_INSTANCE_DISCOVERY=false\n\
+         export AZURE_CORE_COLLECT_TELEMETRY=false\n\
+         export ARM_CLOUD_METADATA_URL='{url}/metadata/endpoints?api-version=2019-05-01'\n\
+         export ISTHMUS_AZURE_URL='{url}'\n"
+    )
+}

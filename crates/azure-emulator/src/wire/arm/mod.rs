@@ -1,0 +1,176 @@
+//! ARM: subscriptions, tenants, resource groups, virtual networks, subnets, peerings, role
+//! definitions and role assignments. Every request is authenticated, checked against the
+//! subscription's tenant, throttled per subscription and principal, and authorized by RBAC.
+
+mod api_versions;
+mod authorization;
+mod network;
+mod peerings;
+pub mod render;
+pub mod route;
+mod subscriptions;
+
+use super::auth::{self, Api};
+use super::body;
+use super::envelope::{ApiError, ApiResult, Flavor, WithFlavor};
+use super::{origin, query_map, App};
+use crate::error::EmulatorError;
+use crate::model::{Principal, State};
+use crate::throttle::{Admission, RequestKind};
+use axum::body::{Body, Bytes};
+use axum::extract::State as AxumState;
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use chrono::{DateTime, Utc};
+use route::Route;
+use serde_json::Value;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// One authenticated ARM request.
+pub struct ArmCtx {
+    pub app: App,
+    pub caller: Principal,
+    pub headers: HeaderMap,
+    pub origin: String,
+    pub now: DateTime<Utc>,
+    pub query: HashMap<String, String>,
+    pub body: Bytes,
+}
+
+impl ArmCtx {
+    pub fn state(&self) -> Arc<State> {
+        self.app.store.read()
+    }
+    pub fn json<T: serde::de::DeserializeOwned>(&self) -> ApiResult<T> {
+        body::json(&self.body, Flavor::Arm)
+    }
+    pub fn authorize(&self, action: &str, scope: &str) -> ApiResult<()> {
+        self.state().authorize(&self.caller, action, scope, self.now).arm()
+    }
+    pub fn allowed(&self, action: &str, scope: &str) -> bool {
+        self.state().is_allowed(self.caller.object_id, action, scope, self.now)
+    }
+}
+
+pub fn ok(v: Value) -> ApiResult<Response> {
+    Ok(Json(v).into_response())
+}
+
+pub fn put_response(v: Value, created: bool) -> ApiResult<Response> {
+    Ok((if created { StatusCode::CREATED } else { StatusCode::OK }, Json(v)).into_response())
+}
+
+/// DELETE: 200 when something was deleted, 204 when there was nothing to delete.
+pub fn deleted(existed: bool) -> ApiResult<Response> {
+    Ok(if existed { StatusCode::OK } else { StatusCode::NO_CONTENT }.into_response())
+}
+
+pub fn list(values: Vec<Value>) -> ApiResult<Response> {
+    ok(serde_json::json!({ "value": values }))
+}
+
+pub async fn dispatch(AxumState(app): AxumState<App>, method: Method, headers: HeaderMap, uri: Uri, body: Body) -> Response {
+    match handle(app, method, headers, uri, body).await {
+        Ok(r) => r,
+        Err(e) => e.into_response(),
+    }
+}
+
+async fn handle(app: App, method: Method, headers: HeaderMap, uri: Uri, body: Body) -> ApiResult<Response> {
+    let route = route::parse(uri.path()).arm()?;
+    let query = query_map(&uri);
+    check_api_version(&route, query.get("api-version"))?;
+    let body = body::read(body, Flavor::Arm).await?;
+    let now = app.clock.now();
+    let origin = origin(&headers, &uri);
+    let state = app.store.read();
+    let token = auth::primary_token(&headers, Api::Arm).arm()?;
+    let (caller, _) = auth::verify(&app, &state, token, Api::Arm, &origin, now).arm()?;
+    let kind = RequestKind::for_method(method.as_str());
+    let mut remaining = None;
+    if let Some(sub) = route.subscription() {
+        let tenant = state.tenant_of_subscription(sub).ok_or_else(|| ApiError::arm(EmulatorError::SubscriptionNotFound(sub.to_string())))?;
+        if tenant != caller.tenant_id {
+            return Err(ApiError::arm(EmulatorError::WrongTokenTenant {
+                token_tenant: caller.tenant_id.to_string(),
+                subscription_tenant: tenant.to_string(),
+            }));
+        }
+        match app.throttle.admit(&state.knobs.throttling, sub, caller.object_id, kind, now) {
+            Admission::Admitted { remaining: r } => remaining = Some(r),
+            Admission::Throttled { retry_after_seconds } => {
+                return Err(ApiError::arm(EmulatorError::Throttled {
+                    kind: kind.word().trim_end_matches('s').to_string(),
+                    subscription: sub.to_string(),
+                    actor: caller.object_id.to_string(),
+                    retry_after: retry_after_seconds,
+                }))
+            }
+        }
+    }
+    drop(state);
+    let ctx = ArmCtx { app, caller, headers, origin, now, query, body };
+    let mut resp = route_request(&ctx, &method, route)?;
+    let h = resp.headers_mut();
+    if let Some(r) = remaining {
+        h.insert(format!("x-ms-ratelimit-remaining-subscription-{}", kind.word()).parse::<axum::http::HeaderName>().expect("valid"), HeaderValue::from(r));
+    }
+    if let Ok(v) = HeaderValue::from_str(&uuid::Uuid::new_v4().to_string()) {
+        h.insert("x-ms-request-id", v.clone());
+        h.insert("x-ms-correlation-request-id", v);
+    }
+    Ok(resp)
+}
+
+fn check_api_version(route: &Route, given: Option<&String>) -> ApiResult<()> {
+    let given = given.filter(|v| !v.is_empty()).ok_or_else(|| ApiError::arm(EmulatorError::MissingApiVersion))?;
+    let supported = api_versions::supported(route.provider());
+    if supported.contains(&given.as_str()) {
+        Ok(())
+    } else {
+        Err(ApiError::arm(EmulatorError::UnsupportedApiVersion {
+            resource_type: api_versions::resource_type(route.provider()).into(),
+            api_version: given.clone(),
+            supported: supported.iter().rev().copied().collect::<Vec<_>>().join(", "),
+        }))
+    }
+}
+
+fn route_request(ctx: &ArmCtx, method: &Method, route: Route) -> ApiResult<Response> {
+    let m = method.as_str();
+    let not_allowed = || Err(ApiError::arm(EmulatorError::MethodNotAllowed(m.to_string())));
+    match (m, route) {
+        ("GET", Route::Subscriptions) => subscriptions::list_subscriptions(ctx),
+        ("GET", Route::Tenants) => subscriptions::list_tenants(ctx),
+        ("GET", Route::Subscription(s)) => subscriptions::get_subscription(ctx, s),
+        ("GET", Route::ResourceGroups(s)) => subscriptions::list_groups(ctx, s),
+        ("GET" | "HEAD", Route::ResourceGroup(s, rg)) => subscriptions::get_group(ctx, s, &rg),
+        ("PUT", Route::ResourceGroup(s, rg)) => subscriptions::put_group(ctx, s, &rg),
+        ("DELETE", Route::ResourceGroup(s, rg)) => subscriptions::delete_group(ctx, s, &rg),
+        ("GET", Route::VnetsInSubscription(s)) => network::list_vnets(ctx, s, None),
+        ("GET", Route::VnetsInGroup(s, rg)) => network::list_vnets(ctx, s, Some(&rg)),
+        ("GET", Route::Vnet(v)) => network::get_vnet(ctx, &v),
+        ("PUT", Route::Vnet(v)) => network::put_vnet(ctx, &v),
+        ("DELETE", Route::Vnet(v)) => network::delete_vnet(ctx, &v),
+        ("GET", Route::Subnets(v)) => network::list_subnets(ctx, &v),
+        ("GET", Route::Subnet(v, n)) => network::get_subnet(ctx, &v, &n),
+        ("PUT", Route::Subnet(v, n)) => network::put_subnet(ctx, &v, &n),
+        ("DELETE", Route::Subnet(v, n)) => network::delete_subnet(ctx, &v, &n),
+        ("GET", Route::Peerings(v)) => peerings::list(ctx, &v),
+        ("GET", Route::Peering(v, n)) => peerings::get(ctx, &v, &n),
+        ("PUT", Route::Peering(v, n)) => peerings::put(ctx, &v, &n),
+        ("DELETE", Route::Peering(v, n)) => peerings::delete(ctx, &v, &n),
+        ("GET", Route::Operation { id, .. }) => peerings::operation(ctx, &id),
+        ("GET", Route::RoleDefinitions(s)) => authorization::list_definitions(ctx, &s),
+        ("GET", Route::RoleDefinition(s, id)) => authorization::get_definition(ctx, &s, &id),
+        ("PUT", Route::RoleDefinition(s, id)) => authorization::put_definition(ctx, &s, &id),
+        ("DELETE", Route::RoleDefinition(s, id)) => authorization::delete_definition(ctx, &s, &id),
+        ("GET", Route::RoleAssignments(s)) => authorization::list_assignments(ctx, &s),
+        ("GET", Route::RoleAssignment(s, id)) => authorization::get_assignment(ctx, &s, &id),
+        ("PUT", Route::RoleAssignment(s, id)) => authorization::put_assignment(ctx, &s, &id),
+        ("DELETE", Route::RoleAssignment(s, id)) => authorization::delete_assignment(ctx, &s, &id),
+        _ => not_allowed(),
+    }
+}

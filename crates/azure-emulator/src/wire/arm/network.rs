@@ -1,0 +1,168 @@
+//! Virtual networks and subnets.
+
+use super::{deleted, list, ok, put_response, render, ArmCtx};
+use crate::error::EmulatorError;
+use crate::model::network::VirtualNetworkSpec;
+use crate::model::resources::parse_prefix;
+use crate::model::scope::VnetRef;
+use crate::wire::envelope::{ApiError, ApiResult, WithFlavor};
+use axum::response::Response;
+use ipnet::IpNet;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use uuid::Uuid;
+
+const VNET_READ: &str = "Microsoft.Network/virtualNetworks/read";
+const SUBNET_READ: &str = "Microsoft.Network/virtualNetworks/subnets/read";
+
+/// Lists VNets the caller may read (ARM filters list results by permission).
+pub fn list_vnets(ctx: &ArmCtx, sub: Uuid, rg: Option<&str>) -> ApiResult<Response> {
+    let state = ctx.state();
+    if let Some(rg) = rg {
+        state.resource_group(sub, rg).arm()?;
+    }
+    let nets = state
+        .virtual_networks
+        .values()
+        .filter(|n| n.vnet.subscription == sub && rg.is_none_or(|g| n.vnet.resource_group.eq_ignore_ascii_case(g)))
+        .filter(|n| ctx.allowed(VNET_READ, &n.vnet.id()))
+        .map(|n| render::virtual_network(&state, n))
+        .collect();
+    list(nets)
+}
+
+pub fn get_vnet(ctx: &ArmCtx, v: &VnetRef) -> ApiResult<Response> {
+    ctx.authorize(VNET_READ, &v.id())?;
+    let state = ctx.state();
+    ok(render::virtual_network(&state, state.virtual_network(v).arm()?))
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct VnetBody {
+    location: Option<String>,
+    #[serde(default)]
+    tags: BTreeMap<String, String>,
+    #[serde(default)]
+    properties: VnetProperties,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+struct VnetProperties {
+    address_space: Option<AddressSpace>,
+    #[serde(default)]
+    subnets: Vec<SubnetBody>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct AddressSpace {
+    #[serde(default)]
+    address_prefixes: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct SubnetBody {
+    name: Option<String>,
+    #[serde(default)]
+    properties: SubnetProperties,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+struct SubnetProperties {
+    address_prefix: Option<String>,
+    address_prefixes: Option<Vec<String>>,
+}
+
+fn prefix(raw: &str) -> ApiResult<IpNet> {
+    parse_prefix(raw).ok_or_else(|| ApiError::arm(EmulatorError::InvalidAddressPrefix(raw.to_string())))
+}
+
+fn subnet_prefix(p: &SubnetProperties, name: &str) -> ApiResult<IpNet> {
+    let raw = p.address_prefix.clone().or_else(|| p.address_prefixes.as_ref().and_then(|v| v.first().cloned())).ok_or_else(|| {
+        ApiError::arm(EmulatorError::InvalidParameter(format!("Subnet '{name}' must have properties.addressPrefix.")))
+    })?;
+    prefix(&raw)
+}
+
+pub fn put_vnet(ctx: &ArmCtx, v: &VnetRef) -> ApiResult<Response> {
+    ctx.authorize("Microsoft.Network/virtualNetworks/write", &v.id())?;
+    let body: VnetBody = ctx.json()?;
+    let location = body
+        .location
+        .filter(|l| !l.trim().is_empty())
+        .ok_or_else(|| ApiError::arm(EmulatorError::InvalidParameter("The 'location' property is required for a virtual network.".into())))?;
+    let address_prefixes = body
+        .properties
+        .address_space
+        .map(|a| a.address_prefixes)
+        .unwrap_or_default()
+        .iter()
+        .map(|p| prefix(p))
+        .collect::<ApiResult<Vec<_>>>()?;
+    let subnets = body
+        .properties
+        .subnets
+        .iter()
+        .map(|s| {
+            let name = s.name.clone().ok_or_else(|| ApiError::arm(EmulatorError::InvalidParameter("Every subnet must have a name.".into())))?;
+            let p = subnet_prefix(&s.properties, &name)?;
+            Ok((name, p))
+        })
+        .collect::<ApiResult<Vec<_>>>()?;
+    let spec = VirtualNetworkSpec { location, address_prefixes, subnets, tags: body.tags };
+    let (net, created) = ctx.app.store.write(|s| s.put_virtual_network(v, spec)).arm()?;
+    let state = ctx.state();
+    put_response(render::virtual_network(&state, &net), created)
+}
+
+pub fn delete_vnet(ctx: &ArmCtx, v: &VnetRef) -> ApiResult<Response> {
+    ctx.authorize("Microsoft.Network/virtualNetworks/delete", &v.id())?;
+    let existed = ctx.app.store.write(|s| s.delete_virtual_network(v)).arm()?;
+    deleted(existed)
+}
+
+pub fn list_subnets(ctx: &ArmCtx, v: &VnetRef) -> ApiResult<Response> {
+    ctx.authorize(SUBNET_READ, &format!("{}/subnets", v.id()))?;
+    let state = ctx.state();
+    let net = state.virtual_network(v).arm()?;
+    list(net.subnets.iter().map(|s| render::subnet(net, s)).collect())
+}
+
+pub fn get_subnet(ctx: &ArmCtx, v: &VnetRef, name: &str) -> ApiResult<Response> {
+    ctx.authorize(SUBNET_READ, &format!("{}/subnets/{name}", v.id()))?;
+    let state = ctx.state();
+    let net = state.virtual_network(v).arm()?;
+    let subnet = net.subnet(name).ok_or_else(|| {
+        ApiError::arm(EmulatorError::ResourceNotFound {
+            resource_type: format!("Microsoft.Network/virtualNetworks/{}/subnets", v.name),
+            name: name.to_string(),
+            resource_group: v.resource_group.clone(),
+        })
+    })?;
+    ok(render::subnet(net, subnet))
+}
+
+#[derive(Deserialize)]
+struct SubnetPut {
+    #[serde(default)]
+    properties: SubnetProperties,
+}
+
+pub fn put_subnet(ctx: &ArmCtx, v: &VnetRef, name: &str) -> ApiResult<Response> {
+    ctx.authorize("Microsoft.Network/virtualNetworks/subnets/write", &format!("{}/subnets/{name}", v.id()))?;
+    let body: SubnetPut = ctx.json()?;
+    let p = subnet_prefix(&body.properties, name)?;
+    let (subnet, created) = ctx.app.store.write(|s| s.put_subnet(v, name, p)).arm()?;
+    let state = ctx.state();
+    put_response(render::subnet(state.virtual_network(v).arm()?, &subnet), created)
+}
+
+pub fn delete_subnet(ctx: &ArmCtx, v: &VnetRef, name: &str) -> ApiResult<Response> {
+    ctx.authorize("Microsoft.Network/virtualNetworks/subnets/delete", &format!("{}/subnets/{name}", v.id()))?;
+    let existed = ctx.app.store.write(|s| s.delete_subnet(v, name)).arm()?;
+    deleted(existed)
+}

@@ -1,0 +1,155 @@
+//! ARM paths, matched case-insensitively as ARM does, into the routes the emulator serves.
+
+use crate::error::{EmulatorError, Result};
+use crate::model::scope::{Scope, VnetRef};
+use uuid::Uuid;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Route {
+    Subscriptions,
+    Tenants,
+    Subscription(Uuid),
+    ResourceGroups(Uuid),
+    ResourceGroup(Uuid, String),
+    VnetsInSubscription(Uuid),
+    VnetsInGroup(Uuid, String),
+    Vnet(VnetRef),
+    Subnets(VnetRef),
+    Subnet(VnetRef, String),
+    Peerings(VnetRef),
+    Peering(VnetRef, String),
+    Operation { subscription: Uuid, id: String },
+    RoleDefinitions(Scope),
+    RoleDefinition(Scope, String),
+    RoleAssignments(Scope),
+    RoleAssignment(Scope, String),
+}
+
+/// Which provider's api-versions a route accepts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Provider {
+    Resources,
+    Network,
+    Authorization,
+}
+
+impl Route {
+    pub fn provider(&self) -> Provider {
+        match self {
+            Route::Subscriptions | Route::Tenants | Route::Subscription(_) | Route::ResourceGroups(_) | Route::ResourceGroup(..) => {
+                Provider::Resources
+            }
+            Route::RoleDefinitions(_) | Route::RoleDefinition(..) | Route::RoleAssignments(_) | Route::RoleAssignment(..) => {
+                Provider::Authorization
+            }
+            _ => Provider::Network,
+        }
+    }
+
+    /// The subscription a request is made against (token tenant and throttling are per subscription).
+    pub fn subscription(&self) -> Option<Uuid> {
+        match self {
+            Route::Subscriptions | Route::Tenants => None,
+            Route::Subscription(s)
+            | Route::ResourceGroups(s)
+            | Route::ResourceGroup(s, _)
+            | Route::VnetsInSubscription(s)
+            | Route::VnetsInGroup(s, _)
+            | Route::Operation { subscription: s, .. } => Some(*s),
+            Route::Vnet(v) | Route::Subnets(v) | Route::Subnet(v, _) | Route::Peerings(v) | Route::Peering(v, _) => Some(v.subscription),
+            Route::RoleDefinitions(s) | Route::RoleDefinition(s, _) | Route::RoleAssignments(s) | Route::RoleAssignment(s, _) => s.subscription(),
+        }
+    }
+}
+
+fn sub_id(raw: &str) -> Result<Uuid> {
+    Uuid::parse_str(raw).map_err(|_| EmulatorError::InvalidSubscriptionId(raw.to_string()))
+}
+
+pub fn parse(path: &str) -> Result<Route> {
+    let no_route = || EmulatorError::NoRoute(path.to_string());
+    let segs: Vec<String> = path
+        .split('/')
+        .filter(|s| !s.is_empty())
+        .map(|s| percent_encoding::percent_decode_str(s).decode_utf8_lossy().into_owned())
+        .collect();
+    let lower: Vec<String> = segs.iter().map(|s| s.to_ascii_lowercase()).collect();
+    let l: Vec<&str> = lower.iter().map(String::as_str).collect();
+
+    // Extension resources at any scope: {scope}/providers/Microsoft.Authorization/{type}[/{name}]
+    if let Some(i) = (0..l.len().saturating_sub(2)).rev().find(|&i| l[i] == "providers" && l[i + 1] == "microsoft.authorization") {
+        let scope_path = format!("/{}", segs[..i].join("/"));
+        let scope = Scope::parse(&scope_path).map_err(|_| {
+            if segs.len() > 1 && l[0] == "subscriptions" && Uuid::parse_str(&segs[1]).is_err() {
+                EmulatorError::InvalidSubscriptionId(segs[1].clone())
+            } else {
+                no_route()
+            }
+        })?;
+        let rest = &l[i + 2..];
+        let name = segs.get(i + 3).cloned();
+        return match (rest, name) {
+            (["roledefinitions"], _) => Ok(Route::RoleDefinitions(scope)),
+            (["roledefinitions", _], Some(n)) => Ok(Route::RoleDefinition(scope, n)),
+            (["roleassignments"], _) => Ok(Route::RoleAssignments(scope)),
+            (["roleassignments", _], Some(n)) => Ok(Route::RoleAssignment(scope, n)),
+            _ => Err(no_route()),
+        };
+    }
+
+    let vnet = |s: &str, rg: &str, name: &str| -> Result<VnetRef> {
+        Ok(VnetRef { subscription: sub_id(s)?, resource_group: rg.to_string(), name: name.to_string() })
+    };
+    let s = |i: usize| segs[i].as_str();
+    match l.as_slice() {
+        ["subscriptions"] => Ok(Route::Subscriptions),
+        ["tenants"] => Ok(Route::Tenants),
+        ["subscriptions", _] => Ok(Route::Subscription(sub_id(s(1))?)),
+        ["subscriptions", _, "resourcegroups"] => Ok(Route::ResourceGroups(sub_id(s(1))?)),
+        ["subscriptions", _, "resourcegroups", _] => Ok(Route::ResourceGroup(sub_id(s(1))?, s(3).into())),
+        ["subscriptions", _, "providers", "microsoft.network", "virtualnetworks"] => Ok(Route::VnetsInSubscription(sub_id(s(1))?)),
+        ["subscriptions", _, "providers", "microsoft.network", "locations", _, "operations", _] => {
+            Ok(Route::Operation { subscription: sub_id(s(1))?, id: s(7).into() })
+        }
+        ["subscriptions", _, "resourcegroups", _, "providers", "microsoft.network", "virtualnetworks", rest @ ..] => match rest {
+            [] => Ok(Route::VnetsInGroup(sub_id(s(1))?, s(3).into())),
+            [_] => Ok(Route::Vnet(vnet(s(1), s(3), s(7))?)),
+            [_, "subnets"] => Ok(Route::Subnets(vnet(s(1), s(3), s(7))?)),
+            [_, "subnets", _] => Ok(Route::Subnet(vnet(s(1), s(3), s(7))?, s(9).into())),
+            [_, "virtualnetworkpeerings"] => Ok(Route::Peerings(vnet(s(1), s(3), s(7))?)),
+            [_, "virtualnetworkpeerings", _] => Ok(Route::Peering(vnet(s(1), s(3), s(7))?, s(9).into())),
+            _ => Err(no_route()),
+        },
+        _ => Err(no_route()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const S: &str = "aaaaaaaa-0000-0000-0000-000000000001";
+
+    #[test]
+    fn matches_case_insensitively_and_keeps_names() {
+        let r = parse(&format!("/SUBSCRIPTIONS/{S}/resourcegroups/My-RG/providers/microsoft.network/VirtualNetworks/V1/virtualNetworkPeerings/P")).unwrap();
+        let Route::Peering(v, p) = r else { panic!("{r:?}") };
+        assert_eq!((v.resource_group.as_str(), v.name.as_str(), p.as_str()), ("My-RG", "V1", "P"));
+    }
+
+    #[test]
+    fn role_routes_at_any_scope() {
+        assert!(matches!(parse("/providers/Microsoft.Authorization/roleDefinitions/x").unwrap(), Route::RoleDefinition(Scope::Root, _)));
+        let vnet = format!("/subscriptions/{S}/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/v");
+        assert!(matches!(
+            parse(&format!("{vnet}/providers/Microsoft.Authorization/roleAssignments")).unwrap(),
+            Route::RoleAssignments(Scope::VirtualNetwork(_))
+        ));
+    }
+
+    #[test]
+    fn bad_ids_are_named() {
+        assert_eq!(parse("/subscriptions/nope/resourceGroups"), Err(EmulatorError::InvalidSubscriptionId("nope".into())));
+        assert!(matches!(parse("/subscriptions/x/y/z/w"), Err(_)));
+    }
+}

@@ -1,0 +1,140 @@
+//! Microsoft Graph under `/graph/v1.0` (and `/graph/beta`): applications, service principals,
+//! `directoryObjects/getByIds` and `me`. Every route authenticates; writes follow Entra ID's rules in
+//! `model::directory`.
+
+mod applications;
+pub mod filter;
+mod objects;
+pub mod render;
+mod service_principals;
+
+use super::auth::{self, Api};
+use super::body;
+use super::envelope::{ApiError, ApiResult, Flavor, WithFlavor};
+use super::{origin, query_map, App};
+use crate::error::EmulatorError;
+use crate::model::Principal;
+use axum::body::{Body, Bytes};
+use axum::extract::State;
+use axum::http::{HeaderMap, Method, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use chrono::{DateTime, Utc};
+use serde_json::Value;
+use std::collections::HashMap;
+use uuid::Uuid;
+
+/// One Graph request, authenticated.
+pub struct GraphCtx {
+    pub app: App,
+    pub caller: Principal,
+    pub now: DateTime<Utc>,
+    pub query: HashMap<String, String>,
+    pub body: Bytes,
+}
+
+impl GraphCtx {
+    pub fn json<T: serde::de::DeserializeOwned>(&self) -> ApiResult<T> {
+        body::json(&self.body, Flavor::Graph)
+    }
+    pub fn ensure_can_read(&self) -> ApiResult<()> {
+        if self.app.store.read().can_read_directory(&self.caller) {
+            Ok(())
+        } else {
+            Err(ApiError::graph(EmulatorError::GraphInsufficientPrivileges))
+        }
+    }
+    /// Applies `$filter` to rendered entities.
+    pub fn filtered(&self, items: Vec<Value>) -> ApiResult<Vec<Value>> {
+        match self.query.get("$filter") {
+            None => Ok(items),
+            Some(f) => {
+                let f = filter::parse(f).graph()?;
+                Ok(items.into_iter().filter(|v| f.matches(v)).collect())
+            }
+        }
+    }
+}
+
+pub fn ok(v: Value) -> ApiResult<Response> {
+    Ok(Json(v).into_response())
+}
+
+pub fn created(v: Value) -> ApiResult<Response> {
+    Ok((StatusCode::CREATED, Json(v)).into_response())
+}
+
+pub fn no_content() -> ApiResult<Response> {
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+/// Where an object is addressed either by object id (`/applications/{id}`) or by key
+/// (`/applications(appId='{appId}')`).
+pub enum Key {
+    ObjectId(Uuid),
+    AppId(Uuid),
+}
+
+fn parse_key(raw: &str) -> ApiResult<Key> {
+    let not_found = || ApiError::graph(EmulatorError::GraphResourceNotFound(raw.to_string()));
+    if let Some(inner) = raw.strip_prefix("(appId='").and_then(|r| r.strip_suffix("')")) {
+        return Uuid::parse_str(inner).map(Key::AppId).map_err(|_| not_found());
+    }
+    Uuid::parse_str(raw).map(Key::ObjectId).map_err(|_| not_found())
+}
+
+pub async fn dispatch(State(app): State<App>, method: Method, headers: HeaderMap, uri: Uri, body: Body) -> Response {
+    match handle(app, method, headers, uri, body).await {
+        Ok(r) => r,
+        Err(e) => e.into_response(),
+    }
+}
+
+async fn handle(app: App, method: Method, headers: HeaderMap, uri: Uri, body: Body) -> ApiResult<Response> {
+    let path = uri.path().trim_start_matches("/graph").trim_matches('/').to_string();
+    let mut segments: Vec<String> = path
+        .split('/')
+        .map(|s| percent_encoding::percent_decode_str(s).decode_utf8_lossy().into_owned())
+        .collect();
+    if !matches!(segments.first().map(String::as_str), Some("v1.0" | "beta")) {
+        return Err(ApiError::graph(EmulatorError::GraphBadRequest(format!("Invalid version: '{path}'."))));
+    }
+    segments.remove(0);
+    let body = body::read(body, Flavor::Graph).await?;
+    let now = app.clock.now();
+    let state = app.store.read();
+    let token = auth::primary_token(&headers, Api::Graph).graph()?;
+    let (caller, _) = auth::verify(&app, &state, token, Api::Graph, &origin(&headers, &uri), now).graph()?;
+    drop(state);
+    let ctx = GraphCtx { app, caller, now, query: query_map(&uri), body };
+    // `applications(appId='x')` arrives as one segment; split it so routes see a key segment.
+    if let Some(first) = segments.first().cloned() {
+        for set in ["applications", "servicePrincipals"] {
+            if let Some(key) = first.strip_prefix(set).filter(|k| k.starts_with('(')) {
+                segments.splice(0..1, [set.to_string(), key.to_string()]);
+            }
+        }
+    }
+    let seg: Vec<&str> = segments.iter().map(String::as_str).collect();
+    let m = method.as_str();
+    match (m, seg.as_slice()) {
+        ("GET", ["applications"]) => applications::list(&ctx),
+        ("POST", ["applications"]) => applications::create(&ctx),
+        ("GET", ["applications", key]) => applications::get(&ctx, parse_key(key)?),
+        ("PATCH", ["applications", key]) => applications::patch(&ctx, parse_key(key)?),
+        ("DELETE", ["applications", key]) => applications::delete(&ctx, parse_key(key)?),
+        ("POST", ["applications", key, "addPassword"]) => applications::add_password(&ctx, parse_key(key)?),
+        ("POST", ["applications", key, "removePassword"]) => applications::remove_password(&ctx, parse_key(key)?),
+        ("GET", ["servicePrincipals"]) => service_principals::list(&ctx),
+        ("POST", ["servicePrincipals"]) => service_principals::create(&ctx),
+        ("GET", ["servicePrincipals", key]) => service_principals::get(&ctx, parse_key(key)?),
+        ("DELETE", ["servicePrincipals", key]) => service_principals::delete(&ctx, parse_key(key)?),
+        ("POST", ["directoryObjects", "getByIds"]) => objects::get_by_ids(&ctx),
+        ("GET", ["me"]) => objects::me(&ctx),
+        ("GET", ["organization"]) => objects::organization(&ctx),
+        _ => Err(ApiError::graph(EmulatorError::GraphBadRequest(format!(
+            "Resource not found for the segment '{}' with method {m}.",
+            seg.first().copied().unwrap_or("")
+        )))),
+    }
+}

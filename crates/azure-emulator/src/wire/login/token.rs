@@ -1,0 +1,120 @@
+//! `POST /{tenant}/oauth2/v2.0/token`: client credentials, password, refresh token and device code.
+
+use super::super::auth::{is_arm_audience, is_graph_audience};
+use super::super::body;
+use super::super::envelope::{ApiError, ApiResult, Flavor, WithFlavor};
+use super::super::{origin, App};
+use super::discovery::is_multi_tenant_authority;
+use super::{device, issue};
+use crate::error::EmulatorError;
+use crate::model::{Principal, State as World};
+use axum::body::Body;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, Uri};
+use axum::Json;
+use serde_json::Value;
+use std::collections::HashMap;
+use uuid::Uuid;
+
+const OIDC_SCOPES: [&str; 4] = ["openid", "profile", "offline_access", "email"];
+
+pub async fn token(State(app): State<App>, Path(tenant): Path<String>, headers: HeaderMap, uri: Uri, body: Body) -> ApiResult<Json<Value>> {
+    let form = body::form(&body::read(body, Flavor::Aad).await?);
+    let base = origin(&headers, &uri);
+    let now = app.clock.now();
+    let world = app.store.read();
+    let field = |name: &str| -> ApiResult<String> {
+        form.get(name).filter(|v| !v.is_empty()).cloned().ok_or_else(|| ApiError::aad(EmulatorError::AadMissingParameter(name.into())))
+    };
+    let grant = field("grant_type")?;
+    // A specific tenant must exist; the multi-tenant authorities resolve to the user's home tenant.
+    let tenant_id = if is_multi_tenant_authority(&tenant) { None } else { Some(world.resolve_tenant(&tenant).aad()?.id) };
+    match grant.as_str() {
+        "client_credentials" => {
+            let tenant_id = tenant_id.ok_or_else(|| {
+                ApiError::aad(EmulatorError::AadInvalidGrant("tenant (client credentials need a specific tenant)".into()))
+            })?;
+            let audience = audience_of(&field("scope")?, &base).aad()?;
+            let p = world.authenticate_client(tenant_id, &field("client_id")?, &field("client_secret")?, now).aad()?;
+            Ok(Json(issue::app_response(&app, &p, &audience, now)))
+        }
+        "password" => {
+            let scope = form.get("scope").cloned().unwrap_or_default();
+            let audience = audience_of(&scope, &base).aad()?;
+            let user = world.authenticate_user(&field("username")?, &field("password")?).aad()?;
+            let p = user_in_tenant(&world, user.id, tenant_id, client_id(&form)?)?;
+            Ok(Json(issue::user_response(&app, &p, &scope, &audience, &base, now)))
+        }
+        "refresh_token" => {
+            let claims = app
+                .signer
+                .verify(&field("refresh_token")?)
+                .ok()
+                .filter(|c| c.token_use.as_deref() == Some("refresh") && c.exp > now.timestamp())
+                .ok_or_else(|| ApiError::aad(EmulatorError::AadInvalidGrant("refresh_token".into())))?;
+            let scope = form.get("scope").cloned().or(claims.scp).unwrap_or_default();
+            let audience = audience_of(&scope, &base).aad()?;
+            let user = Uuid::parse_str(&claims.oid).ok().and_then(|id| world.user(id)).ok_or_else(|| {
+                ApiError::aad(EmulatorError::AadInvalidGrant("refresh_token".into()))
+            })?;
+            let p = user_in_tenant(&world, user.id, tenant_id, client_id(&form)?)?;
+            Ok(Json(issue::user_response(&app, &p, &scope, &audience, &base, now)))
+        }
+        "urn:ietf:params:oauth:grant-type:device_code" | "device_code" => {
+            let code = form.get("device_code").or_else(|| form.get("code")).cloned().unwrap_or_default();
+            let approved = device::redeem(&app, &code, now).aad()?;
+            let audience = audience_of(&approved.scope, &base).aad()?;
+            let p = user_in_tenant(&world, approved.user_id, tenant_id, approved.client_id)?;
+            Ok(Json(issue::user_response(&app, &p, &approved.scope, &audience, &base, now)))
+        }
+        other => Err(ApiError::aad(EmulatorError::AadUnsupportedGrant(other.to_string()))),
+    }
+}
+
+fn client_id(form: &HashMap<String, String>) -> ApiResult<Uuid> {
+    let raw = form.get("client_id").ok_or_else(|| ApiError::aad(EmulatorError::AadMissingParameter("client_id".into())))?;
+    Uuid::parse_str(raw).map_err(|_| ApiError::aad(EmulatorError::AadInvalidGrant("client_id".into())))
+}
+
+/// A user may only get tokens for their own tenant (we model no guests).
+fn user_in_tenant(world: &World, user_id: Uuid, tenant: Option<Uuid>, client: Uuid) -> ApiResult<Principal> {
+    let user = world.user(user_id).ok_or_else(|| ApiError::aad(EmulatorError::AadInvalidGrant("user".into())))?;
+    if let Some(t) = tenant.filter(|t| *t != user.tenant_id) {
+        return Err(ApiError::aad(EmulatorError::AadUserNotInTenant { upn: user.user_principal_name.clone(), tenant: t.to_string() }));
+    }
+    Ok(world.user_principal(user, client))
+}
+
+/// The token audience a scope asks for: the resource before `/.default` (which keeps a trailing `/`
+/// when the client wrote `…//.default`), limited to ARM and Graph.
+pub fn audience_of(scope: &str, origin: &str) -> crate::Result<String> {
+    let resource_scope = scope.split_whitespace().find(|s| !OIDC_SCOPES.contains(s));
+    let Some(s) = resource_scope else {
+        return Ok("https://graph.microsoft.com".into());
+    };
+    let resource = match s.strip_suffix("/.default") {
+        Some(r) => r.to_string(),
+        None => s.rsplit_once('/').map(|(r, _)| r.to_string()).unwrap_or_else(|| s.to_string()),
+    };
+    if is_arm_audience(&resource, origin) || is_graph_audience(&resource) {
+        Ok(resource)
+    } else {
+        Err(EmulatorError::AadResourceNotFound(resource))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::audience_of;
+
+    #[test]
+    fn audience_keeps_the_double_slash_resource() {
+        let o = "https://127.0.0.1:8443";
+        assert_eq!(audience_of("https://management.core.windows.net//.default", o).unwrap(), "https://management.core.windows.net/");
+        assert_eq!(
+            audience_of("https://127.0.0.1:8443/graph//.default offline_access openid profile", o).unwrap(),
+            "https://127.0.0.1:8443/graph/"
+        );
+        assert!(audience_of("https://vault.azure.net/.default", o).is_err());
+    }
+}

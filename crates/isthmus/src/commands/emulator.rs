@@ -1,0 +1,43 @@
+//! `isthmus emulator`: the Azure emulator on its own.
+
+use anyhow::Context;
+use azure_emulator::model::world::World;
+use azure_emulator::EmulatorConfig;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// Keep state, keys and certificates here; without it state lives in memory only.
+    #[arg(long, env = "ISTHMUS_EMULATOR_DATA_DIR")]
+    data_dir: Option<PathBuf>,
+    /// Address to serve HTTPS on (loopback unless you say otherwise).
+    #[arg(long, default_value = "127.0.0.1:8443")]
+    listen: SocketAddr,
+    /// A world file (JSON) loaded into a fresh state at start.
+    #[arg(long)]
+    world: Option<PathBuf>,
+}
+
+pub async fn run(args: Args) -> anyhow::Result<()> {
+    let world = match &args.world {
+        Some(path) => {
+            let text = std::fs::read_to_string(path).with_context(|| format!("reading world file {}", path.display()))?;
+            Some(serde_json::from_str::<World>(&text).with_context(|| format!("world file {} is not valid", path.display()))?)
+        }
+        None => None,
+    };
+    let emulator = azure_emulator::start(EmulatorConfig { data_dir: args.data_dir, listen: args.listen, world }).await?;
+    println!("admin-key {}", emulator.admin_key);
+    println!(
+        "ready {} env={} ca={} data-dir={}{}",
+        emulator.url,
+        emulator.env_file.display(),
+        emulator.ca_file.display(),
+        emulator.dir.display(),
+        if emulator.world_loaded { " world=loaded" } else { "" }
+    );
+    super::signals::terminated().await;
+    emulator.shutdown().await;
+    Ok(())
+}

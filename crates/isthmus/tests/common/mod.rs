@@ -1,0 +1,227 @@
+//! Test harness: runs the real `isthmus emulator` binary on a loopback port and talks to it over
+//! HTTPS, trusting the CA it minted, the way any client would.
+#![allow(dead_code)]
+
+use reqwest::{Method, StatusCode};
+use serde_json::{json, Value};
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::time::Duration;
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::process::{Child, Command};
+
+pub const CUSTOMER_TENANT: &str = "11111111-1111-1111-1111-111111111111";
+pub const PROVIDER_TENANT: &str = "22222222-2222-2222-2222-222222222222";
+pub const CUSTOMER_SUB: &str = "aaaaaaaa-0000-0000-0000-000000000001";
+pub const PROVIDER_SUB: &str = "bbbbbbbb-0000-0000-0000-000000000002";
+pub const PROVIDER_APP: &str = "eeeeeeee-0000-0000-0000-0000000000a1";
+pub const PROVIDER_SECRET: &str = "provider-app-secret-0123456789abcdef";
+pub const CUSTOMER_ADMIN: (&str, &str) = ("admin@customer.example", "Customer-Admin-Pass-1");
+pub const CUSTOMER_DEV: (&str, &str) = ("dev@customer.example", "Customer-Dev-Pass-1");
+pub const ARM: &str = "https://management.core.windows.net/";
+pub const NET_API: &str = "api-version=2023-11-01";
+pub const AUTH_API: &str = "api-version=2022-04-01";
+pub const ROLE_DEF_API: &str = "api-version=2022-05-01-preview";
+
+pub fn vnet_id(sub: &str, rg: &str, name: &str) -> String {
+    format!("/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.Network/virtualNetworks/{name}")
+}
+
+pub fn customer_vnet() -> String {
+    vnet_id(CUSTOMER_SUB, "customer-rg", "customer-vnet")
+}
+
+pub fn provider_vnet() -> String {
+    vnet_id(PROVIDER_SUB, "provider-rg", "provider-vnet")
+}
+
+pub fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
+}
+
+pub struct Emu {
+    child: Child,
+    pub url: String,
+    pub admin_key: String,
+    pub dir: PathBuf,
+    _tmp: Option<tempfile::TempDir>,
+    pub http: reqwest::Client,
+}
+
+/// A response: status, headers and the JSON body (Null when empty or not JSON).
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: reqwest::header::HeaderMap,
+    pub body: Value,
+}
+
+impl Reply {
+    pub fn code(&self) -> &str {
+        self.body["error"]["code"].as_str().unwrap_or("")
+    }
+    pub fn message(&self) -> &str {
+        self.body["error"]["message"].as_str().unwrap_or("")
+    }
+}
+
+impl Emu {
+    /// Starts an emulator with the two-tenant world in a fresh data dir.
+    pub async fn start() -> Emu {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let dir = tmp.path().to_path_buf();
+        let mut emu = Emu::start_in(&dir, Some(&fixture("two-tenants.json"))).await;
+        emu._tmp = Some(tmp);
+        emu
+    }
+
+    pub async fn start_in(dir: &Path, world: Option<&Path>) -> Emu {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_isthmus"));
+        cmd.arg("emulator").arg("--listen").arg("127.0.0.1:0").arg("--data-dir").arg(dir);
+        if let Some(w) = world {
+            cmd.arg("--world").arg(w);
+        }
+        let mut child = cmd.stdout(Stdio::piped()).stderr(Stdio::inherit()).kill_on_drop(true).spawn().expect("spawn isthmus");
+        let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
+        let (mut url, mut admin_key) = (String::new(), String::new());
+        let read = async {
+            while let Some(line) = lines.next_line().await.expect("read stdout") {
+                if let Some(k) = line.strip_prefix("admin-key ") {
+                    admin_key = k.trim().to_string();
+                }
+                if let Some(rest) = line.strip_prefix("ready ") {
+                    url = rest.split_whitespace().next().expect("url").to_string();
+                    return;
+                }
+            }
+            panic!("emulator exited before it was ready");
+        };
+        tokio::time::timeout(Duration::from_secs(60), read).await.expect("emulator ready within 60 s");
+        let ca = std::fs::read(dir.join("ca.pem")).expect("ca.pem");
+        let http = reqwest::Client::builder()
+            .add_root_certificate(reqwest::Certificate::from_pem(&ca).expect("CA pem"))
+            .tls_built_in_root_certs(false)
+            .timeout(Duration::from_secs(30))
+            .build()
+            .expect("client");
+        Emu { child, url, admin_key, dir: dir.to_path_buf(), _tmp: None, http }
+    }
+
+    /// `kill -9`: no chance to flush anything.
+    pub async fn kill9(mut self) -> Option<tempfile::TempDir> {
+        self.child.start_kill().expect("kill");
+        self.child.wait().await.expect("wait");
+        self._tmp.take()
+    }
+
+    pub async fn send(&self, method: Method, path: &str, headers: &[(&str, String)], body: Option<Value>) -> Reply {
+        let url = if path.starts_with("https://") { path.to_string() } else { format!("{}{path}", self.url) };
+        let mut req = self.http.request(method, url);
+        for (k, v) in headers {
+            req = req.header(*k, v);
+        }
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        let resp = req.send().await.expect("request");
+        let status = resp.status();
+        let headers = resp.headers().clone();
+        let bytes = resp.bytes().await.expect("body");
+        Reply { status, headers, body: serde_json::from_slice(&bytes).unwrap_or(Value::Null) }
+    }
+
+    pub async fn form(&self, path: &str, fields: &[(&str, &str)]) -> Reply {
+        let resp = self.http.post(format!("{}{path}", self.url)).form(fields).send().await.expect("request");
+        let status = resp.status();
+        let headers = resp.headers().clone();
+        let text = resp.text().await.expect("body");
+        Reply { status, headers, body: serde_json::from_str(&text).unwrap_or(Value::String(text)) }
+    }
+
+    /// Client-credentials token for `resource` (ARM or `graph()`).
+    pub async fn sp_token(&self, tenant: &str, app_id: &str, secret: &str, resource: &str) -> String {
+        let r = self.sp_token_reply(tenant, app_id, secret, resource).await;
+        assert_eq!(r.status, 200, "token for {app_id} in {tenant}: {}", r.body);
+        r.body["access_token"].as_str().expect("access_token").to_string()
+    }
+
+    pub async fn sp_token_reply(&self, tenant: &str, app_id: &str, secret: &str, resource: &str) -> Reply {
+        let scope = format!("{resource}/.default");
+        self.form(
+            &format!("/{tenant}/oauth2/v2.0/token"),
+            &[("grant_type", "client_credentials"), ("client_id", app_id), ("client_secret", secret), ("scope", &scope)],
+        )
+        .await
+    }
+
+    /// A user's token by the password grant (what `az login -u -p` does).
+    pub async fn user_token(&self, user: (&str, &str), resource: &str) -> String {
+        let scope = format!("{resource}/.default offline_access openid profile");
+        let r = self
+            .form(
+                "/organizations/oauth2/v2.0/token",
+                &[
+                    ("grant_type", "password"),
+                    ("client_id", "04b07795-8ddb-461a-bbee-02f9e1bf7b46"),
+                    ("username", user.0),
+                    ("password", user.1),
+                    ("scope", &scope),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, 200, "password grant for {}: {}", user.0, r.body);
+        r.body["access_token"].as_str().expect("access_token").to_string()
+    }
+
+    pub fn graph_resource(&self) -> String {
+        format!("{}/graph/", self.url)
+    }
+
+    pub async fn arm(&self, method: Method, path: &str, token: &str, aux: &[&str], body: Option<Value>) -> Reply {
+        let mut headers = vec![("authorization", format!("Bearer {token}"))];
+        if !aux.is_empty() {
+            headers.push(("x-ms-authorization-auxiliary", aux.iter().map(|t| format!("Bearer {t}")).collect::<Vec<_>>().join(", ")));
+        }
+        self.send(method, path, &headers, body).await
+    }
+
+    pub async fn graph(&self, method: Method, path: &str, token: &str, body: Option<Value>) -> Reply {
+        self.send(method, &format!("/graph/v1.0{path}"), &[("authorization", format!("Bearer {token}"))], body).await
+    }
+
+    pub async fn admin(&self, method: Method, path: &str, body: Option<Value>) -> Reply {
+        self.send(method, &format!("/_emulator/{path}"), &[("x-emulator-admin-key", self.admin_key.clone())], body).await
+    }
+
+    pub async fn advance_clock(&self, seconds: f64) {
+        let r = self.admin(Method::POST, "clock", Some(json!({ "advanceSeconds": seconds }))).await;
+        assert_eq!(r.status, 200, "{}", r.body);
+    }
+
+    /// PUT a peering `local -> remote`.
+    pub async fn put_peering(&self, local_vnet: &str, name: &str, remote_vnet: &str, token: &str, aux: &[&str]) -> Reply {
+        let body = json!({"properties": {"remoteVirtualNetwork": {"id": remote_vnet}, "allowVirtualNetworkAccess": true}});
+        self.arm(Method::PUT, &format!("{local_vnet}/virtualNetworkPeerings/{name}?{NET_API}"), token, aux, Some(body)).await
+    }
+
+    pub async fn peering_state(&self, local_vnet: &str, name: &str, token: &str) -> String {
+        let r = self.arm(Method::GET, &format!("{local_vnet}/virtualNetworkPeerings/{name}?{NET_API}"), token, &[], None).await;
+        assert_eq!(r.status, 200, "{}", r.body);
+        r.body["properties"]["peeringState"].as_str().expect("peeringState").to_string()
+    }
+
+    /// Creates a role assignment and returns the reply.
+    pub async fn assign(&self, token: &str, scope: &str, role_definition_id: &str, principal: &str) -> Reply {
+        let body = json!({"properties": {"roleDefinitionId": role_definition_id, "principalId": principal}});
+        let id = uuid::Uuid::new_v4();
+        self.arm(Method::PUT, &format!("{scope}/providers/Microsoft.Authorization/roleAssignments/{id}?{AUTH_API}"), token, &[], Some(body)).await
+    }
+
+    /// Defines a custom role granting `actions`, assignable at `scopes`.
+    pub async fn define_role(&self, token: &str, name: &str, actions: &[&str], scopes: &[&str]) -> Reply {
+        let id = uuid::Uuid::new_v4();
+        let body = json!({"properties": {"roleName": name, "description": "test role", "assignableScopes": scopes,
+                                          "permissions": [{"actions": actions}]}});
+        self.arm(Method::PUT, &format!("{}/providers/Microsoft.Authorization/roleDefinitions/{id}?{ROLE_DEF_API}", scopes[0]), token, &[], Some(body))
+            .await
+    }
+}
