@@ -165,13 +165,17 @@ def test_customer_account_list(guide):
 # --- logins of the customer's app that must fail before the provider did its part -----------------
 
 
-def test_sp_login_with_wrong_secret(guide):
-    guide.app_az.fails("login", "--service-principal", "-u", guide.app_id, "-p", "not-the-secret",
+# Each failing login runs in its own config dir: MSAL caches an HTTP 400 from the token endpoint
+# for 60 s (msal_http_cache.bin), so the same login retried from the same dir would not reach AAD.
+
+
+def test_sp_login_with_wrong_secret(guide, new_az):
+    new_az("wrong-secret").fails("login", "--service-principal", "-u", guide.app_id, "-p", "not-the-secret",
                        "--tenant", guide.customer_tenant, message="AADSTS7000215")
 
 
-def test_sp_login_to_tenant_without_the_apps_sp(guide):
-    guide.app_az.fails("login", "--service-principal", "-u", guide.app_id, "-p", guide.app_password,
+def test_sp_login_to_tenant_without_the_apps_sp(guide, new_az):
+    new_az("no-sp-in-tenant").fails("login", "--service-principal", "-u", guide.app_id, "-p", guide.app_password,
                        "--tenant", guide.provider_tenant, message="AADSTS700016")
 
 
