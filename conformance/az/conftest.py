@@ -157,6 +157,7 @@ class Az:
     def fails(self, *args, message):
         """Runs a command that must fail as on real Azure: exit 1 and `message` on stderr."""
         result = self.run(*args, check=False)
+        if os.environ.get("AZ_SHOW_FAILURES"): print("\n" + result.describe())
         assert result.code == 1, result.describe()
         assert message in result.stderr, result.describe()
         return result
@@ -189,7 +190,13 @@ class Az:
         return result.json
 
     def login_sp(self, app_id, secret, tenant):
-        return self.json("login", "--service-principal", "-u", app_id, "-p", secret, "--tenant", tenant)
+        return self.json("login", "--service-principal", "-u", app_id, *password_args(secret), "--tenant", tenant)
+
+
+def password_args(secret):
+    """`-p SECRET`, or `-p=SECRET` when it starts with '-': Entra ID secrets sometimes do (about one in
+    65 here), and az's own help says to write it so (argparse would take it for a flag; Azure/azure-cli#7054)."""
+    return [f"-p={secret}"] if secret.startswith("-") else ["-p", secret]
 
 
 @pytest.fixture(scope="session")

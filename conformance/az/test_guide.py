@@ -8,7 +8,7 @@ failures a user can meet on the way are checked where they would happen, with re
 
 import pytest
 
-from conftest import Emulator
+from conftest import Emulator, password_args
 
 CUSTOMER_APP_NAME = "conformance-customer-peering"
 CUSTOM_ROLE_NAME = "conformance-customer-peer-role"
@@ -175,8 +175,9 @@ def test_sp_login_with_wrong_secret(guide, new_az):
 
 
 def test_sp_login_to_tenant_without_the_apps_sp(guide, new_az):
-    new_az("no-sp-in-tenant").fails("login", "--service-principal", "-u", guide.app_id, "-p", guide.app_password,
-                       "--tenant", guide.provider_tenant, message="AADSTS700016")
+    new_az("no-sp-in-tenant").fails("login", "--service-principal", "-u", guide.app_id,
+                                    *password_args(guide.app_password), "--tenant", guide.provider_tenant,
+                                    message="AADSTS700016")
 
 
 # --- the provider, as its multi-tenant app --------------------------------------------------------
@@ -212,6 +213,8 @@ def test_provider_creates_its_side_of_the_peering(guide):
     az = guide.provider_az
     accounts = az.login_sp(guide.provider_app_id, guide.provider_secret, guide.customer_tenant)
     assert [a["id"] for a in accounts] == [guide.customer_sub]
+    # The last login made the customer's subscription the default; the provider keeps working in its own.
+    az.run("account", "set", "--subscription", guide.provider_sub)
     peering = az.json("network", "vnet", "peering", "create", "--name", "provider-to-customer",
                       "--remote-vnet", guide.vnet_id, "--vnet-name", guide.provider_vnet_name,
                       "--resource-group", guide.provider_rg, "--subscription", guide.provider_sub,

@@ -23,7 +23,9 @@ pub enum EmulatorError {
     WrongTokenTenant { token_tenant: String, subscription_tenant: String },
     #[error("The auxiliary access token of client '{app_id}' from tenant '{tenant_id}' is invalid or expired. Obtain a new token for tenant '{tenant_id}' and retry.")]
     InvalidAuxiliaryToken { app_id: String, tenant_id: String },
-    #[error("The request has more than 3 auxiliary tokens in header 'x-ms-authorization-auxiliary'. At most 3 are allowed.")]
+    #[error(
+        "The request has more than 3 auxiliary tokens in header 'x-ms-authorization-auxiliary'. At most 3 are allowed."
+    )]
     TooManyAuxiliaryTokens,
 
     // ---- ARM: authorization --------------------------------------------------------------------
@@ -85,7 +87,13 @@ pub enum EmulatorError {
     #[error("Cannot create or update peering {peering}. Virtual networks {local} and {remote} cannot be peered because their address spaces overlap. Overlapping address prefixes: {prefixes}")]
     VnetAddressSpacesOverlap { peering: String, local: String, remote: String, prefixes: String },
     #[error("Cannot create or update peering {peering}. Virtual networks {local} and {remote} cannot be peered because address space of the first virtual network overlaps with address space of virtual network {other} already peered with the second virtual network. Overlapping address prefixes: {prefixes}. For more information please refer to https://aka.ms/VnetPeeringInfo")]
-    VnetAddressSpaceOverlapsWithAlreadyPeeredVnet { peering: String, local: String, remote: String, other: String, prefixes: String },
+    VnetAddressSpaceOverlapsWithAlreadyPeeredVnet {
+        peering: String,
+        local: String,
+        remote: String,
+        other: String,
+        prefixes: String,
+    },
     #[error("Peering already references remote virtual network. Cannot add another peering referencing the same remote virtual network. Existing peering: {existing}.")]
     AnotherPeeringAlreadyReferencesRemoteVnet { existing: String },
     #[error("Cannot create or update peering because remote peering referencing parent virtual network is in Disconnected state. Update or re-create the remote peering to get it back to Initiated state. Peering gets Disconnected when remote vnet or remote peering is deleted and re-created")]

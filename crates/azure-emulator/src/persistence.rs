@@ -22,7 +22,10 @@ impl Store {
         let loaded = match &file {
             Some(f) if f.exists() => {
                 let bytes = fs::read(f).map_err(|e| EmulatorError::Persistence(format!("{}: {e}", f.display())))?;
-                Some(serde_json::from_slice(&bytes).map_err(|e| EmulatorError::Persistence(format!("{}: {e}", f.display())))?)
+                Some(
+                    serde_json::from_slice(&bytes)
+                        .map_err(|e| EmulatorError::Persistence(format!("{}: {e}", f.display())))?,
+                )
             }
             _ => None,
         };

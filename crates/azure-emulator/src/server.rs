@@ -76,7 +76,9 @@ pub async fn start(cfg: EmulatorConfig) -> Result<Emulator> {
         operations: Default::default(),
     });
 
-    let listener = TcpListener::bind(cfg.listen).await.map_err(|e| EmulatorError::Internal(format!("cannot listen on {}: {e}", cfg.listen)))?;
+    let listener = TcpListener::bind(cfg.listen)
+        .await
+        .map_err(|e| EmulatorError::Internal(format!("cannot listen on {}: {e}", cfg.listen)))?;
     let addr = listener.local_addr().map_err(io_err)?;
     let host = if addr.ip().is_unspecified() { "127.0.0.1".to_string() } else { addr.ip().to_string() };
     let url = if addr.port() == 443 { format!("https://{host}") } else { format!("https://{host}:{}", addr.port()) };
@@ -94,9 +96,12 @@ pub async fn start(cfg: EmulatorConfig) -> Result<Emulator> {
                 _ = stop.changed() => break,
             };
             let acceptor = acceptor.clone();
-            let service = TowerToHyperService::new(tower::ServiceExt::map_request(router.clone(), wire::normalize_path));
+            let service =
+                TowerToHyperService::new(tower::ServiceExt::map_request(router.clone(), wire::normalize_path));
             tokio::spawn(async move {
-                let Ok(Ok(tls)) = tokio::time::timeout(Duration::from_secs(10), acceptor.accept(tcp)).await else { return };
+                let Ok(Ok(tls)) = tokio::time::timeout(Duration::from_secs(10), acceptor.accept(tcp)).await else {
+                    return;
+                };
                 let _ = auto::Builder::new(TokioExecutor::new()).serve_connection(TokioIo::new(tls), service).await;
             });
         }

@@ -46,13 +46,23 @@ pub enum Admission {
     Throttled { retry_after_seconds: u64 },
 }
 
+/// (subscription, principal, kind) → (tokens left, when last refilled).
+type Buckets = HashMap<(Uuid, Uuid, RequestKind), (f64, DateTime<Utc>)>;
+
 #[derive(Debug, Default)]
 pub struct Throttle {
-    buckets: Mutex<HashMap<(Uuid, Uuid, RequestKind), (f64, DateTime<Utc>)>>,
+    buckets: Mutex<Buckets>,
 }
 
 impl Throttle {
-    pub fn admit(&self, cfg: &Throttling, subscription: Uuid, principal: Uuid, kind: RequestKind, now: DateTime<Utc>) -> Admission {
+    pub fn admit(
+        &self,
+        cfg: &Throttling,
+        subscription: Uuid,
+        principal: Uuid,
+        kind: RequestKind,
+        now: DateTime<Utc>,
+    ) -> Admission {
         let bucket = kind.bucket(cfg);
         let capacity = bucket.capacity as f64;
         if !cfg.enabled {
@@ -93,6 +103,9 @@ mod tests {
         assert_eq!(t.admit(&cfg, s, p, RequestKind::Read, now), Admission::Throttled { retry_after_seconds: 1 });
         // another principal has its own bucket
         assert!(matches!(t.admit(&cfg, s, Uuid::new_v4(), RequestKind::Read, now), Admission::Admitted { .. }));
-        assert!(matches!(t.admit(&cfg, s, p, RequestKind::Read, now + Duration::seconds(1)), Admission::Admitted { .. }));
+        assert!(matches!(
+            t.admit(&cfg, s, p, RequestKind::Read, now + Duration::seconds(1)),
+            Admission::Admitted { .. }
+        ));
     }
 }

@@ -25,7 +25,9 @@ impl Certificates {
     pub fn load_or_create(dir: &Path) -> Result<Certificates> {
         let (ca, leaf, key) = (dir.join("ca.pem"), dir.join("server.pem"), dir.join("server-key.pem"));
         if ca.exists() && leaf.exists() && key.exists() {
-            let read = |p: &Path| std::fs::read_to_string(p).map_err(|e| EmulatorError::Persistence(format!("{}: {e}", p.display())));
+            let read = |p: &Path| {
+                std::fs::read_to_string(p).map_err(|e| EmulatorError::Persistence(format!("{}: {e}", p.display())))
+            };
             return Ok(Certificates { ca_pem: read(&ca)?, leaf_pem: read(&leaf)?, leaf_key_pem: read(&key)? });
         }
         let certs = Self::mint()?;
@@ -42,7 +44,8 @@ impl Certificates {
         dn.push(DnType::CommonName, "isthmus emulator CA");
         ca_params.distinguished_name = dn;
         ca_params.is_ca = IsCa::Ca(BasicConstraints::Constrained(0));
-        ca_params.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign, KeyUsagePurpose::DigitalSignature];
+        ca_params.key_usages =
+            vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign, KeyUsagePurpose::DigitalSignature];
         ca_params.use_authority_key_identifier_extension = true;
         let ca_cert = ca_params.self_signed(&ca_key).map_err(err)?;
 
@@ -62,7 +65,8 @@ impl Certificates {
     }
 
     pub fn server_config(&self) -> Result<Arc<rustls::ServerConfig>> {
-        let chain = CertificateDer::pem_slice_iter(self.leaf_pem.as_bytes()).collect::<Result<Vec<_>, _>>().map_err(err)?;
+        let chain =
+            CertificateDer::pem_slice_iter(self.leaf_pem.as_bytes()).collect::<Result<Vec<_>, _>>().map_err(err)?;
         let key = PrivateKeyDer::from_pem_slice(self.leaf_key_pem.as_bytes()).map_err(err)?;
         let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
         let mut cfg = rustls::ServerConfig::builder_with_provider(provider)

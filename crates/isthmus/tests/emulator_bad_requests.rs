@@ -51,10 +51,25 @@ async fn arm_rejects_bad_input_in_its_own_shape() {
         assert!(!r.message().is_empty(), "case {i} says what was wrong");
     }
     // nothing was stored by any of them
-    let list = emu.arm(Method::GET, &format!("/subscriptions/{CUSTOMER_SUB}/providers/Microsoft.Network/virtualNetworks?api-version=2025-07-01"), &admin, &[], None).await;
-    let names: Vec<_> = list.body["value"].as_array().unwrap().iter().map(|v| v["name"].as_str().unwrap().to_string()).collect();
+    let list = emu
+        .arm(
+            Method::GET,
+            &format!(
+                "/subscriptions/{CUSTOMER_SUB}/providers/Microsoft.Network/virtualNetworks?api-version=2025-07-01"
+            ),
+            &admin,
+            &[],
+            None,
+        )
+        .await;
+    let names: Vec<_> =
+        list.body["value"].as_array().unwrap().iter().map(|v| v["name"].as_str().unwrap().to_string()).collect();
     assert_eq!(names.len(), 3, "{names:?}");
-    assert!(list.body["value"].as_array().unwrap().iter().all(|v| v["properties"]["virtualNetworkPeerings"] == json!([])));
+    assert!(list.body["value"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|v| v["properties"]["virtualNetworkPeerings"] == json!([])));
 }
 
 #[tokio::test]
@@ -74,7 +89,14 @@ async fn oversize_bodies_are_413_in_each_apis_shape() {
     let body: Value = arm.json().await.unwrap();
     assert_eq!(body["error"]["code"], "RequestEntityTooLarge");
     let graph = emu.user_token(CUSTOMER_ADMIN, &emu.graph_resource()).await;
-    let g = emu.http.post(format!("{}/graph/v1.0/applications", emu.url)).header("authorization", format!("Bearer {graph}")).body(big).send().await.unwrap();
+    let g = emu
+        .http
+        .post(format!("{}/graph/v1.0/applications", emu.url))
+        .header("authorization", format!("Bearer {graph}"))
+        .body(big)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(g.status(), 413);
     let body: Value = g.json().await.unwrap();
     assert_eq!(body["error"]["code"], "RequestEntityTooLarge");
@@ -88,11 +110,25 @@ async fn graph_and_login_reject_bad_input_in_their_shapes() {
     let bad_json = raw(&emu, Method::POST, "/graph/v1.0/applications", &graph, "{").await;
     assert_eq!((bad_json.status.as_u16(), bad_json.code()), (400, "BadRequest"));
     assert!(bad_json.body["error"]["innerError"]["date"].is_string());
-    let bad_aud = raw(&emu, Method::POST, "/graph/v1.0/applications", &graph, r#"{"displayName":"x","signInAudience":"Everyone"}"#).await;
+    let bad_aud = raw(
+        &emu,
+        Method::POST,
+        "/graph/v1.0/applications",
+        &graph,
+        r#"{"displayName":"x","signInAudience":"Everyone"}"#,
+    )
+    .await;
     assert_eq!((bad_aud.status.as_u16(), bad_aud.code()), (400, "Request_BadRequest"));
     let bad_filter = emu.graph(Method::GET, "/applications?$filter=displayName%20ne%20%27x%27", &graph, None).await;
     assert_eq!((bad_filter.status.as_u16(), bad_filter.code()), (400, "Request_UnsupportedQuery"));
-    let no_app = emu.graph(Method::POST, "/servicePrincipals", &graph, Some(json!({"appId": "12345678-0000-0000-0000-000000000000"}))).await;
+    let no_app = emu
+        .graph(
+            Method::POST,
+            "/servicePrincipals",
+            &graph,
+            Some(json!({"appId": "12345678-0000-0000-0000-000000000000"})),
+        )
+        .await;
     assert_eq!((no_app.status.as_u16(), no_app.code()), (400, "NoBackingApplicationObject"));
     let missing = emu.graph(Method::GET, "/applications/12345678-0000-0000-0000-000000000000", &graph, None).await;
     assert_eq!((missing.status.as_u16(), missing.code()), (404, "Request_ResourceNotFound"));
@@ -105,16 +141,43 @@ async fn graph_and_login_reject_bad_input_in_their_shapes() {
     let odd_grant = emu.form("/organizations/oauth2/v2.0/token", &[("grant_type", "magic")]).await;
     assert_eq!(odd_grant.body["error"], "unsupported_grant_type");
     let bad_scope = emu
-        .form(&format!("/{PROVIDER_TENANT}/oauth2/v2.0/token"), &[("grant_type", "client_credentials"), ("client_id", PROVIDER_APP), ("client_secret", PROVIDER_SECRET), ("scope", "https://vault.azure.net/.default")])
+        .form(
+            &format!("/{PROVIDER_TENANT}/oauth2/v2.0/token"),
+            &[
+                ("grant_type", "client_credentials"),
+                ("client_id", PROVIDER_APP),
+                ("client_secret", PROVIDER_SECRET),
+                ("scope", "https://vault.azure.net/.default"),
+            ],
+        )
         .await;
     assert_eq!(bad_scope.body["error_codes"], json!([500011]));
-    let bad_password = emu.form("/organizations/oauth2/v2.0/token", &[("grant_type", "password"), ("client_id", "04b07795-8ddb-461a-bbee-02f9e1bf7b46"), ("username", CUSTOMER_ADMIN.0), ("password", "wrong"), ("scope", "https://management.core.windows.net//.default")]).await;
+    let bad_password = emu
+        .form(
+            "/organizations/oauth2/v2.0/token",
+            &[
+                ("grant_type", "password"),
+                ("client_id", "04b07795-8ddb-461a-bbee-02f9e1bf7b46"),
+                ("username", CUSTOMER_ADMIN.0),
+                ("password", "wrong"),
+                ("scope", "https://management.core.windows.net//.default"),
+            ],
+        )
+        .await;
     assert_eq!(bad_password.body["error_codes"], json!([50126]));
     // the admin API wants its key
     let no_key = emu.send(Method::GET, "/_emulator/state", &[], None).await;
     assert_eq!(no_key.status, 401);
-    let bad_knob = emu.admin(Method::PATCH, "knobs", Some(json!({"throttling": {"reads": {"capacity": 0, "refillPerSecond": 1}}}))).await;
+    let bad_knob = emu
+        .admin(Method::PATCH, "knobs", Some(json!({"throttling": {"reads": {"capacity": 0, "refillPerSecond": 1}}})))
+        .await;
     assert_eq!(bad_knob.status, 400);
-    let bad_world = emu.admin(Method::POST, "world", Some(json!({"tenants": [{"displayName": "x", "defaultDomain": "x", "bogus": 1}]}))).await;
+    let bad_world = emu
+        .admin(
+            Method::POST,
+            "world",
+            Some(json!({"tenants": [{"displayName": "x", "defaultDomain": "x", "bogus": 1}]})),
+        )
+        .await;
     assert_eq!(bad_world.status, 400);
 }

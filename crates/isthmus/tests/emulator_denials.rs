@@ -16,11 +16,25 @@ fn nc_id(sub: &str) -> String {
 /// A customer app with an SP and secret in the customer tenant: (app id, SP object id, secret).
 async fn customer_app(emu: &Emu, name: &str) -> (String, String, String) {
     let g = emu.user_token(CUSTOMER_ADMIN, &emu.graph_resource()).await;
-    let app = emu.graph(Method::POST, "/applications", &g, Some(json!({"displayName": name, "signInAudience": "AzureADMultipleOrgs"}))).await;
+    let app = emu
+        .graph(
+            Method::POST,
+            "/applications",
+            &g,
+            Some(json!({"displayName": name, "signInAudience": "AzureADMultipleOrgs"})),
+        )
+        .await;
     assert_eq!(app.status, 201, "{}", app.body);
     let app_id = app.body["appId"].as_str().unwrap().to_string();
     let sp = emu.graph(Method::POST, "/servicePrincipals", &g, Some(json!({"appId": app_id}))).await;
-    let pw = emu.graph(Method::POST, &format!("/applications/{}/addPassword", app.body["id"].as_str().unwrap()), &g, Some(json!({}))).await;
+    let pw = emu
+        .graph(
+            Method::POST,
+            &format!("/applications/{}/addPassword", app.body["id"].as_str().unwrap()),
+            &g,
+            Some(json!({})),
+        )
+        .await;
     (app_id, sp.body["id"].as_str().unwrap().to_string(), pw.body["secretText"].as_str().unwrap().to_string())
 }
 
@@ -51,7 +65,10 @@ async fn peering_without_auxiliary_token_or_remote_permission_is_linked_authoriz
     assert_eq!(emu.assign(&admin, &customer_vnet(), &nc_id(CUSTOMER_SUB), &sp).await.status, 201);
     // the provider creates the customer app's SP in its tenant but grants nothing
     let p_graph = emu.sp_token(PROVIDER_TENANT, PROVIDER_APP, PROVIDER_SECRET, &emu.graph_resource()).await;
-    assert_eq!(emu.graph(Method::POST, "/servicePrincipals", &p_graph, Some(json!({"appId": app_id}))).await.status, 201);
+    assert_eq!(
+        emu.graph(Method::POST, "/servicePrincipals", &p_graph, Some(json!({"appId": app_id}))).await.status,
+        201
+    );
     let c_arm = emu.sp_token(CUSTOMER_TENANT, &app_id, &secret, ARM).await;
     let c_aux = emu.sp_token(PROVIDER_TENANT, &app_id, &secret, ARM).await;
     let local = format!("{}/virtualNetworkPeerings/p", customer_vnet());
@@ -76,7 +93,8 @@ async fn peering_without_auxiliary_token_or_remote_permission_is_linked_authoriz
     let other = emu.put_peering(&customer_vnet(), "p", &provider_vnet(), &c_arm, &[&other_aux]).await;
     assert_eq!(other.code(), "LinkedAuthorizationFailed");
     // nothing was written by any of the refused attempts
-    let list = emu.arm(Method::GET, &format!("{}/virtualNetworkPeerings?{NET_API}", customer_vnet()), &c_arm, &[], None).await;
+    let list =
+        emu.arm(Method::GET, &format!("{}/virtualNetworkPeerings?{NET_API}", customer_vnet()), &c_arm, &[], None).await;
     assert_eq!(list.body["value"], json!([]));
 }
 
@@ -90,7 +108,10 @@ async fn token_of_the_wrong_tenant_expired_or_tampered_is_refused() {
     assert!(wrong.message().starts_with(&format!(
         "The access token is from the wrong issuer 'https://sts.windows.net/{PROVIDER_TENANT}/'. It must match the tenant 'https://sts.windows.net/{CUSTOMER_TENANT}/' associated with this subscription."
     )));
-    assert!(wrong.headers["www-authenticate"].to_str().unwrap().contains(&format!("https://login.windows.net/{CUSTOMER_TENANT}")));
+    assert!(wrong.headers["www-authenticate"]
+        .to_str()
+        .unwrap()
+        .contains(&format!("https://login.windows.net/{CUSTOMER_TENANT}")));
 
     let own = format!("{}?{NET_API}", provider_vnet());
     let mut parts: Vec<String> = p_arm.split('.').map(String::from).collect();
@@ -108,7 +129,10 @@ async fn token_of_the_wrong_tenant_expired_or_tampered_is_refused() {
     // Graph refuses an ARM token: wrong audience
     let fresh = emu.sp_token(PROVIDER_TENANT, PROVIDER_APP, PROVIDER_SECRET, ARM).await;
     let g = emu.graph(Method::GET, "/applications", &fresh, None).await;
-    assert_eq!((g.status.as_u16(), g.code(), g.message()), (401, "InvalidAuthenticationToken", "Access token validation failure. Invalid audience."));
+    assert_eq!(
+        (g.status.as_u16(), g.code(), g.message()),
+        (401, "InvalidAuthenticationToken", "Access token validation failure. Invalid audience.")
+    );
 }
 
 #[tokio::test]
@@ -143,7 +167,10 @@ async fn non_admin_cannot_create_a_foreign_apps_service_principal() {
     assert!(r.body["error"]["innerError"]["request-id"].is_string());
     // the administrator may, once; the second time the name is taken
     let admin = emu.user_token(CUSTOMER_ADMIN, &emu.graph_resource()).await;
-    assert_eq!(emu.graph(Method::POST, "/servicePrincipals", &admin, Some(json!({"appId": PROVIDER_APP}))).await.status, 201);
+    assert_eq!(
+        emu.graph(Method::POST, "/servicePrincipals", &admin, Some(json!({"appId": PROVIDER_APP}))).await.status,
+        201
+    );
     let dup = emu.graph(Method::POST, "/servicePrincipals", &admin, Some(json!({"appId": PROVIDER_APP}))).await;
     assert_eq!(dup.message(), format!("The service principal cannot be created, updated, or restored because the service principal name {PROVIDER_APP} is already in use."));
     // a non-admin may register an app and create its SP: they own it
@@ -164,7 +191,17 @@ async fn overlapping_and_second_peerings_are_refused() {
     // the provider's SP in the customer tenant gets Network Contributor on the subscription
     let g = emu.user_token(CUSTOMER_ADMIN, &emu.graph_resource()).await;
     let psp = emu.graph(Method::POST, "/servicePrincipals", &g, Some(json!({"appId": PROVIDER_APP}))).await;
-    assert_eq!(emu.assign(&admin, &format!("/subscriptions/{CUSTOMER_SUB}"), &nc_id(CUSTOMER_SUB), psp.body["id"].as_str().unwrap()).await.status, 201);
+    assert_eq!(
+        emu.assign(
+            &admin,
+            &format!("/subscriptions/{CUSTOMER_SUB}"),
+            &nc_id(CUSTOMER_SUB),
+            psp.body["id"].as_str().unwrap()
+        )
+        .await
+        .status,
+        201
+    );
     let p_arm = emu.sp_token(PROVIDER_TENANT, PROVIDER_APP, PROVIDER_SECRET, ARM).await;
     let p_aux = emu.sp_token(CUSTOMER_TENANT, PROVIDER_APP, PROVIDER_SECRET, ARM).await;
 
@@ -178,7 +215,9 @@ async fn overlapping_and_second_peerings_are_refused() {
     // customer-vnet is already peered with overlap-vnet, which overlaps the provider VNet
     let transitive = emu.put_peering(&provider_vnet(), "to-customer", &customer_vnet(), &p_arm, &[&p_aux]).await;
     assert_eq!(transitive.code(), "VnetAddressSpaceOverlapsWithAlreadyPeeredVnet", "{}", transitive.body);
-    assert!(transitive.message().contains(&format!("already peered with the second virtual network. Overlapping address prefixes: 10.2.0.0/16, 10.2.128.0/17")));
+    assert!(transitive.message().contains(
+        "already peered with the second virtual network. Overlapping address prefixes: 10.2.0.0/16, 10.2.128.0/17"
+    ));
 
     let second_vnet = vnet_id(CUSTOMER_SUB, "customer-rg", "customer-vnet-2");
     assert_eq!(emu.put_peering(&provider_vnet(), "to-c2", &second_vnet, &p_arm, &[&p_aux]).await.status, 201);
@@ -198,13 +237,21 @@ async fn custom_roles_are_unique_per_tenant_and_bound_to_assignable_scopes() {
     let dup = emu.define_role(&admin, "Peer-Only", &["*/read"], &[&format!("/subscriptions/{CUSTOMER_SUB}")]).await;
     assert_eq!(dup.status, 409);
     assert_eq!(dup.code(), "RoleDefinitionWithSameNameExists");
-    assert_eq!(dup.message(), "A custom role with the same name already exists in this directory. Use a different name.");
+    assert_eq!(
+        dup.message(),
+        "A custom role with the same name already exists in this directory. Use a different name."
+    );
     // the same name in another tenant is fine
     let p_arm = emu.sp_token(PROVIDER_TENANT, PROVIDER_APP, PROVIDER_SECRET, ARM).await;
-    assert_eq!(emu.define_role(&p_arm, "peer-only", &["*/read"], &[&format!("/subscriptions/{PROVIDER_SUB}")]).await.status, 201);
+    assert_eq!(
+        emu.define_role(&p_arm, "peer-only", &["*/read"], &[&format!("/subscriptions/{PROVIDER_SUB}")]).await.status,
+        201
+    );
 
     let role_id = role.body["id"].as_str().unwrap();
-    let outside = emu.assign(&admin, &format!("/subscriptions/{CUSTOMER_SUB}"), role_id, "c0000000-0000-0000-0000-00000000000b").await;
+    let outside = emu
+        .assign(&admin, &format!("/subscriptions/{CUSTOMER_SUB}"), role_id, "c0000000-0000-0000-0000-00000000000b")
+        .await;
     assert_eq!(outside.status, 400);
     assert_eq!(outside.code(), "RoleDefinitionNotAssignableAtScope");
     assert_eq!(emu.assign(&admin, &customer_vnet(), role_id, "c0000000-0000-0000-0000-00000000000b").await.status, 201);
@@ -212,12 +259,16 @@ async fn custom_roles_are_unique_per_tenant_and_bound_to_assignable_scopes() {
     let ghost = emu.assign(&admin, &customer_vnet(), role_id, "99999999-9999-9999-9999-999999999999").await;
     assert_eq!(ghost.status, 400);
     assert_eq!(ghost.code(), "PrincipalNotFound");
-    assert!(ghost.message().starts_with(&format!("Principal 99999999-9999-9999-9999-999999999999 does not exist in the directory {CUSTOMER_TENANT}.")));
+    assert!(ghost.message().starts_with(&format!(
+        "Principal 99999999-9999-9999-9999-999999999999 does not exist in the directory {CUSTOMER_TENANT}."
+    )));
 
     let twice = emu.assign(&admin, &customer_vnet(), role_id, "c0000000-0000-0000-0000-00000000000b").await;
     assert_eq!(twice.status, 409);
     assert_eq!(twice.code(), "RoleAssignmentExists");
-    assert!(twice.message().starts_with("The role assignment already exists. The ID of the existing role assignment is "));
+    assert!(twice
+        .message()
+        .starts_with("The role assignment already exists. The ID of the existing role assignment is "));
 }
 
 #[tokio::test]
@@ -254,9 +305,19 @@ async fn throttling_answers_429_with_retry_after() {
     assert_eq!(throttled.status, 429);
     assert_eq!(throttled.code(), "SubscriptionRequestsThrottled");
     assert_eq!(throttled.headers["retry-after"], "2");
-    assert!(throttled.message().starts_with(&format!("Number of 'read' requests for subscription '{PROVIDER_SUB}' actor '")));
+    assert!(throttled
+        .message()
+        .starts_with(&format!("Number of 'read' requests for subscription '{PROVIDER_SUB}' actor '")));
     // writes have their own bucket; and time refills reads
-    let w = emu.arm(Method::PUT, &format!("/subscriptions/{PROVIDER_SUB}/resourceGroups/extra-rg?api-version=2022-09-01"), &p_arm, &[], Some(json!({"location": "westeurope"}))).await;
+    let w = emu
+        .arm(
+            Method::PUT,
+            &format!("/subscriptions/{PROVIDER_SUB}/resourceGroups/extra-rg?api-version=2022-09-01"),
+            &p_arm,
+            &[],
+            Some(json!({"location": "westeurope"})),
+        )
+        .await;
     assert_eq!(w.status, 201, "{}", w.body);
     assert_eq!(w.headers["x-ms-ratelimit-remaining-subscription-writes"], "199");
     emu.advance_clock(2.0).await;

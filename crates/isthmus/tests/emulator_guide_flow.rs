@@ -19,7 +19,11 @@ async fn device_code_login(emu: &Emu, user: (&str, &str), resource: &str) -> Str
     let uri = dc.body["verification_uri"].as_str().unwrap();
     assert!(dc.body["message"].as_str().unwrap().contains(&user_code));
 
-    let poll = [("grant_type", "urn:ietf:params:oauth:grant-type:device_code"), ("client_id", client), ("device_code", device_code.as_str())];
+    let poll = [
+        ("grant_type", "urn:ietf:params:oauth:grant-type:device_code"),
+        ("client_id", client),
+        ("device_code", device_code.as_str()),
+    ];
     let pending = emu.form("/organizations/oauth2/v2.0/token", &poll).await;
     assert_eq!(pending.status, 400);
     assert_eq!(pending.body["error"], "authorization_pending");
@@ -55,11 +59,18 @@ async fn two_tenant_peering_reaches_connected_then_disconnected() {
     assert_eq!(app.status, 201, "{}", app.body);
     let app_id = app.body["appId"].as_str().unwrap().to_string();
     let app_object = app.body["id"].as_str().unwrap().to_string();
-    let sp = emu.graph(Method::POST, "/servicePrincipals", &admin_graph, Some(json!({"appId": app_id, "accountEnabled": true}))).await;
+    let sp = emu
+        .graph(Method::POST, "/servicePrincipals", &admin_graph, Some(json!({"appId": app_id, "accountEnabled": true})))
+        .await;
     assert_eq!(sp.status, 201, "{}", sp.body);
     let customer_sp = sp.body["id"].as_str().unwrap().to_string();
     let pw = emu
-        .graph(Method::POST, &format!("/applications/{app_object}/addPassword"), &admin_graph, Some(json!({"passwordCredential": {"displayName": null}})))
+        .graph(
+            Method::POST,
+            &format!("/applications/{app_object}/addPassword"),
+            &admin_graph,
+            Some(json!({"passwordCredential": {"displayName": null}})),
+        )
         .await;
     assert_eq!(pw.status, 200, "{}", pw.body);
     let secret = pw.body["secretText"].as_str().unwrap().to_string();
@@ -69,9 +80,24 @@ async fn two_tenant_peering_reaches_connected_then_disconnected() {
     assert_eq!(read.body["passwordCredentials"][0]["hint"], secret[..3]);
 
     // Step 2-4: find the VNet and grant the customer app Network Contributor on it.
-    let vnets = emu.arm(Method::GET, &format!("/subscriptions/{CUSTOMER_SUB}/providers/Microsoft.Network/virtualNetworks?api-version=2025-07-01"), &admin_arm, &[], None).await;
+    let vnets = emu
+        .arm(
+            Method::GET,
+            &format!(
+                "/subscriptions/{CUSTOMER_SUB}/providers/Microsoft.Network/virtualNetworks?api-version=2025-07-01"
+            ),
+            &admin_arm,
+            &[],
+            None,
+        )
+        .await;
     assert_eq!(vnets.status, 200);
-    let vnet = vnets.body["value"].as_array().unwrap().iter().find(|v| v["name"] == "customer-vnet").expect("customer-vnet listed");
+    let vnet = vnets.body["value"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["name"] == "customer-vnet")
+        .expect("customer-vnet listed");
     assert_eq!(vnet["id"], customer_vnet());
     let roles = emu
         .arm(Method::GET, &format!("/subscriptions/{CUSTOMER_SUB}/providers/Microsoft.Authorization/roleDefinitions?{ROLE_DEF_API}&$filter=roleName%20eq%20%27Network%20Contributor%27"), &admin_arm, &[], None)
@@ -86,14 +112,24 @@ async fn two_tenant_peering_reaches_connected_then_disconnected() {
 
     // Step 5-8: SP of the provider app in the customer tenant, custom peer role, assignment.
     let getbyids = emu
-        .graph(Method::POST, "/directoryObjects/getByIds", &admin_graph, Some(json!({"ids": [customer_sp], "types": ["user", "group", "servicePrincipal"]})))
+        .graph(
+            Method::POST,
+            "/directoryObjects/getByIds",
+            &admin_graph,
+            Some(json!({"ids": [customer_sp], "types": ["user", "group", "servicePrincipal"]})),
+        )
         .await;
     assert_eq!(getbyids.body["value"][0]["@odata.type"], "#microsoft.graph.servicePrincipal");
     let psp = emu.graph(Method::POST, "/servicePrincipals", &admin_graph, Some(json!({"appId": PROVIDER_APP}))).await;
     assert_eq!(psp.status, 201, "{}", psp.body);
     let provider_sp_in_customer = psp.body["id"].as_str().unwrap().to_string();
     let role = emu
-        .define_role(&admin_arm, "provider-peering-role", &["Microsoft.Network/virtualNetworks/peer/action"], &[&format!("/subscriptions/{CUSTOMER_SUB}")])
+        .define_role(
+            &admin_arm,
+            "provider-peering-role",
+            &["Microsoft.Network/virtualNetworks/peer/action"],
+            &[&format!("/subscriptions/{CUSTOMER_SUB}")],
+        )
         .await;
     assert_eq!(role.status, 201, "{}", role.body);
     assert_eq!(role.body["properties"]["type"], "CustomRole");
@@ -113,7 +149,12 @@ async fn two_tenant_peering_reaches_connected_then_disconnected() {
     assert_eq!(csp.status, 201, "{}", csp.body);
     let customer_sp_in_provider = csp.body["id"].as_str().unwrap().to_string();
     let prole = emu
-        .define_role(&p_arm, "customer-peer-role", &["Microsoft.Network/virtualNetworks/peer/action"], &[&format!("/subscriptions/{PROVIDER_SUB}")])
+        .define_role(
+            &p_arm,
+            "customer-peer-role",
+            &["Microsoft.Network/virtualNetworks/peer/action"],
+            &[&format!("/subscriptions/{PROVIDER_SUB}")],
+        )
         .await;
     assert_eq!(prole.status, 201, "{}", prole.body);
     let ra = emu.assign(&p_arm, &provider_vnet(), prole.body["id"].as_str().unwrap(), &customer_sp_in_provider).await;
@@ -132,14 +173,27 @@ async fn two_tenant_peering_reaches_connected_then_disconnected() {
     let c_arm = emu.sp_token(CUSTOMER_TENANT, &app_id, &secret, ARM).await;
     let c_aux = emu.sp_token(PROVIDER_TENANT, &app_id, &secret, ARM).await;
     let subs = emu.arm(Method::GET, "/subscriptions?api-version=2022-12-01", &c_aux, &[], None).await;
-    let listed: Vec<_> = subs.body["value"].as_array().unwrap().iter().map(|s| s["subscriptionId"].as_str().unwrap().to_string()).collect();
+    let listed: Vec<_> = subs.body["value"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["subscriptionId"].as_str().unwrap().to_string())
+        .collect();
     assert_eq!(listed, vec![PROVIDER_SUB.to_string()]);
 
     let customer_side = emu.put_peering(&customer_vnet(), "to-provider", &provider_vnet(), &c_arm, &[&c_aux]).await;
     assert_eq!(customer_side.status, 201, "{}", customer_side.body);
     assert_eq!(emu.peering_state(&customer_vnet(), "to-provider", &c_arm).await, "Connected");
     assert_eq!(emu.peering_state(&provider_vnet(), "to-customer", &p_arm).await, "Connected");
-    let full = emu.arm(Method::GET, &format!("{}/virtualNetworkPeerings/to-provider?{NET_API}", customer_vnet()), &c_arm, &[], None).await;
+    let full = emu
+        .arm(
+            Method::GET,
+            &format!("{}/virtualNetworkPeerings/to-provider?{NET_API}", customer_vnet()),
+            &c_arm,
+            &[],
+            None,
+        )
+        .await;
     assert_eq!(full.body["properties"]["remoteAddressSpace"]["addressPrefixes"], json!(["10.2.0.0/16"]));
     assert_eq!(full.body["properties"]["peeringSyncLevel"], "FullyInSync");
     assert_eq!(full.body["properties"]["allowVirtualNetworkAccess"], true);
@@ -150,7 +204,15 @@ async fn two_tenant_peering_reaches_connected_then_disconnected() {
 
     // The customer deletes their side: the provider side is Disconnected, and re-creating the
     // customer side is refused until the provider side is re-created.
-    let del = emu.arm(Method::DELETE, &format!("{}/virtualNetworkPeerings/to-provider?{NET_API}", customer_vnet()), &c_arm, &[], None).await;
+    let del = emu
+        .arm(
+            Method::DELETE,
+            &format!("{}/virtualNetworkPeerings/to-provider?{NET_API}", customer_vnet()),
+            &c_arm,
+            &[],
+            None,
+        )
+        .await;
     assert_eq!(del.status, 200);
     assert_eq!(emu.peering_state(&provider_vnet(), "to-customer", &p_arm).await, "Disconnected");
     let refused = emu.put_peering(&customer_vnet(), "to-provider", &provider_vnet(), &c_arm, &[&c_aux]).await;

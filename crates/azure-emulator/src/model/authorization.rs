@@ -77,7 +77,9 @@ impl State {
         }
         match s {
             Scope::Root | Scope::Subscription(_) => Ok(()),
-            Scope::ResourceGroup { subscription, resource_group } => self.resource_group(*subscription, resource_group).map(|_| ()),
+            Scope::ResourceGroup { subscription, resource_group } => {
+                self.resource_group(*subscription, resource_group).map(|_| ())
+            }
             Scope::VirtualNetwork(v) => self.virtual_network(v).map(|_| ()),
             Scope::VnetChild { vnet, kind, name } => {
                 let net = self.virtual_network(vnet)?;
@@ -99,9 +101,11 @@ impl State {
     pub fn role_definitions_at(&self, at: &str) -> Vec<&RoleDefinition> {
         builtin_roles()
             .iter()
-            .chain(self.role_definitions.values().filter(|r| {
-                r.assignable_scopes.iter().any(|s| scope::is_within(at, s) || scope::is_within(s, at))
-            }))
+            .chain(
+                self.role_definitions
+                    .values()
+                    .filter(|r| r.assignable_scopes.iter().any(|s| scope::is_within(at, s) || scope::is_within(s, at))),
+            )
             .collect()
     }
 
@@ -118,13 +122,19 @@ impl State {
             return Err(EmulatorError::BuiltInRoleReadOnly);
         }
         if spec.role_name.trim().is_empty() {
-            return Err(EmulatorError::InvalidRoleDefinition("The role definition must have a non-empty roleName.".into()));
+            return Err(EmulatorError::InvalidRoleDefinition(
+                "The role definition must have a non-empty roleName.".into(),
+            ));
         }
         if spec.assignable_scopes.is_empty() {
-            return Err(EmulatorError::InvalidRoleDefinition("The role definition must have at least one assignable scope.".into()));
+            return Err(EmulatorError::InvalidRoleDefinition(
+                "The role definition must have at least one assignable scope.".into(),
+            ));
         }
         if spec.permissions.iter().all(|p| p.actions.is_empty() && p.data_actions.is_empty()) {
-            return Err(EmulatorError::InvalidRoleDefinition("The role definition must grant at least one action.".into()));
+            return Err(EmulatorError::InvalidRoleDefinition(
+                "The role definition must grant at least one action.".into(),
+            ));
         }
         let mut tenant = None;
         let mut scopes = Vec::new();
@@ -139,7 +149,9 @@ impl State {
             self.ensure_scope_exists(&parsed)?;
             let t = self.tenant_of_subscription(sub).expect("scope exists");
             if tenant.is_some_and(|x| x != t) {
-                return Err(EmulatorError::InvalidRoleDefinition("All assignable scopes of a role definition must belong to one tenant.".into()));
+                return Err(EmulatorError::InvalidRoleDefinition(
+                    "All assignable scopes of a role definition must belong to one tenant.".into(),
+                ));
             }
             tenant = Some(t);
             self.authorize(p, "Microsoft.Authorization/roleDefinitions/write", &parsed.id(), now)?;
@@ -173,7 +185,12 @@ impl State {
         Ok((def, existing.is_none()))
     }
 
-    pub fn delete_role_definition(&mut self, p: &Principal, id: Uuid, now: DateTime<Utc>) -> Result<Option<RoleDefinition>> {
+    pub fn delete_role_definition(
+        &mut self,
+        p: &Principal,
+        id: Uuid,
+        now: DateTime<Utc>,
+    ) -> Result<Option<RoleDefinition>> {
         if builtin_roles().iter().any(|r| r.id == id) {
             return Err(EmulatorError::BuiltInRoleReadOnly);
         }
@@ -207,7 +224,9 @@ impl State {
             .next()
             .and_then(|g| Uuid::parse_str(g).ok())
             .ok_or_else(|| EmulatorError::RoleDefinitionDoesNotExist(spec.role_definition_id.clone()))?;
-        let role = self.role_definition(role_guid).ok_or_else(|| EmulatorError::RoleDefinitionDoesNotExist(role_guid.to_string()))?;
+        let role = self
+            .role_definition(role_guid)
+            .ok_or_else(|| EmulatorError::RoleDefinitionDoesNotExist(role_guid.to_string()))?;
         if !role.assignable_at(&scope_id) {
             return Err(EmulatorError::RoleDefinitionNotAssignableAtScope {
                 role: role.role_name.clone(),
@@ -219,7 +238,8 @@ impl State {
         if role.tenant_id.is_some_and(|t| t != tenant) {
             return Err(EmulatorError::RoleDefinitionDoesNotExist(role_guid.to_string()));
         }
-        let not_found = || EmulatorError::PrincipalNotFound { principal: spec.principal_id.clone(), tenant: tenant.to_string() };
+        let not_found =
+            || EmulatorError::PrincipalNotFound { principal: spec.principal_id.clone(), tenant: tenant.to_string() };
         let principal_id = Uuid::parse_str(&spec.principal_id).map_err(|_| not_found())?;
         let kind = self.principal_exists_in(tenant, principal_id).ok_or_else(not_found)?;
         if let Some(t) = spec.principal_type.as_deref() {
@@ -233,10 +253,16 @@ impl State {
             let same = existing.principal_id == principal_id
                 && existing.role_definition_id == role_guid
                 && scope::normalize(&existing.scope) == scope::normalize(&scope_id);
-            return if same { Ok((existing.clone(), false)) } else { Err(EmulatorError::RoleAssignmentUpdateNotPermitted) };
+            return if same {
+                Ok((existing.clone(), false))
+            } else {
+                Err(EmulatorError::RoleAssignmentUpdateNotPermitted)
+            };
         }
         if let Some(dup) = self.role_assignments.values().find(|a| {
-            a.principal_id == principal_id && a.role_definition_id == role_guid && scope::normalize(&a.scope) == scope::normalize(&scope_id)
+            a.principal_id == principal_id
+                && a.role_definition_id == role_guid
+                && scope::normalize(&a.scope) == scope::normalize(&scope_id)
         }) {
             return Err(EmulatorError::RoleAssignmentExists(dup.id.simple().to_string()));
         }
@@ -258,7 +284,8 @@ impl State {
     }
 
     pub fn delete_role_assignment(&mut self, at: &Scope, id: Uuid) -> Option<RoleAssignment> {
-        let matches = self.role_assignments.get(&id).is_some_and(|a| scope::normalize(&a.scope) == scope::normalize(&at.id()));
+        let matches =
+            self.role_assignments.get(&id).is_some_and(|a| scope::normalize(&a.scope) == scope::normalize(&at.id()));
         if matches {
             self.role_assignments.remove(&id)
         } else {

@@ -73,7 +73,10 @@ impl State {
             return Err(EmulatorError::GraphInsufficientPrivileges);
         }
         if display_name.trim().is_empty() {
-            return Err(EmulatorError::GraphInvalidValue { property: "displayName".into(), resource: "application".into() });
+            return Err(EmulatorError::GraphInvalidValue {
+                property: "displayName".into(),
+                resource: "application".into(),
+            });
         }
         let id = Uuid::new_v4();
         let owners = if p.kind == PrincipalKind::User { vec![p.object_id] } else { vec![] };
@@ -100,7 +103,10 @@ impl State {
             return Err(EmulatorError::GraphInsufficientPrivileges);
         }
         if patch.display_name.as_deref().is_some_and(|n| n.trim().is_empty()) {
-            return Err(EmulatorError::GraphInvalidValue { property: "displayName".into(), resource: "application".into() });
+            return Err(EmulatorError::GraphInvalidValue {
+                property: "displayName".into(),
+                resource: "application".into(),
+            });
         }
         let app = self.applications.get_mut(&object_id).expect("checked above");
         if let Some(n) = patch.display_name {
@@ -221,7 +227,9 @@ impl State {
             .get(&id)
             .filter(|s| s.tenant_id == p.tenant_id)
             .ok_or_else(|| EmulatorError::GraphResourceNotFound(id.to_string()))?;
-        let owns = self.application_by_app_id(sp.app_id).is_some_and(|a| a.tenant_id == p.tenant_id && a.owners.contains(&p.object_id));
+        let owns = self
+            .application_by_app_id(sp.app_id)
+            .is_some_and(|a| a.tenant_id == p.tenant_id && a.owners.contains(&p.object_id));
         if !(self.is_application_admin(p) || owns) {
             return Err(EmulatorError::GraphInsufficientPrivileges);
         }
@@ -232,9 +240,16 @@ impl State {
 
     /// The client-credentials check: the app must have a service principal in the tenant, then the
     /// secret must match one of the app's unexpired secrets.
-    pub fn authenticate_client(&self, tenant: Uuid, app_id: &str, secret: &str, now: DateTime<Utc>) -> Result<Principal> {
+    pub fn authenticate_client(
+        &self,
+        tenant: Uuid,
+        app_id: &str,
+        secret: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Principal> {
         let t = self.tenant(tenant)?;
-        let not_found = || EmulatorError::AadAppNotFoundInTenant { app_id: app_id.to_string(), tenant: t.display_name.clone() };
+        let not_found =
+            || EmulatorError::AadAppNotFoundInTenant { app_id: app_id.to_string(), tenant: t.display_name.clone() };
         let app_uuid = Uuid::parse_str(app_id).map_err(|_| not_found())?;
         let sp = self.service_principal_for(tenant, app_uuid).ok_or_else(not_found)?;
         let app = self.application_by_app_id(app_uuid).ok_or_else(not_found)?;

@@ -68,7 +68,9 @@ impl State {
             return Err(EmulatorError::InvalidResourceName(name.to_string()));
         }
         if location.trim().is_empty() {
-            return Err(EmulatorError::InvalidParameter("The 'location' property is required for a resource group.".into()));
+            return Err(EmulatorError::InvalidParameter(
+                "The 'location' property is required for a resource group.".into(),
+            ));
         }
         let key = ResourceGroup::key(subscription, name);
         let created = !self.resource_groups.contains_key(&key);
@@ -105,7 +107,8 @@ impl State {
         scope::validate_name(&v.name)?;
         if spec.address_prefixes.is_empty() {
             return Err(EmulatorError::InvalidParameter(
-                "Virtual network must have at least one address prefix in properties.addressSpace.addressPrefixes.".into(),
+                "Virtual network must have at least one address prefix in properties.addressSpace.addressPrefixes."
+                    .into(),
             ));
         }
         if let Some(pair) = overlapping_pairs_within(&spec.address_prefixes) {
@@ -119,8 +122,14 @@ impl State {
             if !spec.address_prefixes.iter().any(|p| p.contains(prefix)) {
                 return Err(EmulatorError::NetcfgSubnetRangeOutsideVnet { subnet: name.clone(), vnet: v.name.clone() });
             }
-            if let Some((other, _)) = spec.subnets[..i].iter().find(|(_, q)| q.contains(&prefix.network()) || prefix.contains(&q.network())) {
-                return Err(EmulatorError::NetcfgOverlappingSubnets { a: name.clone(), b: other.clone(), vnet: v.name.clone() });
+            if let Some((other, _)) =
+                spec.subnets[..i].iter().find(|(_, q)| q.contains(&prefix.network()) || prefix.contains(&q.network()))
+            {
+                return Err(EmulatorError::NetcfgOverlappingSubnets {
+                    a: name.clone(),
+                    b: other.clone(),
+                    vnet: v.name.clone(),
+                });
             }
         }
         let existing = self.virtual_networks.get(&v.key());
@@ -165,7 +174,8 @@ impl State {
 
     pub fn put_subnet(&mut self, v: &VnetRef, name: &str, prefix: IpNet) -> Result<(Subnet, bool)> {
         let net = self.virtual_network(v)?.clone();
-        let mut subnets: Vec<(String, IpNet)> = net.subnets.iter().map(|s| (s.name.clone(), s.address_prefix)).collect();
+        let mut subnets: Vec<(String, IpNet)> =
+            net.subnets.iter().map(|s| (s.name.clone(), s.address_prefix)).collect();
         let created = match subnets.iter_mut().find(|(n, _)| n.eq_ignore_ascii_case(name)) {
             Some(s) => {
                 s.1 = prefix;
@@ -176,7 +186,12 @@ impl State {
                 true
             }
         };
-        let spec = VirtualNetworkSpec { location: net.location, address_prefixes: net.address_prefixes, subnets, tags: net.tags };
+        let spec = VirtualNetworkSpec {
+            location: net.location,
+            address_prefixes: net.address_prefixes,
+            subnets,
+            tags: net.tags,
+        };
         let (net, _) = self.put_virtual_network(v, spec)?;
         Ok((net.subnet(name).expect("just written").clone(), created))
     }
@@ -194,7 +209,13 @@ impl State {
 
     /// Creates or updates the peering `name` on `local`. Authorization is the caller's job; this
     /// enforces Azure's network rules and moves both sides' states.
-    pub fn put_peering(&mut self, local: &VnetRef, name: &str, spec: PeeringSpec, now: DateTime<Utc>) -> Result<(Peering, bool)> {
+    pub fn put_peering(
+        &mut self,
+        local: &VnetRef,
+        name: &str,
+        spec: PeeringSpec,
+        now: DateTime<Utc>,
+    ) -> Result<(Peering, bool)> {
         scope::validate_name(name)?;
         let local_net = self.virtual_network(local)?.clone();
         let peering_id = format!("{}/virtualNetworkPeerings/{name}", local_net.vnet.id());
@@ -211,8 +232,10 @@ impl State {
                 return Err(EmulatorError::PeeringRemoteVnetCannotBeChanged(peering_id));
             }
         }
-        if let Some(other) =
-            local_net.peerings.iter().find(|p| !p.name.eq_ignore_ascii_case(name) && p.remote.key() == remote_net.vnet.key())
+        if let Some(other) = local_net
+            .peerings
+            .iter()
+            .find(|p| !p.name.eq_ignore_ascii_case(name) && p.remote.key() == remote_net.vnet.key())
         {
             return Err(EmulatorError::AnotherPeeringAlreadyReferencesRemoteVnet {
                 existing: format!("{}/virtualNetworkPeerings/{}", local_net.vnet.id(), other.name),
@@ -267,7 +290,12 @@ impl State {
     }
 
     /// Neither VNet may overlap a third VNet already peered with the other one.
-    fn check_transitive_overlap(&self, local: &VirtualNetwork, remote: &VirtualNetwork, peering_id: &str) -> Result<()> {
+    fn check_transitive_overlap(
+        &self,
+        local: &VirtualNetwork,
+        remote: &VirtualNetwork,
+        peering_id: &str,
+    ) -> Result<()> {
         let pairs = [(local, remote), (remote, local)];
         for (first, second) in pairs {
             for p in second.peerings.iter().filter(|p| p.state != PeeringState::Disconnected) {
@@ -313,7 +341,8 @@ impl State {
             v
         };
         let remote_net = self.virtual_networks.get(&peering.remote.key());
-        let local_stale = remote_net.is_some_and(|r| sorted(&r.address_prefixes) != sorted(&peering.remote_address_space));
+        let local_stale =
+            remote_net.is_some_and(|r| sorted(&r.address_prefixes) != sorted(&peering.remote_address_space));
         let remote_stale = remote_net
             .and_then(|r| r.peerings.iter().find(|p| p.remote.key() == net.vnet.key()))
             .is_some_and(|back| sorted(&back.remote_address_space) != sorted(&net.address_prefixes));

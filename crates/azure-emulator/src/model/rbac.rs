@@ -23,7 +23,8 @@ impl Permission {
     /// An action is granted by a permission block when some `actions` pattern matches it and no
     /// `notActions` pattern does (NotActions subtract within their own block only, as in Azure).
     pub fn grants(&self, action: &str) -> bool {
-        self.actions.iter().any(|p| action_matches(p, action)) && !self.not_actions.iter().any(|p| action_matches(p, action))
+        self.actions.iter().any(|p| action_matches(p, action))
+            && !self.not_actions.iter().any(|p| action_matches(p, action))
     }
 }
 

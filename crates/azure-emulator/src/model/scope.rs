@@ -11,10 +11,17 @@ pub const VNET_TYPE: &str = "Microsoft.Network/virtualNetworks";
 pub enum Scope {
     Root,
     Subscription(Uuid),
-    ResourceGroup { subscription: Uuid, resource_group: String },
+    ResourceGroup {
+        subscription: Uuid,
+        resource_group: String,
+    },
     VirtualNetwork(VnetRef),
     /// `…/virtualNetworks/{vnet}/{kind}/{name}` with kind `subnets` or `virtualNetworkPeerings`.
-    VnetChild { vnet: VnetRef, kind: String, name: String },
+    VnetChild {
+        vnet: VnetRef,
+        kind: String,
+        name: String,
+    },
 }
 
 /// A virtual network named by its id parts; names keep the case they were written in.
@@ -65,11 +72,8 @@ impl Scope {
                     && eq(segments[5], "Microsoft.Network")
                     && eq(segments[6], "virtualNetworks") =>
             {
-                let vnet = VnetRef {
-                    subscription,
-                    resource_group: segments[3].to_string(),
-                    name: segments[7].to_string(),
-                };
+                let vnet =
+                    VnetRef { subscription, resource_group: segments[3].to_string(), name: segments[7].to_string() };
                 if segments.len() == 8 {
                     return Ok(Scope::VirtualNetwork(vnet));
                 }

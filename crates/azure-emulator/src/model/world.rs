@@ -267,7 +267,14 @@ impl State {
         Ok(())
     }
 
-    fn insert_sp(&mut self, tenant: Uuid, app: &Application, id: Option<Uuid>, roles: Vec<DirectoryRole>, now: DateTime<Utc>) -> Result<()> {
+    fn insert_sp(
+        &mut self,
+        tenant: Uuid,
+        app: &Application,
+        id: Option<Uuid>,
+        roles: Vec<DirectoryRole>,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
         if self.service_principal_for(tenant, app.app_id).is_some() {
             return Err(invalid(format!("service principal of {} already exists in tenant {tenant}", app.app_id)));
         }
@@ -301,7 +308,11 @@ impl State {
                 let spec = VirtualNetworkSpec {
                     location: v.location.clone().unwrap_or_else(|| rg.location.clone()),
                     address_prefixes: v.address_prefixes.iter().map(parse).collect::<Result<_>>()?,
-                    subnets: v.subnets.iter().map(|s| Ok((s.name.clone(), parse(&s.address_prefix)?))).collect::<Result<_>>()?,
+                    subnets: v
+                        .subnets
+                        .iter()
+                        .map(|s| Ok((s.name.clone(), parse(&s.address_prefix)?)))
+                        .collect::<Result<_>>()?,
                     tags: BTreeMap::new(),
                 };
                 let vref = VnetRef { subscription: id, resource_group: rg.name.clone(), name: v.name.clone() };
@@ -355,9 +366,10 @@ impl State {
         if let Some(sp) = by_app {
             return Ok(sp.id);
         }
-        Uuid::parse_str(name)
-            .ok()
-            .filter(|id| self.principal_exists_in(tenant, *id).is_some())
-            .ok_or_else(|| invalid(format!("principal {name} is not a user, an app with a service principal, or an object of this tenant")))
+        Uuid::parse_str(name).ok().filter(|id| self.principal_exists_in(tenant, *id).is_some()).ok_or_else(|| {
+            invalid(format!(
+                "principal {name} is not a user, an app with a service principal, or an object of this tenant"
+            ))
+        })
     }
 }

@@ -17,7 +17,13 @@ use axum::Json;
 use serde::Deserialize;
 use serde_json::json;
 
-pub async fn dispatch(State(app): State<App>, Path(rest): Path<String>, method: Method, headers: HeaderMap, body: Body) -> Response {
+pub async fn dispatch(
+    State(app): State<App>,
+    Path(rest): Path<String>,
+    method: Method,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
     match handle(app, &rest, method, headers, body).await {
         Ok(r) => r,
         Err(e) => e.into_response(),
@@ -32,11 +38,12 @@ async fn handle(app: App, rest: &str, method: Method, headers: HeaderMap, body: 
     let bytes = body::read(body, Flavor::Arm).await?;
     match (method.as_str(), rest.trim_matches('/')) {
         ("POST", "reset") => {
-            app.store.write(|s| {
-                *s = World_::default();
-                Ok(())
-            })
-            .arm()?;
+            app.store
+                .write(|s| {
+                    *s = World_::default();
+                    Ok(())
+                })
+                .arm()?;
             app.clock.set_offset_ms(0);
             app.throttle.reset();
             app.device_codes.lock().expect("device codes").clear();
@@ -58,14 +65,17 @@ async fn handle(app: App, rest: &str, method: Method, headers: HeaderMap, body: 
             }
             let a: Advance = body::json(&bytes, Flavor::Arm)?;
             if !(a.advance_seconds.is_finite() && a.advance_seconds >= 0.0) {
-                return Err(ApiError::arm(EmulatorError::InvalidParameter("advanceSeconds must be a non-negative number; the clock only moves forward.".into())));
+                return Err(ApiError::arm(EmulatorError::InvalidParameter(
+                    "advanceSeconds must be a non-negative number; the clock only moves forward.".into(),
+                )));
             }
             let offset = app.clock.advance(chrono::Duration::milliseconds((a.advance_seconds * 1000.0) as i64));
-            app.store.write(|s| {
-                s.knobs.clock_offset_ms = offset;
-                Ok(())
-            })
-            .arm()?;
+            app.store
+                .write(|s| {
+                    s.knobs.clock_offset_ms = offset;
+                    Ok(())
+                })
+                .arm()?;
             Ok(clock(&app))
         }
         ("GET", "knobs") => Ok(Json(app.store.read().knobs.clone()).into_response()),
@@ -107,7 +117,9 @@ impl KnobsPatch {
         }
         if let Some(t) = self.token_lifetime_seconds {
             if !(60..=86_400).contains(&t) {
-                return Err(EmulatorError::InvalidParameter("tokenLifetimeSeconds must be between 60 and 86400.".into()));
+                return Err(EmulatorError::InvalidParameter(
+                    "tokenLifetimeSeconds must be between 60 and 86400.".into(),
+                ));
             }
             k.token_lifetime_seconds = t;
         }

@@ -25,7 +25,9 @@ pub enum Api {
 
 pub fn is_graph_audience(aud: &str) -> bool {
     let a = aud.trim_end_matches('/');
-    a == "https://graph.microsoft.com" || a == "00000003-0000-0000-c000-000000000000" || (a.starts_with("https://") && a.ends_with("/graph"))
+    a == "https://graph.microsoft.com"
+        || a == "00000003-0000-0000-c000-000000000000"
+        || (a.starts_with("https://") && a.ends_with("/graph"))
 }
 
 /// ARM accepts the public ARM audiences and its own origin (what `az` asks for when the cloud's
@@ -40,7 +42,14 @@ fn bearer_value(raw: &str) -> Option<&str> {
 }
 
 /// Verifies a token presented to `api` and resolves the principal it names.
-pub fn verify(app: &AppState, state: &State, token: &str, api: Api, origin: &str, now: DateTime<Utc>) -> Result<(Principal, Claims)> {
+pub fn verify(
+    app: &AppState,
+    state: &State,
+    token: &str,
+    api: Api,
+    origin: &str,
+    now: DateTime<Utc>,
+) -> Result<(Principal, Claims)> {
     let graph = api == Api::Graph;
     let invalid = || if graph { EmulatorError::GraphInvalidToken } else { EmulatorError::InvalidToken };
     let claims = app.signer.verify(token).map_err(|_| invalid())?;
@@ -82,7 +91,13 @@ fn principal_of(state: &State, c: &Claims) -> Option<Principal> {
         return Some(state.user_principal(u, app_id));
     }
     let sp = state.service_principals.get(&oid).filter(|s| s.tenant_id == tenant && s.app_id == app_id)?;
-    Some(Principal { tenant_id: tenant, object_id: sp.id, app_id, kind: PrincipalKind::ServicePrincipal, display: sp.app_id.to_string() })
+    Some(Principal {
+        tenant_id: tenant,
+        object_id: sp.id,
+        app_id,
+        kind: PrincipalKind::ServicePrincipal,
+        display: sp.app_id.to_string(),
+    })
 }
 
 /// The primary bearer token of a request.
@@ -91,13 +106,23 @@ pub fn primary_token(headers: &HeaderMap, api: Api) -> Result<&str> {
     let raw = headers.get(axum::http::header::AUTHORIZATION).and_then(|v| v.to_str().ok());
     match raw {
         None => Err(if graph { EmulatorError::GraphTokenMissing } else { EmulatorError::AuthenticationMissing }),
-        Some(r) => bearer_value(r).ok_or(if graph { EmulatorError::GraphTokenMissing } else { EmulatorError::AuthenticationMalformed }),
+        Some(r) => bearer_value(r).ok_or(if graph {
+            EmulatorError::GraphTokenMissing
+        } else {
+            EmulatorError::AuthenticationMalformed
+        }),
     }
 }
 
 /// The verified principals of `x-ms-authorization-auxiliary` (at most three, all of which must be
 /// valid, as ARM requires).
-pub fn auxiliary_principals(app: &AppState, state: &State, headers: &HeaderMap, origin: &str, now: DateTime<Utc>) -> Result<Vec<Principal>> {
+pub fn auxiliary_principals(
+    app: &AppState,
+    state: &State,
+    headers: &HeaderMap,
+    origin: &str,
+    now: DateTime<Utc>,
+) -> Result<Vec<Principal>> {
     let Some(raw) = headers.get("x-ms-authorization-auxiliary").and_then(|v| v.to_str().ok()) else {
         return Ok(vec![]);
     };
@@ -108,7 +133,9 @@ pub fn auxiliary_principals(app: &AppState, state: &State, headers: &HeaderMap, 
     tokens
         .into_iter()
         .map(|t| {
-            let token = bearer_value(t).or_else(|| t.strip_prefix("EncryptedBearer ")).ok_or(EmulatorError::AuthenticationMalformed)?;
+            let token = bearer_value(t)
+                .or_else(|| t.strip_prefix("EncryptedBearer "))
+                .ok_or(EmulatorError::AuthenticationMalformed)?;
             verify(app, state, token, Api::Arm, origin, now).map(|(p, _)| p).map_err(|_| {
                 let claims = app.signer.verify(token).ok();
                 EmulatorError::InvalidAuxiliaryToken {

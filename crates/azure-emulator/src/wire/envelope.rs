@@ -75,7 +75,8 @@ impl IntoResponse for ApiError {
                 let number = e.aad_error_number();
                 let mut description = e.to_string();
                 if number.is_some() {
-                    description = format!("{description} Trace ID: {trace} Correlation ID: {request_id} Timestamp: {ts}");
+                    description =
+                        format!("{description} Trace ID: {trace} Correlation ID: {request_id} Timestamp: {ts}");
                 }
                 json!({
                     "error": e.code(),

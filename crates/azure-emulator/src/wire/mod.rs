@@ -56,7 +56,8 @@ pub fn router(app: App) -> Router {
 /// A bug must still answer in ARM's shape, and must not take the connection down with it.
 fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> axum::response::Response {
     use axum::response::IntoResponse;
-    envelope::ApiError::arm(crate::error::EmulatorError::Internal("The server encountered an internal error.".into())).into_response()
+    envelope::ApiError::arm(crate::error::EmulatorError::Internal("The server encountered an internal error.".into()))
+        .into_response()
 }
 
 /// `https://host[:port]` as the client addressed us, so discovery documents point back at the same

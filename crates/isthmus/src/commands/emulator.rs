@@ -22,12 +22,17 @@ pub struct Args {
 pub async fn run(args: Args) -> anyhow::Result<()> {
     let world = match &args.world {
         Some(path) => {
-            let text = std::fs::read_to_string(path).with_context(|| format!("reading world file {}", path.display()))?;
-            Some(serde_json::from_str::<World>(&text).with_context(|| format!("world file {} is not valid", path.display()))?)
+            let text =
+                std::fs::read_to_string(path).with_context(|| format!("reading world file {}", path.display()))?;
+            Some(
+                serde_json::from_str::<World>(&text)
+                    .with_context(|| format!("world file {} is not valid", path.display()))?,
+            )
         }
         None => None,
     };
-    let emulator = azure_emulator::start(EmulatorConfig { data_dir: args.data_dir, listen: args.listen, world }).await?;
+    let emulator =
+        azure_emulator::start(EmulatorConfig { data_dir: args.data_dir, listen: args.listen, world }).await?;
     println!("admin-key {}", emulator.admin_key);
     println!(
         "ready {} env={} ca={} data-dir={}{}",

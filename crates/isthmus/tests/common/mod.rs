@@ -80,7 +80,8 @@ impl Emu {
         if let Some(w) = world {
             cmd.arg("--world").arg(w);
         }
-        let mut child = cmd.stdout(Stdio::piped()).stderr(Stdio::inherit()).kill_on_drop(true).spawn().expect("spawn isthmus");
+        let mut child =
+            cmd.stdout(Stdio::piped()).stderr(Stdio::inherit()).kill_on_drop(true).spawn().expect("spawn isthmus");
         let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
         let (mut url, mut admin_key) = (String::new(), String::new());
         let read = async {
@@ -148,7 +149,12 @@ impl Emu {
         let scope = format!("{resource}/.default");
         self.form(
             &format!("/{tenant}/oauth2/v2.0/token"),
-            &[("grant_type", "client_credentials"), ("client_id", app_id), ("client_secret", secret), ("scope", &scope)],
+            &[
+                ("grant_type", "client_credentials"),
+                ("client_id", app_id),
+                ("client_secret", secret),
+                ("scope", &scope),
+            ],
         )
         .await
     }
@@ -179,7 +185,10 @@ impl Emu {
     pub async fn arm(&self, method: Method, path: &str, token: &str, aux: &[&str], body: Option<Value>) -> Reply {
         let mut headers = vec![("authorization", format!("Bearer {token}"))];
         if !aux.is_empty() {
-            headers.push(("x-ms-authorization-auxiliary", aux.iter().map(|t| format!("Bearer {t}")).collect::<Vec<_>>().join(", ")));
+            headers.push((
+                "x-ms-authorization-auxiliary",
+                aux.iter().map(|t| format!("Bearer {t}")).collect::<Vec<_>>().join(", "),
+            ));
         }
         self.send(method, path, &headers, body).await
     }
@@ -189,7 +198,8 @@ impl Emu {
     }
 
     pub async fn admin(&self, method: Method, path: &str, body: Option<Value>) -> Reply {
-        self.send(method, &format!("/_emulator/{path}"), &[("x-emulator-admin-key", self.admin_key.clone())], body).await
+        self.send(method, &format!("/_emulator/{path}"), &[("x-emulator-admin-key", self.admin_key.clone())], body)
+            .await
     }
 
     pub async fn advance_clock(&self, seconds: f64) {
@@ -198,13 +208,24 @@ impl Emu {
     }
 
     /// PUT a peering `local -> remote`.
-    pub async fn put_peering(&self, local_vnet: &str, name: &str, remote_vnet: &str, token: &str, aux: &[&str]) -> Reply {
-        let body = json!({"properties": {"remoteVirtualNetwork": {"id": remote_vnet}, "allowVirtualNetworkAccess": true}});
-        self.arm(Method::PUT, &format!("{local_vnet}/virtualNetworkPeerings/{name}?{NET_API}"), token, aux, Some(body)).await
+    pub async fn put_peering(
+        &self,
+        local_vnet: &str,
+        name: &str,
+        remote_vnet: &str,
+        token: &str,
+        aux: &[&str],
+    ) -> Reply {
+        let body =
+            json!({"properties": {"remoteVirtualNetwork": {"id": remote_vnet}, "allowVirtualNetworkAccess": true}});
+        self.arm(Method::PUT, &format!("{local_vnet}/virtualNetworkPeerings/{name}?{NET_API}"), token, aux, Some(body))
+            .await
     }
 
     pub async fn peering_state(&self, local_vnet: &str, name: &str, token: &str) -> String {
-        let r = self.arm(Method::GET, &format!("{local_vnet}/virtualNetworkPeerings/{name}?{NET_API}"), token, &[], None).await;
+        let r = self
+            .arm(Method::GET, &format!("{local_vnet}/virtualNetworkPeerings/{name}?{NET_API}"), token, &[], None)
+            .await;
         assert_eq!(r.status, 200, "{}", r.body);
         r.body["properties"]["peeringState"].as_str().expect("peeringState").to_string()
     }
@@ -213,7 +234,14 @@ impl Emu {
     pub async fn assign(&self, token: &str, scope: &str, role_definition_id: &str, principal: &str) -> Reply {
         let body = json!({"properties": {"roleDefinitionId": role_definition_id, "principalId": principal}});
         let id = uuid::Uuid::new_v4();
-        self.arm(Method::PUT, &format!("{scope}/providers/Microsoft.Authorization/roleAssignments/{id}?{AUTH_API}"), token, &[], Some(body)).await
+        self.arm(
+            Method::PUT,
+            &format!("{scope}/providers/Microsoft.Authorization/roleAssignments/{id}?{AUTH_API}"),
+            token,
+            &[],
+            Some(body),
+        )
+        .await
     }
 
     /// Defines a custom role granting `actions`, assignable at `scopes`.
@@ -221,7 +249,13 @@ impl Emu {
         let id = uuid::Uuid::new_v4();
         let body = json!({"properties": {"roleName": name, "description": "test role", "assignableScopes": scopes,
                                           "permissions": [{"actions": actions}]}});
-        self.arm(Method::PUT, &format!("{}/providers/Microsoft.Authorization/roleDefinitions/{id}?{ROLE_DEF_API}", scopes[0]), token, &[], Some(body))
-            .await
+        self.arm(
+            Method::PUT,
+            &format!("{}/providers/Microsoft.Authorization/roleDefinitions/{id}?{ROLE_DEF_API}", scopes[0]),
+            token,
+            &[],
+            Some(body),
+        )
+        .await
     }
 }

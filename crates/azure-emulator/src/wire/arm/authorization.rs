@@ -35,7 +35,8 @@ fn clauses(ctx: &ArmCtx) -> Vec<String> {
 
 pub fn list_definitions(ctx: &ArmCtx, at: &Scope) -> ApiResult<Response> {
     authorize_read(ctx, at, "Microsoft.Authorization/roleDefinitions/read")?;
-    let filters = clauses(ctx).iter().map(|c| filter::parse(c).map_err(|_| bad_filter(c))).collect::<ApiResult<Vec<_>>>()?;
+    let filters =
+        clauses(ctx).iter().map(|c| filter::parse(c).map_err(|_| bad_filter(c))).collect::<ApiResult<Vec<_>>>()?;
     let state = ctx.state();
     let values: Vec<Value> = state
         .role_definitions_at(&at.id())
@@ -54,7 +55,9 @@ pub fn get_definition(ctx: &ArmCtx, at: &Scope, id: &str) -> ApiResult<Response>
     authorize_read(ctx, at, "Microsoft.Authorization/roleDefinitions/read")?;
     let id = guid(id, || EmulatorError::RoleDefinitionDoesNotExist(id.to_string()))?;
     let state = ctx.state();
-    let def = state.role_definition(id).ok_or_else(|| ApiError::arm(EmulatorError::RoleDefinitionDoesNotExist(id.to_string())))?;
+    let def = state
+        .role_definition(id)
+        .ok_or_else(|| ApiError::arm(EmulatorError::RoleDefinitionDoesNotExist(id.to_string())))?;
     ok(render::role_definition(def, at.subscription()))
 }
 
@@ -77,7 +80,9 @@ struct DefinitionProperties {
 
 pub fn put_definition(ctx: &ArmCtx, at: &Scope, id: &str) -> ApiResult<Response> {
     let id = guid(id, || {
-        EmulatorError::InvalidRoleDefinition(format!("The role definition ID '{id}' is not valid. The role definition ID must be a GUID."))
+        EmulatorError::InvalidRoleDefinition(format!(
+            "The role definition ID '{id}' is not valid. The role definition ID must be a GUID."
+        ))
     })?;
     if at != &Scope::Root {
         ctx.state().ensure_scope_exists(at).arm()?;
@@ -174,14 +179,19 @@ pub fn put_assignment(ctx: &ArmCtx, at: &Scope, id: &str) -> ApiResult<Response>
     ctx.authorize("Microsoft.Authorization/roleAssignments/write", &at.id())?;
     let body: AssignmentBody = ctx.json()?;
     let p = body.properties;
-    let missing = |f: &str| ApiError::arm(EmulatorError::InvalidParameter(format!("Required property '{f}' not found in JSON. Path 'properties'.")));
+    let missing = |f: &str| {
+        ApiError::arm(EmulatorError::InvalidParameter(format!(
+            "Required property '{f}' not found in JSON. Path 'properties'."
+        )))
+    };
     let spec = RoleAssignmentSpec {
         role_definition_id: p.role_definition_id.ok_or_else(|| missing("roleDefinitionId"))?,
         principal_id: p.principal_id.ok_or_else(|| missing("principalId"))?,
         principal_type: p.principal_type,
         description: p.description,
     };
-    let (assignment, created) = ctx.app.store.write(|s| s.put_role_assignment(&ctx.caller, at, id, spec, ctx.now)).arm()?;
+    let (assignment, created) =
+        ctx.app.store.write(|s| s.put_role_assignment(&ctx.caller, at, id, spec, ctx.now)).arm()?;
     put_response(render::role_assignment(&assignment), created)
 }
 

@@ -71,7 +71,13 @@ pub fn list(values: Vec<Value>) -> ApiResult<Response> {
     ok(serde_json::json!({ "value": values }))
 }
 
-pub async fn dispatch(AxumState(app): AxumState<App>, method: Method, headers: HeaderMap, uri: Uri, body: Body) -> Response {
+pub async fn dispatch(
+    AxumState(app): AxumState<App>,
+    method: Method,
+    headers: HeaderMap,
+    uri: Uri,
+    body: Body,
+) -> Response {
     match handle(app, method, headers, uri, body).await {
         Ok(r) => r,
         Err(e) => e.into_response(),
@@ -91,7 +97,9 @@ async fn handle(app: App, method: Method, headers: HeaderMap, uri: Uri, body: Bo
     let kind = RequestKind::for_method(method.as_str());
     let mut remaining = None;
     if let Some(sub) = route.subscription() {
-        let tenant = state.tenant_of_subscription(sub).ok_or_else(|| ApiError::arm(EmulatorError::SubscriptionNotFound(sub.to_string())))?;
+        let tenant = state
+            .tenant_of_subscription(sub)
+            .ok_or_else(|| ApiError::arm(EmulatorError::SubscriptionNotFound(sub.to_string())))?;
         if tenant != caller.tenant_id {
             return Err(ApiError::arm(EmulatorError::WrongTokenTenant {
                 token_tenant: caller.tenant_id.to_string(),
@@ -115,7 +123,12 @@ async fn handle(app: App, method: Method, headers: HeaderMap, uri: Uri, body: Bo
     let mut resp = route_request(&ctx, &method, route)?;
     let h = resp.headers_mut();
     if let Some(r) = remaining {
-        h.insert(format!("x-ms-ratelimit-remaining-subscription-{}", kind.word()).parse::<axum::http::HeaderName>().expect("valid"), HeaderValue::from(r));
+        h.insert(
+            format!("x-ms-ratelimit-remaining-subscription-{}", kind.word())
+                .parse::<axum::http::HeaderName>()
+                .expect("valid"),
+            HeaderValue::from(r),
+        );
     }
     if let Ok(v) = HeaderValue::from_str(&uuid::Uuid::new_v4().to_string()) {
         h.insert("x-ms-request-id", v.clone());

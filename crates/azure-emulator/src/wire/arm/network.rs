@@ -82,19 +82,25 @@ fn prefix(raw: &str) -> ApiResult<IpNet> {
 }
 
 fn subnet_prefix(p: &SubnetProperties, name: &str) -> ApiResult<IpNet> {
-    let raw = p.address_prefix.clone().or_else(|| p.address_prefixes.as_ref().and_then(|v| v.first().cloned())).ok_or_else(|| {
-        ApiError::arm(EmulatorError::InvalidParameter(format!("Subnet '{name}' must have properties.addressPrefix.")))
-    })?;
+    let raw =
+        p.address_prefix.clone().or_else(|| p.address_prefixes.as_ref().and_then(|v| v.first().cloned())).ok_or_else(
+            || {
+                ApiError::arm(EmulatorError::InvalidParameter(format!(
+                    "Subnet '{name}' must have properties.addressPrefix."
+                )))
+            },
+        )?;
     prefix(&raw)
 }
 
 pub fn put_vnet(ctx: &ArmCtx, v: &VnetRef) -> ApiResult<Response> {
     ctx.authorize("Microsoft.Network/virtualNetworks/write", &v.id())?;
     let body: VnetBody = ctx.json()?;
-    let location = body
-        .location
-        .filter(|l| !l.trim().is_empty())
-        .ok_or_else(|| ApiError::arm(EmulatorError::InvalidParameter("The 'location' property is required for a virtual network.".into())))?;
+    let location = body.location.filter(|l| !l.trim().is_empty()).ok_or_else(|| {
+        ApiError::arm(EmulatorError::InvalidParameter(
+            "The 'location' property is required for a virtual network.".into(),
+        ))
+    })?;
     let address_prefixes = body
         .properties
         .address_space
@@ -108,7 +114,9 @@ pub fn put_vnet(ctx: &ArmCtx, v: &VnetRef) -> ApiResult<Response> {
         .subnets
         .iter()
         .map(|s| {
-            let name = s.name.clone().ok_or_else(|| ApiError::arm(EmulatorError::InvalidParameter("Every subnet must have a name.".into())))?;
+            let name = s.name.clone().ok_or_else(|| {
+                ApiError::arm(EmulatorError::InvalidParameter("Every subnet must have a name.".into()))
+            })?;
             let p = subnet_prefix(&s.properties, &name)?;
             Ok((name, p))
         })

@@ -101,7 +101,10 @@ pub fn put(ctx: &ArmCtx, v: &VnetRef, name: &str) -> ApiResult<Response> {
             do_not_verify_remote_gateways: props.do_not_verify_remote_gateways,
             peer_complete_vnets: props.peer_complete_vnets.unwrap_or(true),
         },
-        sync_remote_address_space: ctx.query.get("syncRemoteAddressSpace").is_some_and(|s| s.eq_ignore_ascii_case("true")),
+        sync_remote_address_space: ctx
+            .query
+            .get("syncRemoteAddressSpace")
+            .is_some_and(|s| s.eq_ignore_ascii_case("true")),
     };
     let (peering, created) = ctx.app.store.write(|s| s.put_peering(v, name, spec, ctx.now)).arm()?;
     let state = ctx.state();
@@ -111,7 +114,10 @@ pub fn put(ctx: &ArmCtx, v: &VnetRef, name: &str) -> ApiResult<Response> {
     let op = Uuid::new_v4();
     ctx.app.operations.lock().expect("operations").insert(op, "Succeeded");
     let api_version = ctx.query.get("api-version").cloned().unwrap_or_default();
-    let poll = format!("{}/subscriptions/{}/providers/Microsoft.Network/locations/{}/operations/{op}?api-version={api_version}", ctx.origin, v.subscription, net.location);
+    let poll = format!(
+        "{}/subscriptions/{}/providers/Microsoft.Network/locations/{}/operations/{op}?api-version={api_version}",
+        ctx.origin, v.subscription, net.location
+    );
     let status = if created { StatusCode::CREATED } else { StatusCode::OK };
     let mut resp = (status, Json(body)).into_response();
     if let Ok(h) = HeaderValue::from_str(&poll) {
@@ -140,7 +146,9 @@ fn authorize_linked(ctx: &ArmCtx, local_id: &str, remote: &VnetRef) -> ApiResult
     let acting = if remote_tenant == ctx.caller.tenant_id {
         ctx.caller.clone()
     } else {
-        aux.into_iter().find(|p| p.tenant_id == remote_tenant && p.app_id == ctx.caller.app_id).ok_or_else(tenant_denied)?
+        aux.into_iter()
+            .find(|p| p.tenant_id == remote_tenant && p.app_id == ctx.caller.app_id)
+            .ok_or_else(tenant_denied)?
     };
     if state.is_allowed(acting.object_id, PEER_ACTION, &remote.id(), ctx.now) {
         Ok(())
@@ -163,7 +171,8 @@ pub fn delete(ctx: &ArmCtx, v: &VnetRef, name: &str) -> ApiResult<Response> {
 }
 
 pub fn operation(ctx: &ArmCtx, id: &str) -> ApiResult<Response> {
-    let status = Uuid::parse_str(id).ok().and_then(|op| ctx.app.operations.lock().expect("operations").get(&op).copied());
+    let status =
+        Uuid::parse_str(id).ok().and_then(|op| ctx.app.operations.lock().expect("operations").get(&op).copied());
     match status {
         Some(s) => {
             let mut resp = Json(json!({ "status": s })).into_response();
@@ -177,4 +186,3 @@ pub fn operation(ctx: &ArmCtx, id: &str) -> ApiResult<Response> {
         })),
     }
 }
-

@@ -36,12 +36,15 @@ pub enum Provider {
 impl Route {
     pub fn provider(&self) -> Provider {
         match self {
-            Route::Subscriptions | Route::Tenants | Route::Subscription(_) | Route::ResourceGroups(_) | Route::ResourceGroup(..) => {
-                Provider::Resources
-            }
-            Route::RoleDefinitions(_) | Route::RoleDefinition(..) | Route::RoleAssignments(_) | Route::RoleAssignment(..) => {
-                Provider::Authorization
-            }
+            Route::Subscriptions
+            | Route::Tenants
+            | Route::Subscription(_)
+            | Route::ResourceGroups(_)
+            | Route::ResourceGroup(..) => Provider::Resources,
+            Route::RoleDefinitions(_)
+            | Route::RoleDefinition(..)
+            | Route::RoleAssignments(_)
+            | Route::RoleAssignment(..) => Provider::Authorization,
             _ => Provider::Network,
         }
     }
@@ -56,8 +59,13 @@ impl Route {
             | Route::VnetsInSubscription(s)
             | Route::VnetsInGroup(s, _)
             | Route::Operation { subscription: s, .. } => Some(*s),
-            Route::Vnet(v) | Route::Subnets(v) | Route::Subnet(v, _) | Route::Peerings(v) | Route::Peering(v, _) => Some(v.subscription),
-            Route::RoleDefinitions(s) | Route::RoleDefinition(s, _) | Route::RoleAssignments(s) | Route::RoleAssignment(s, _) => s.subscription(),
+            Route::Vnet(v) | Route::Subnets(v) | Route::Subnet(v, _) | Route::Peerings(v) | Route::Peering(v, _) => {
+                Some(v.subscription)
+            }
+            Route::RoleDefinitions(s)
+            | Route::RoleDefinition(s, _)
+            | Route::RoleAssignments(s)
+            | Route::RoleAssignment(s, _) => s.subscription(),
         }
     }
 }
@@ -77,7 +85,9 @@ pub fn parse(path: &str) -> Result<Route> {
     let l: Vec<&str> = lower.iter().map(String::as_str).collect();
 
     // Extension resources at any scope: {scope}/providers/Microsoft.Authorization/{type}[/{name}]
-    if let Some(i) = (0..l.len().saturating_sub(2)).rev().find(|&i| l[i] == "providers" && l[i + 1] == "microsoft.authorization") {
+    if let Some(i) =
+        (0..l.len().saturating_sub(2)).rev().find(|&i| l[i] == "providers" && l[i + 1] == "microsoft.authorization")
+    {
         let scope_path = format!("/{}", segs[..i].join("/"));
         let scope = Scope::parse(&scope_path).map_err(|_| {
             if segs.len() > 1 && l[0] == "subscriptions" && Uuid::parse_str(&segs[1]).is_err() {
@@ -107,19 +117,23 @@ pub fn parse(path: &str) -> Result<Route> {
         ["subscriptions", _] => Ok(Route::Subscription(sub_id(s(1))?)),
         ["subscriptions", _, "resourcegroups"] => Ok(Route::ResourceGroups(sub_id(s(1))?)),
         ["subscriptions", _, "resourcegroups", _] => Ok(Route::ResourceGroup(sub_id(s(1))?, s(3).into())),
-        ["subscriptions", _, "providers", "microsoft.network", "virtualnetworks"] => Ok(Route::VnetsInSubscription(sub_id(s(1))?)),
+        ["subscriptions", _, "providers", "microsoft.network", "virtualnetworks"] => {
+            Ok(Route::VnetsInSubscription(sub_id(s(1))?))
+        }
         ["subscriptions", _, "providers", "microsoft.network", "locations", _, "operations", _] => {
             Ok(Route::Operation { subscription: sub_id(s(1))?, id: s(7).into() })
         }
-        ["subscriptions", _, "resourcegroups", _, "providers", "microsoft.network", "virtualnetworks", rest @ ..] => match rest {
-            [] => Ok(Route::VnetsInGroup(sub_id(s(1))?, s(3).into())),
-            [_] => Ok(Route::Vnet(vnet(s(1), s(3), s(7))?)),
-            [_, "subnets"] => Ok(Route::Subnets(vnet(s(1), s(3), s(7))?)),
-            [_, "subnets", _] => Ok(Route::Subnet(vnet(s(1), s(3), s(7))?, s(9).into())),
-            [_, "virtualnetworkpeerings"] => Ok(Route::Peerings(vnet(s(1), s(3), s(7))?)),
-            [_, "virtualnetworkpeerings", _] => Ok(Route::Peering(vnet(s(1), s(3), s(7))?, s(9).into())),
-            _ => Err(no_route()),
-        },
+        ["subscriptions", _, "resourcegroups", _, "providers", "microsoft.network", "virtualnetworks", rest @ ..] => {
+            match rest {
+                [] => Ok(Route::VnetsInGroup(sub_id(s(1))?, s(3).into())),
+                [_] => Ok(Route::Vnet(vnet(s(1), s(3), s(7))?)),
+                [_, "subnets"] => Ok(Route::Subnets(vnet(s(1), s(3), s(7))?)),
+                [_, "subnets", _] => Ok(Route::Subnet(vnet(s(1), s(3), s(7))?, s(9).into())),
+                [_, "virtualnetworkpeerings"] => Ok(Route::Peerings(vnet(s(1), s(3), s(7))?)),
+                [_, "virtualnetworkpeerings", _] => Ok(Route::Peering(vnet(s(1), s(3), s(7))?, s(9).into())),
+                _ => Err(no_route()),
+            }
+        }
         _ => Err(no_route()),
     }
 }
@@ -139,7 +153,10 @@ mod tests {
 
     #[test]
     fn role_routes_at_any_scope() {
-        assert!(matches!(parse("/providers/Microsoft.Authorization/roleDefinitions/x").unwrap(), Route::RoleDefinition(Scope::Root, _)));
+        assert!(matches!(
+            parse("/providers/Microsoft.Authorization/roleDefinitions/x").unwrap(),
+            Route::RoleDefinition(Scope::Root, _)
+        ));
         let vnet = format!("/subscriptions/{S}/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/v");
         assert!(matches!(
             parse(&format!("{vnet}/providers/Microsoft.Authorization/roleAssignments")).unwrap(),
@@ -149,7 +166,10 @@ mod tests {
 
     #[test]
     fn bad_ids_are_named() {
-        assert_eq!(parse("/subscriptions/nope/resourceGroups"), Err(EmulatorError::InvalidSubscriptionId("nope".into())));
-        assert!(matches!(parse("/subscriptions/x/y/z/w"), Err(_)));
+        assert_eq!(
+            parse("/subscriptions/nope/resourceGroups"),
+            Err(EmulatorError::InvalidSubscriptionId("nope".into()))
+        );
+        assert!(parse("/subscriptions/x/y/z/w").is_err());
     }
 }

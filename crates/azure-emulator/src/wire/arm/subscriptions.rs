@@ -15,7 +15,8 @@ const RG_READ: &str = "Microsoft.Resources/subscriptions/resourceGroups/read";
 /// Subscriptions of the token's tenant in which the caller holds any role assignment.
 pub fn list_subscriptions(ctx: &ArmCtx) -> ApiResult<Response> {
     let state = ctx.state();
-    let subs: Vec<_> = state.subscriptions_visible_to(&ctx.caller, ctx.now).into_iter().map(render::subscription).collect();
+    let subs: Vec<_> =
+        state.subscriptions_visible_to(&ctx.caller, ctx.now).into_iter().map(render::subscription).collect();
     ok(json!({ "count": {"type": "Total", "value": subs.len()}, "value": subs }))
 }
 
@@ -71,7 +72,8 @@ pub fn put_group(ctx: &ArmCtx, sub: Uuid, name: &str) -> ApiResult<Response> {
     ctx.authorize("Microsoft.Resources/subscriptions/resourceGroups/write", &rg_scope(sub, name))?;
     let body: GroupBody = ctx.json()?;
     let location = body.location.unwrap_or_default();
-    let (rg, created): (ResourceGroup, bool) = ctx.app.store.write(|s| s.put_resource_group(sub, name, &location, body.tags)).arm()?;
+    let (rg, created): (ResourceGroup, bool) =
+        ctx.app.store.write(|s| s.put_resource_group(sub, name, &location, body.tags)).arm()?;
     put_response(render::resource_group(&rg), created)
 }
 

@@ -21,7 +21,10 @@ struct ApplicationBody {
 fn audience(raw: Option<&str>) -> ApiResult<Option<SignInAudience>> {
     raw.map(|s| {
         SignInAudience::parse(s).ok_or_else(|| {
-            ApiError::graph(EmulatorError::GraphInvalidValue { property: "signInAudience".into(), resource: "application".into() })
+            ApiError::graph(EmulatorError::GraphInvalidValue {
+                property: "signInAudience".into(),
+                resource: "application".into(),
+            })
         })
     })
     .transpose()
@@ -44,14 +47,22 @@ fn object_id(ctx: &GraphCtx, key: Key) -> ApiResult<Uuid> {
 pub fn list(ctx: &GraphCtx) -> ApiResult<Response> {
     ctx.ensure_can_read()?;
     let state = ctx.app.store.read();
-    let items = state.applications.values().filter(|a| a.tenant_id == ctx.caller.tenant_id).map(|a| render::application(&state, a)).collect();
+    let items = state
+        .applications
+        .values()
+        .filter(|a| a.tenant_id == ctx.caller.tenant_id)
+        .map(|a| render::application(&state, a))
+        .collect();
     ok(render::collection("applications", ctx.filtered(items)?))
 }
 
 pub fn create(ctx: &GraphCtx) -> ApiResult<Response> {
     let body: ApplicationBody = ctx.json()?;
     let name = body.display_name.ok_or_else(|| {
-        ApiError::graph(EmulatorError::GraphInvalidValue { property: "displayName".into(), resource: "application".into() })
+        ApiError::graph(EmulatorError::GraphInvalidValue {
+            property: "displayName".into(),
+            resource: "application".into(),
+        })
     })?;
     let aud = audience(body.sign_in_audience.as_deref())?.unwrap_or(SignInAudience::AzureADMyOrg);
     let id = ctx
@@ -60,7 +71,11 @@ pub fn create(ctx: &GraphCtx) -> ApiResult<Response> {
         .write(|s| {
             let id = s.create_application(&ctx.caller, &name, aud, ctx.now)?;
             if let Some(uris) = body.identifier_uris.clone() {
-                s.update_application(&ctx.caller, id, ApplicationPatch { identifier_uris: Some(uris), ..Default::default() })?;
+                s.update_application(
+                    &ctx.caller,
+                    id,
+                    ApplicationPatch { identifier_uris: Some(uris), ..Default::default() },
+                )?;
             }
             Ok(id)
         })
@@ -111,12 +126,15 @@ struct PasswordCredentialBody {
 
 pub fn add_password(ctx: &GraphCtx, key: Key) -> ApiResult<Response> {
     let id = object_id(ctx, key)?;
-    let body: AddPasswordBody = if ctx.body.iter().all(u8::is_ascii_whitespace) { AddPasswordBody::default() } else { ctx.json()? };
+    let body: AddPasswordBody =
+        if ctx.body.iter().all(u8::is_ascii_whitespace) { AddPasswordBody::default() } else { ctx.json()? };
     let cred = body.password_credential.unwrap_or_default();
     let (stored, secret) = ctx
         .app
         .store
-        .write(|s| s.add_password(&ctx.caller, id, cred.display_name, cred.start_date_time, cred.end_date_time, ctx.now))
+        .write(|s| {
+            s.add_password(&ctx.caller, id, cred.display_name, cred.start_date_time, cred.end_date_time, ctx.now)
+        })
         .graph()?;
     let mut v = render::password_credential(&stored, Some(&secret));
     v["@odata.context"] = "https://graph.microsoft.com/v1.0/$metadata#microsoft.graph.passwordCredential".into();

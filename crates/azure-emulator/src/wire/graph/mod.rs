@@ -92,10 +92,8 @@ pub async fn dispatch(State(app): State<App>, method: Method, headers: HeaderMap
 
 async fn handle(app: App, method: Method, headers: HeaderMap, uri: Uri, body: Body) -> ApiResult<Response> {
     let path = uri.path().trim_start_matches("/graph").trim_matches('/').to_string();
-    let mut segments: Vec<String> = path
-        .split('/')
-        .map(|s| percent_encoding::percent_decode_str(s).decode_utf8_lossy().into_owned())
-        .collect();
+    let mut segments: Vec<String> =
+        path.split('/').map(|s| percent_encoding::percent_decode_str(s).decode_utf8_lossy().into_owned()).collect();
     if !matches!(segments.first().map(String::as_str), Some("v1.0" | "beta")) {
         return Err(ApiError::graph(EmulatorError::GraphBadRequest(format!("Invalid version: '{path}'."))));
     }

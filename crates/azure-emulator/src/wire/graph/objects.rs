@@ -27,7 +27,9 @@ pub fn get_by_ids(ctx: &GraphCtx) -> ApiResult<Response> {
     for id in body.ids.iter().filter_map(|i| Uuid::parse_str(i).ok()) {
         if let Some(u) = state.users.get(&id).filter(|u| u.tenant_id == tenant && wants("user")) {
             out.push(render::user(u));
-        } else if let Some(s) = state.service_principals.get(&id).filter(|s| s.tenant_id == tenant && wants("servicePrincipal")) {
+        } else if let Some(s) =
+            state.service_principals.get(&id).filter(|s| s.tenant_id == tenant && wants("servicePrincipal"))
+        {
             out.push(render::service_principal(&state, s));
         } else if let Some(a) = state.applications.get(&id).filter(|a| a.tenant_id == tenant && wants("application")) {
             out.push(render::application(&state, a));
@@ -43,7 +45,9 @@ pub fn me(ctx: &GraphCtx) -> ApiResult<Response> {
         )));
     }
     let state = ctx.app.store.read();
-    let user = state.user(ctx.caller.object_id).ok_or_else(|| ApiError::graph(EmulatorError::GraphResourceNotFound("me".into())))?;
+    let user = state
+        .user(ctx.caller.object_id)
+        .ok_or_else(|| ApiError::graph(EmulatorError::GraphResourceNotFound("me".into())))?;
     ok(render::entity("users", render::user(user)))
 }
 

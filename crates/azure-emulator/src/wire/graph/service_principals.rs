@@ -10,7 +10,9 @@ use uuid::Uuid;
 fn object_id(ctx: &GraphCtx, key: Key) -> ApiResult<Uuid> {
     let state = ctx.app.store.read();
     let found = match key {
-        Key::ObjectId(id) => state.service_principals.get(&id).filter(|s| s.tenant_id == ctx.caller.tenant_id).map(|s| s.id),
+        Key::ObjectId(id) => {
+            state.service_principals.get(&id).filter(|s| s.tenant_id == ctx.caller.tenant_id).map(|s| s.id)
+        }
         Key::AppId(app_id) => state.service_principal_for(ctx.caller.tenant_id, app_id).map(|s| s.id),
     };
     found.ok_or_else(|| ApiError::graph(EmulatorError::GraphResourceNotFound("servicePrincipal".into())))
@@ -37,7 +39,8 @@ struct CreateBody {
 pub fn create(ctx: &GraphCtx) -> ApiResult<Response> {
     let body: CreateBody = ctx.json()?;
     let raw = body.app_id.unwrap_or_default();
-    let app_id = Uuid::parse_str(&raw).map_err(|_| ApiError::graph(EmulatorError::NoBackingApplicationObject(raw.clone())))?;
+    let app_id =
+        Uuid::parse_str(&raw).map_err(|_| ApiError::graph(EmulatorError::NoBackingApplicationObject(raw.clone())))?;
     let id = ctx.app.store.write(|s| s.create_service_principal(&ctx.caller, app_id, ctx.now)).graph()?;
     let state = ctx.app.store.read();
     created(render::entity("servicePrincipals", render::service_principal(&state, &state.service_principals[&id])))

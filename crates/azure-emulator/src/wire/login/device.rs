@@ -43,7 +43,13 @@ fn new_user_code() -> String {
     (0..9).map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char).collect()
 }
 
-pub async fn device_code(State(app): State<App>, Path(tenant): Path<String>, headers: HeaderMap, uri: Uri, body: Body) -> ApiResult<Json<Value>> {
+pub async fn device_code(
+    State(app): State<App>,
+    Path(tenant): Path<String>,
+    headers: HeaderMap,
+    uri: Uri,
+    body: Body,
+) -> ApiResult<Json<Value>> {
     let form = body::form(&body::read(body, Flavor::Aad).await?);
     let now = app.clock.now();
     let tenant_id = if super::discovery::is_multi_tenant_authority(&tenant) {
@@ -138,16 +144,26 @@ pub async fn sign_in_submit(State(app): State<App>, body: Body) -> (StatusCode, 
         Err(e) => return (StatusCode::BAD_REQUEST, Html(page(&e.to_string(), true))),
     };
     let mut codes = app.device_codes.lock().expect("device codes");
-    let Some(grant) = codes.values_mut().find(|g| g.user_code == code && g.expires > now && g.approved_user.is_none()) else {
+    let Some(grant) = codes.values_mut().find(|g| g.user_code == code && g.expires > now && g.approved_user.is_none())
+    else {
         return (StatusCode::BAD_REQUEST, Html(page("That code didn't work. Check the code and try again.", true)));
     };
     if grant.tenant.is_some_and(|t| t != user.tenant_id) {
-        let e = EmulatorError::AadUserNotInTenant { upn: user.user_principal_name.clone(), tenant: grant.tenant.unwrap_or_default().to_string() };
+        let e = EmulatorError::AadUserNotInTenant {
+            upn: user.user_principal_name.clone(),
+            tenant: grant.tenant.unwrap_or_default().to_string(),
+        };
         return (StatusCode::BAD_REQUEST, Html(page(&e.to_string(), true)));
     }
     grant.approved_user = Some(user.id);
     (
         StatusCode::OK,
-        Html(page(&format!("{} is signed in. You may now close this window and return to your device.", user.user_principal_name), false)),
+        Html(page(
+            &format!(
+                "{} is signed in. You may now close this window and return to your device.",
+                user.user_principal_name
+            ),
+            false,
+        )),
     )
 }

@@ -45,7 +45,14 @@ pub fn app_response(app: &AppState, p: &Principal, audience: &str, now: DateTime
 }
 
 /// A user's tokens: access, refresh, id token and MSAL's `client_info`.
-pub fn user_response(app: &AppState, p: &Principal, scope: &str, audience: &str, origin: &str, now: DateTime<Utc>) -> Value {
+pub fn user_response(
+    app: &AppState,
+    p: &Principal,
+    scope: &str,
+    audience: &str,
+    origin: &str,
+    now: DateTime<Utc>,
+) -> Value {
     let lifetime = app.store.read().knobs.token_lifetime_seconds as i64;
     let tid = p.tenant_id.to_string();
     let base = Claims {

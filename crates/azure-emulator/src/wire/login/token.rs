@@ -18,21 +18,33 @@ use uuid::Uuid;
 
 const OIDC_SCOPES: [&str; 4] = ["openid", "profile", "offline_access", "email"];
 
-pub async fn token(State(app): State<App>, Path(tenant): Path<String>, headers: HeaderMap, uri: Uri, body: Body) -> ApiResult<Json<Value>> {
+pub async fn token(
+    State(app): State<App>,
+    Path(tenant): Path<String>,
+    headers: HeaderMap,
+    uri: Uri,
+    body: Body,
+) -> ApiResult<Json<Value>> {
     let form = body::form(&body::read(body, Flavor::Aad).await?);
     let base = origin(&headers, &uri);
     let now = app.clock.now();
     let world = app.store.read();
     let field = |name: &str| -> ApiResult<String> {
-        form.get(name).filter(|v| !v.is_empty()).cloned().ok_or_else(|| ApiError::aad(EmulatorError::AadMissingParameter(name.into())))
+        form.get(name)
+            .filter(|v| !v.is_empty())
+            .cloned()
+            .ok_or_else(|| ApiError::aad(EmulatorError::AadMissingParameter(name.into())))
     };
     let grant = field("grant_type")?;
     // A specific tenant must exist; the multi-tenant authorities resolve to the user's home tenant.
-    let tenant_id = if is_multi_tenant_authority(&tenant) { None } else { Some(world.resolve_tenant(&tenant).aad()?.id) };
+    let tenant_id =
+        if is_multi_tenant_authority(&tenant) { None } else { Some(world.resolve_tenant(&tenant).aad()?.id) };
     match grant.as_str() {
         "client_credentials" => {
             let tenant_id = tenant_id.ok_or_else(|| {
-                ApiError::aad(EmulatorError::AadInvalidGrant("tenant (client credentials need a specific tenant)".into()))
+                ApiError::aad(EmulatorError::AadInvalidGrant(
+                    "tenant (client credentials need a specific tenant)".into(),
+                ))
             })?;
             let audience = audience_of(&field("scope")?, &base).aad()?;
             let p = world.authenticate_client(tenant_id, &field("client_id")?, &field("client_secret")?, now).aad()?;
@@ -54,9 +66,10 @@ pub async fn token(State(app): State<App>, Path(tenant): Path<String>, headers: 
                 .ok_or_else(|| ApiError::aad(EmulatorError::AadInvalidGrant("refresh_token".into())))?;
             let scope = form.get("scope").cloned().or(claims.scp).unwrap_or_default();
             let audience = audience_of(&scope, &base).aad()?;
-            let user = Uuid::parse_str(&claims.oid).ok().and_then(|id| world.user(id)).ok_or_else(|| {
-                ApiError::aad(EmulatorError::AadInvalidGrant("refresh_token".into()))
-            })?;
+            let user = Uuid::parse_str(&claims.oid)
+                .ok()
+                .and_then(|id| world.user(id))
+                .ok_or_else(|| ApiError::aad(EmulatorError::AadInvalidGrant("refresh_token".into())))?;
             let p = user_in_tenant(&world, user.id, tenant_id, client_id(&form)?)?;
             Ok(Json(issue::user_response(&app, &p, &scope, &audience, &base, now)))
         }
@@ -72,7 +85,8 @@ pub async fn token(State(app): State<App>, Path(tenant): Path<String>, headers: 
 }
 
 fn client_id(form: &HashMap<String, String>) -> ApiResult<Uuid> {
-    let raw = form.get("client_id").ok_or_else(|| ApiError::aad(EmulatorError::AadMissingParameter("client_id".into())))?;
+    let raw =
+        form.get("client_id").ok_or_else(|| ApiError::aad(EmulatorError::AadMissingParameter("client_id".into())))?;
     Uuid::parse_str(raw).map_err(|_| ApiError::aad(EmulatorError::AadInvalidGrant("client_id".into())))
 }
 
@@ -80,7 +94,10 @@ fn client_id(form: &HashMap<String, String>) -> ApiResult<Uuid> {
 fn user_in_tenant(world: &World, user_id: Uuid, tenant: Option<Uuid>, client: Uuid) -> ApiResult<Principal> {
     let user = world.user(user_id).ok_or_else(|| ApiError::aad(EmulatorError::AadInvalidGrant("user".into())))?;
     if let Some(t) = tenant.filter(|t| *t != user.tenant_id) {
-        return Err(ApiError::aad(EmulatorError::AadUserNotInTenant { upn: user.user_principal_name.clone(), tenant: t.to_string() }));
+        return Err(ApiError::aad(EmulatorError::AadUserNotInTenant {
+            upn: user.user_principal_name.clone(),
+            tenant: t.to_string(),
+        }));
     }
     Ok(world.user_principal(user, client))
 }
@@ -110,7 +127,10 @@ mod tests {
     #[test]
     fn audience_keeps_the_double_slash_resource() {
         let o = "https://127.0.0.1:8443";
-        assert_eq!(audience_of("https://management.core.windows.net//.default", o).unwrap(), "https://management.core.windows.net/");
+        assert_eq!(
+            audience_of("https://management.core.windows.net//.default", o).unwrap(),
+            "https://management.core.windows.net/"
+        );
         assert_eq!(
             audience_of("https://127.0.0.1:8443/graph//.default offline_access openid profile", o).unwrap(),
             "https://127.0.0.1:8443/graph/"
