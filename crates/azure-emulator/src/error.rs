@@ -288,6 +288,7 @@ impl EmulatorError {
             | ExpiredToken { .. }
             | WrongTokenTenant { .. }
             | InvalidAuxiliaryToken { .. }
+            | TooManyAuxiliaryTokens
             | GraphTokenMissing
             | GraphInvalidAudience
             | GraphTokenExpired
