@@ -76,6 +76,7 @@ class Emulator:
                 break
         if self.url is None:
             self.stop()
+            lines += self.proc.stdout.readlines()
             raise RuntimeError(f"emulator did not become ready on {listen}:\n{''.join(lines)}")
         self.env = parse_env_sh(self.env_file)
         self.ssl = ssl.create_default_context(cafile=self.ca_file)
@@ -109,7 +110,11 @@ class Emulator:
             return e.code, e.read().decode()
 
     def sign_in_device_code(self, code, username, password):
-        """What a person does in the browser: submit the sign-in form at the verification URI."""
+        """What a person does in the browser: open the verification URI, fill in its form, submit it."""
+        status, page = self.request("GET", "/devicelogin")
+        assert status == 200, page
+        for field in ("code", "username", "password"):
+            assert f'name="{field}"' in page, f"the sign-in page has no {field} field:\n{page}"
         return self.request("POST", "/devicelogin", form={"code": code, "username": username, "password": password})
 
 
@@ -157,7 +162,8 @@ class Az:
     def fails(self, *args, message):
         """Runs a command that must fail as on real Azure: exit 1 and `message` on stderr."""
         result = self.run(*args, check=False)
-        if os.environ.get("AZ_SHOW_FAILURES"): print("\n" + result.describe())
+        if os.environ.get("AZ_SHOW_FAILURES"):  # run.sh -s with this set shows each expected error
+            print("\n" + result.describe())
         assert result.code == 1, result.describe()
         assert message in result.stderr, result.describe()
         return result

@@ -5,6 +5,11 @@
 # The venv lives outside the work tree (it is ~700 MB) and is reused across runs;
 # a marker file written after a successful install tells a complete venv from a
 # half-installed one.
+#
+# Usage: conformance/az/run.sh [--install-only | PYTEST-ARGS...]
+#   ISTHMUS_CACHE_DIR  where the venv lives (default ~/.cache/isthmus)
+#   ISTHMUS_BIN        the isthmus binary to test (default: target/debug/isthmus, built here)
+#   AZ_SHOW_FAILURES=1 with -s: print every expected az error
 set -euo pipefail
 
 AZ_CLI_VERSION=2.91.0

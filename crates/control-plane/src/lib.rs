@@ -1,0 +1,8 @@
+//! The isthmus control plane: project VPCs and Azure peering connections behind an Aiven-compatible
+//! API, kept in SQLite or PostgreSQL.
+
+pub mod domain;
+pub mod error;
+pub mod store;
+
+pub use error::{ControlPlaneError, Result};

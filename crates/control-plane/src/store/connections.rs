@@ -1,0 +1,222 @@
+//! Peering connections, their transitions (each one a transaction that checks the expected previous
+//! state and records a timeline event), and the reconciler's work queue with leases.
+
+use super::rows::{self, CONNECTION_COLUMNS};
+use super::{ms, Store};
+use crate::domain::{ConnectionEvent, ConnectionState, NewConnection, PeeringConnection, StateInfo, Vpc};
+use crate::error::{ControlPlaneError, Result};
+use chrono::{DateTime, Utc};
+use sqlx::Row;
+use uuid::Uuid;
+
+fn match_key(account: &str, resource_group: &str, vnet: &str) -> String {
+    format!("{}/{}/{}", account.to_lowercase(), resource_group.to_lowercase(), vnet.to_lowercase())
+}
+
+fn info_json(info: Option<&StateInfo>) -> Option<String> {
+    info.map(|i| serde_json::to_string(i).expect("state info serialises"))
+}
+
+impl Store {
+    /// Creates a connection in APPROVED with its first timeline event. The (VPC, subscription, group,
+    /// VNet) slot is unique among live connections, compared case-insensitively.
+    pub async fn create_connection(
+        &self,
+        vpc: &Vpc,
+        new: &NewConnection,
+        now: DateTime<Utc>,
+    ) -> Result<PeeringConnection> {
+        let key = match_key(&new.peer_cloud_account, &new.peer_resource_group, &new.peer_vpc);
+        let mut tx = self.pool.begin().await?;
+        let taken = sqlx::query("SELECT id FROM peering_connections WHERE vpc_id = $1 AND match_key = $2 AND state <> 'DELETED' AND state <> 'DELETED_BY_PEER'")
+            .bind(vpc.id.to_string())
+            .bind(&key)
+            .fetch_optional(&mut *tx)
+            .await?;
+        if taken.is_some() {
+            return Err(ControlPlaneError::ConnectionExists);
+        }
+        let id = Uuid::new_v4();
+        let inserted = sqlx::query(
+            "INSERT INTO peering_connections (id, vpc_id, project, peer_cloud_account, peer_resource_group, peer_vpc, \
+             peer_azure_app_id, peer_azure_tenant_id, user_peer_network_cidrs, match_key, state, state_info, created_at, updated_at, next_check_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, NULL, $12, $12, $12)",
+        )
+        .bind(id.to_string())
+        .bind(vpc.id.to_string())
+        .bind(&vpc.project)
+        .bind(&new.peer_cloud_account)
+        .bind(&new.peer_resource_group)
+        .bind(&new.peer_vpc)
+        .bind(&new.peer_azure_app_id)
+        .bind(&new.peer_azure_tenant_id)
+        .bind(serde_json::to_string(&new.user_peer_network_cidrs).expect("cidrs serialise"))
+        .bind(&key)
+        .bind(ConnectionState::Approved.as_str())
+        .bind(ms(now))
+        .execute(&mut *tx)
+        .await;
+        if let Err(e) = inserted {
+            // a concurrent create won the unique index
+            return Err(if e.as_database_error().is_some_and(|d| d.is_unique_violation()) {
+                ControlPlaneError::ConnectionExists
+            } else {
+                e.into()
+            });
+        }
+        record_event(&mut tx, id, None, ConnectionState::Approved, "created by the API", now).await?;
+        tx.commit().await?;
+        self.connection(id).await
+    }
+
+    pub async fn connection(&self, id: Uuid) -> Result<PeeringConnection> {
+        let sql = format!("SELECT {CONNECTION_COLUMNS} FROM peering_connections WHERE id = $1");
+        let row = sqlx::query(&sql).bind(id.to_string()).fetch_optional(&self.pool).await?;
+        row.as_ref().map(rows::connection).transpose()?.ok_or(ControlPlaneError::ConnectionNotFound)
+    }
+
+    /// The VPC's connections the API shows: everything but DELETED.
+    pub async fn connections_of(&self, vpc_id: Uuid) -> Result<Vec<PeeringConnection>> {
+        let sql = format!("SELECT {CONNECTION_COLUMNS} FROM peering_connections WHERE vpc_id = $1 AND state <> 'DELETED' ORDER BY created_at, id");
+        sqlx::query(&sql).bind(vpc_id.to_string()).fetch_all(&self.pool).await?.iter().map(rows::connection).collect()
+    }
+
+    /// Moves a connection `from` → `to` if it is still in `from`, with the timeline event, in one
+    /// transaction. `next_check_in_ms` schedules the reconciler's next look.
+    pub async fn transition(
+        &self,
+        id: Uuid,
+        from: ConnectionState,
+        to: ConnectionState,
+        info: Option<&StateInfo>,
+        reason: &str,
+        now: DateTime<Utc>,
+    ) -> Result<PeeringConnection> {
+        if !from.can_become(to) {
+            return Err(ControlPlaneError::IllegalTransition { from: from.to_string(), to: to.to_string() });
+        }
+        let mut tx = self.pool.begin().await?;
+        let done = sqlx::query("UPDATE peering_connections SET state = $1, state_info = $2, updated_at = $3, next_check_at = $3 WHERE id = $4 AND state = $5")
+            .bind(to.as_str())
+            .bind(info_json(info))
+            .bind(ms(now))
+            .bind(id.to_string())
+            .bind(from.as_str())
+            .execute(&mut *tx)
+            .await?;
+        if done.rows_affected() != 1 {
+            drop(tx);
+            let actual = self.connection(id).await?.state;
+            return Err(ControlPlaneError::StaleState {
+                id: id.to_string(),
+                expected: from.to_string(),
+                actual: actual.to_string(),
+            });
+        }
+        record_event(&mut tx, id, Some(from), to, reason, now).await?;
+        tx.commit().await?;
+        self.connection(id).await
+    }
+
+    /// Updates `state_info` without changing state (e.g. a transient error being retried), if the
+    /// connection is still in `state`.
+    pub async fn set_state_info(
+        &self,
+        id: Uuid,
+        state: ConnectionState,
+        info: Option<&StateInfo>,
+        now: DateTime<Utc>,
+    ) -> Result<bool> {
+        let done =
+            sqlx::query("UPDATE peering_connections SET state_info = $1, updated_at = $2 WHERE id = $3 AND state = $4")
+                .bind(info_json(info))
+                .bind(ms(now))
+                .bind(id.to_string())
+                .bind(state.as_str())
+                .execute(&self.pool)
+                .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    pub async fn events(&self, id: Uuid) -> Result<Vec<ConnectionEvent>> {
+        let rows = sqlx::query(
+            "SELECT from_state, to_state, reason, at FROM connection_events WHERE connection_id = $1 ORDER BY seq",
+        )
+        .bind(id.to_string())
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(rows::event).collect()
+    }
+
+    /// Claims the most overdue connection that needs work and is not leased by a live replica.
+    /// The compare-and-set update makes the claim exclusive on SQLite and PostgreSQL alike.
+    pub async fn claim_due(&self, owner: &str, now: DateTime<Utc>, lease_ms: i64) -> Result<Option<PeeringConnection>> {
+        let row = sqlx::query(
+            "UPDATE peering_connections SET lease_owner = $1, lease_until = $2 \
+             WHERE id = (SELECT id FROM peering_connections \
+                         WHERE next_check_at <= $3 AND (lease_until IS NULL OR lease_until < $3) \
+                           AND state IN ('APPROVED', 'PENDING_PEER', 'ACTIVE', 'DELETING') \
+                         ORDER BY next_check_at LIMIT 1) \
+               AND (lease_until IS NULL OR lease_until < $3) \
+             RETURNING id",
+        )
+        .bind(owner)
+        .bind(ms(now) + lease_ms)
+        .bind(ms(now))
+        .fetch_optional(&self.pool)
+        .await?;
+        match row {
+            None => Ok(None),
+            Some(r) => {
+                let id: String = r.try_get("id")?;
+                Ok(Some(
+                    self.connection(Uuid::parse_str(&id).map_err(|e| ControlPlaneError::Store(e.to_string()))?).await?,
+                ))
+            }
+        }
+    }
+
+    /// Ends a lease and schedules the next check.
+    pub async fn release(&self, id: Uuid, owner: &str, next_check_at: DateTime<Utc>) -> Result<()> {
+        sqlx::query("UPDATE peering_connections SET lease_owner = NULL, lease_until = NULL, next_check_at = $1 WHERE id = $2 AND lease_owner = $3")
+            .bind(ms(next_check_at))
+            .bind(id.to_string())
+            .bind(owner)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// The earliest time any connection is due, so a reconciler can sleep until then.
+    pub async fn next_due(&self) -> Result<Option<DateTime<Utc>>> {
+        let row = sqlx::query("SELECT MIN(next_check_at) AS due FROM peering_connections WHERE state IN ('APPROVED', 'PENDING_PEER', 'ACTIVE', 'DELETING')")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(row.try_get::<Option<i64>, _>("due")?.map(super::at))
+    }
+}
+
+async fn record_event(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    id: Uuid,
+    from: Option<ConnectionState>,
+    to: ConnectionState,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let row = sqlx::query("SELECT COALESCE(MAX(seq), 0) AS last FROM connection_events WHERE connection_id = $1")
+        .bind(id.to_string())
+        .fetch_one(&mut **tx)
+        .await?;
+    let last: i64 = row.try_get("last")?;
+    sqlx::query("INSERT INTO connection_events (connection_id, seq, from_state, to_state, reason, at) VALUES ($1, $2, $3, $4, $5, $6)")
+        .bind(id.to_string())
+        .bind(last + 1)
+        .bind(from.map(|f| f.as_str()))
+        .bind(to.as_str())
+        .bind(reason)
+        .bind(ms(now))
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}

@@ -1,0 +1,68 @@
+//! Mapping rows to domain records.
+
+use super::at;
+use crate::domain::{ConnectionEvent, PeeringConnection, StateInfo, Vpc};
+use crate::error::{ControlPlaneError, Result};
+use sqlx::any::AnyRow;
+use sqlx::Row;
+use uuid::Uuid;
+
+fn corrupt(what: &str, detail: impl std::fmt::Display) -> ControlPlaneError {
+    ControlPlaneError::Store(format!("stored {what} is unreadable: {detail}"))
+}
+
+fn uuid(row: &AnyRow, col: &str) -> Result<Uuid> {
+    let s: String = row.try_get(col)?;
+    Uuid::parse_str(&s).map_err(|e| corrupt(col, e))
+}
+
+pub const VPC_COLUMNS: &str = "id, project, cloud_name, network_cidr, state, provider_vnet_id, created_at, updated_at";
+
+pub fn vpc(row: &AnyRow) -> Result<Vpc> {
+    Ok(Vpc {
+        id: uuid(row, "id")?,
+        project: row.try_get("project")?,
+        cloud_name: row.try_get("cloud_name")?,
+        network_cidr: row.try_get::<String, _>("network_cidr")?.parse().map_err(|e| corrupt("network_cidr", e))?,
+        state: row.try_get::<String, _>("state")?.parse().map_err(|e| corrupt("vpc state", e))?,
+        provider_vnet_id: row.try_get("provider_vnet_id")?,
+        created: at(row.try_get("created_at")?),
+        updated: at(row.try_get("updated_at")?),
+    })
+}
+
+pub const CONNECTION_COLUMNS: &str = "id, vpc_id, project, peer_cloud_account, peer_resource_group, peer_vpc, \
+    peer_azure_app_id, peer_azure_tenant_id, user_peer_network_cidrs, state, state_info, created_at, updated_at";
+
+pub fn connection(row: &AnyRow) -> Result<PeeringConnection> {
+    let cidrs: String = row.try_get("user_peer_network_cidrs")?;
+    let info: Option<String> = row.try_get("state_info")?;
+    Ok(PeeringConnection {
+        id: uuid(row, "id")?,
+        vpc_id: uuid(row, "vpc_id")?,
+        project: row.try_get("project")?,
+        peer_cloud_account: row.try_get("peer_cloud_account")?,
+        peer_resource_group: row.try_get("peer_resource_group")?,
+        peer_vpc: row.try_get("peer_vpc")?,
+        peer_azure_app_id: row.try_get("peer_azure_app_id")?,
+        peer_azure_tenant_id: row.try_get("peer_azure_tenant_id")?,
+        user_peer_network_cidrs: serde_json::from_str(&cidrs).map_err(|e| corrupt("cidrs", e))?,
+        state: row.try_get::<String, _>("state")?.parse().map_err(|e| corrupt("state", e))?,
+        state_info: info
+            .map(|i| serde_json::from_str::<StateInfo>(&i))
+            .transpose()
+            .map_err(|e| corrupt("state_info", e))?,
+        created: at(row.try_get("created_at")?),
+        updated: at(row.try_get("updated_at")?),
+    })
+}
+
+pub fn event(row: &AnyRow) -> Result<ConnectionEvent> {
+    let from: Option<String> = row.try_get("from_state")?;
+    Ok(ConnectionEvent {
+        from: from.map(|f| f.parse()).transpose().map_err(|e| corrupt("event", e))?,
+        to: row.try_get::<String, _>("to_state")?.parse().map_err(|e| corrupt("event", e))?,
+        reason: row.try_get("reason")?,
+        at: at(row.try_get("at")?),
+    })
+}

@@ -1,0 +1,94 @@
+//! Project VPCs.
+
+use super::rows::{self, VPC_COLUMNS};
+use super::{ms, Store};
+use crate::domain::{Vpc, VpcState};
+use crate::error::{ControlPlaneError, Result};
+use chrono::{DateTime, Utc};
+use ipnet::IpNet;
+use uuid::Uuid;
+
+impl Store {
+    /// Creates a VPC in APPROVED; its network must not overlap another live VPC of the project in
+    /// the same cloud (they could never be peered with the same customer network).
+    pub async fn create_vpc(&self, project: &str, cloud_name: &str, cidr: IpNet, now: DateTime<Utc>) -> Result<Vpc> {
+        for other in self.list_vpcs(project).await? {
+            let overlaps = other.network_cidr.contains(&cidr.network()) || cidr.contains(&other.network_cidr.network());
+            if other.cloud_name == cloud_name && overlaps {
+                return Err(ControlPlaneError::VpcOverlap {
+                    cidr: cidr.to_string(),
+                    other: other.id.to_string(),
+                    other_cidr: other.network_cidr.to_string(),
+                });
+            }
+        }
+        let id = Uuid::new_v4();
+        sqlx::query(
+            "INSERT INTO vpcs (id, project, cloud_name, network_cidr, state, provider_vnet_id, created_at, updated_at, next_check_at) \
+             VALUES ($1, $2, $3, $4, $5, NULL, $6, $6, $6)",
+        )
+        .bind(id.to_string())
+        .bind(project)
+        .bind(cloud_name)
+        .bind(cidr.to_string())
+        .bind(VpcState::Approved.as_str())
+        .bind(ms(now))
+        .execute(&self.pool)
+        .await?;
+        self.get_vpc(project, id).await
+    }
+
+    /// Live VPCs of a project (DELETED ones are gone from the API).
+    pub async fn list_vpcs(&self, project: &str) -> Result<Vec<Vpc>> {
+        let sql =
+            format!("SELECT {VPC_COLUMNS} FROM vpcs WHERE project = $1 AND state <> 'DELETED' ORDER BY created_at, id");
+        sqlx::query(&sql).bind(project).fetch_all(&self.pool).await?.iter().map(rows::vpc).collect()
+    }
+
+    pub async fn get_vpc(&self, project: &str, id: Uuid) -> Result<Vpc> {
+        let sql = format!("SELECT {VPC_COLUMNS} FROM vpcs WHERE project = $1 AND id = $2 AND state <> 'DELETED'");
+        let row = sqlx::query(&sql).bind(project).bind(id.to_string()).fetch_optional(&self.pool).await?;
+        row.as_ref().map(rows::vpc).transpose()?.ok_or(ControlPlaneError::VpcNotFound)
+    }
+
+    pub async fn vpc_by_id(&self, id: Uuid) -> Result<Vpc> {
+        let sql = format!("SELECT {VPC_COLUMNS} FROM vpcs WHERE id = $1");
+        let row = sqlx::query(&sql).bind(id.to_string()).fetch_optional(&self.pool).await?;
+        row.as_ref().map(rows::vpc).transpose()?.ok_or(ControlPlaneError::VpcNotFound)
+    }
+
+    /// Moves a VPC from `from` to `to` if it is still in `from`.
+    pub async fn set_vpc_state(
+        &self,
+        id: Uuid,
+        from: VpcState,
+        to: VpcState,
+        provider_vnet_id: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<Vpc> {
+        if !from.can_become(to) {
+            return Err(ControlPlaneError::IllegalTransition { from: from.as_str().into(), to: to.as_str().into() });
+        }
+        let done = sqlx::query(
+            "UPDATE vpcs SET state = $1, provider_vnet_id = COALESCE($2, provider_vnet_id), updated_at = $3, next_check_at = $3 \
+             WHERE id = $4 AND state = $5",
+        )
+        .bind(to.as_str())
+        .bind(provider_vnet_id)
+        .bind(ms(now))
+        .bind(id.to_string())
+        .bind(from.as_str())
+        .execute(&self.pool)
+        .await?;
+        let vpc = self.vpc_by_id(id).await?;
+        if done.rows_affected() == 1 {
+            Ok(vpc)
+        } else {
+            Err(ControlPlaneError::StaleState {
+                id: id.to_string(),
+                expected: from.as_str().into(),
+                actual: vpc.state.as_str().into(),
+            })
+        }
+    }
+}

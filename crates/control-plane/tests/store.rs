@@ -1,0 +1,162 @@
+//! The store's rules, run on SQLite and on the local PostgreSQL (a fresh database per test):
+//! uniqueness, transitions with their timeline, project isolation, leases.
+
+use chrono::{Duration, Utc};
+use control_plane::domain::{validate, ConnectionState, StateInfo, VpcState};
+use control_plane::store::Store;
+use control_plane::ControlPlaneError;
+use sqlx::Connection;
+
+const PG_ADMIN: &str = "postgres://postgres@127.0.0.1:5432/postgres";
+
+/// A fresh database: a SQLite file in a temp dir, or a new PostgreSQL database.
+async fn fresh(backend: &str) -> (Store, Option<tempfile::TempDir>) {
+    match backend {
+        "sqlite" => {
+            let dir = tempfile::tempdir().unwrap();
+            (Store::connect(&Store::sqlite_url(dir.path())).await.unwrap(), Some(dir))
+        }
+        _ => {
+            let admin = std::env::var("ISTHMUS_TEST_POSTGRES").unwrap_or_else(|_| PG_ADMIN.to_string());
+            let name = format!("isthmus_test_{}", uuid::Uuid::new_v4().simple());
+            let mut conn = sqlx::PgConnection::connect(&admin)
+                .await
+                .expect("PostgreSQL on 127.0.0.1:5432 (start it: see .ci/run)");
+            sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut conn).await.unwrap();
+            let url = format!("{}/{name}", admin.rsplit_once('/').unwrap().0);
+            (Store::connect(&url).await.unwrap(), None)
+        }
+    }
+}
+
+fn new_conn(rg: &str, vnet: &str) -> control_plane::domain::NewConnection {
+    let sub = "aaaaaaaa-0000-0000-0000-000000000001";
+    validate::new_connection(sub, Some(rg), vnet, Some(sub), Some(sub), &[]).unwrap()
+}
+
+async fn connections_are_unique_case_insensitively_and_keep_case(backend: &str) {
+    let (store, _tmp) = fresh(backend).await;
+    let now = Utc::now();
+    store.ensure_project("p1", now).await.unwrap();
+    let vpc = store.create_vpc("p1", "azure-westeurope", "10.1.0.0/24".parse().unwrap(), now).await.unwrap();
+    assert_eq!(vpc.state, VpcState::Approved);
+    let c = store.create_connection(&vpc, &new_conn("My-RG", "My-VNet"), now).await.unwrap();
+    assert_eq!(
+        (c.peer_resource_group.as_str(), c.peer_vpc.as_str(), c.state),
+        ("My-RG", "My-VNet", ConnectionState::Approved)
+    );
+    let dup = store.create_connection(&vpc, &new_conn("my-rg", "MY-VNET"), now).await.unwrap_err();
+    assert_eq!(dup, ControlPlaneError::ConnectionExists);
+    assert_eq!(store.connections_of(vpc.id).await.unwrap().len(), 1, "the refused duplicate stored nothing");
+    // once deleted, the slot is free again
+    store.transition(c.id, ConnectionState::Approved, ConnectionState::Deleting, None, "user", now).await.unwrap();
+    store.transition(c.id, ConnectionState::Deleting, ConnectionState::Deleted, None, "done", now).await.unwrap();
+    assert!(store.connections_of(vpc.id).await.unwrap().is_empty());
+    store.create_connection(&vpc, &new_conn("my-rg", "my-vnet"), now).await.unwrap();
+    // overlapping VPCs in one cloud are refused
+    let overlap = store.create_vpc("p1", "azure-westeurope", "10.1.0.0/16".parse().unwrap(), now).await.unwrap_err();
+    assert!(matches!(overlap, ControlPlaneError::VpcOverlap { .. }));
+}
+
+async fn transitions_check_the_previous_state_and_record_the_timeline(backend: &str) {
+    let (store, _tmp) = fresh(backend).await;
+    let now = Utc::now();
+    store.ensure_project("p1", now).await.unwrap();
+    let vpc = store.create_vpc("p1", "azure-westeurope", "10.1.0.0/24".parse().unwrap(), now).await.unwrap();
+    let c = store.create_connection(&vpc, &new_conn("rg", "vnet"), now).await.unwrap();
+    let info = StateInfo::new("pending-peer", "Create your side").with("to-tenant-id", "t").with("to-network-id", "n");
+    let pending = store
+        .transition(
+            c.id,
+            ConnectionState::Approved,
+            ConnectionState::PendingPeer,
+            Some(&info),
+            "provider peering created",
+            now,
+        )
+        .await
+        .unwrap();
+    assert_eq!(pending.state_info.as_ref().unwrap().extra["to-network-id"], "n");
+    let stale = store
+        .transition(c.id, ConnectionState::Approved, ConnectionState::PendingPeer, None, "again", now)
+        .await
+        .unwrap_err();
+    assert!(matches!(stale, ControlPlaneError::StaleState { .. }), "{stale:?}");
+    let illegal = store
+        .transition(c.id, ConnectionState::PendingPeer, ConnectionState::Approved, None, "back", now)
+        .await
+        .unwrap_err();
+    assert!(matches!(illegal, ControlPlaneError::IllegalTransition { .. }));
+    store
+        .transition(
+            c.id,
+            ConnectionState::PendingPeer,
+            ConnectionState::Active,
+            None,
+            "peer connected",
+            now + Duration::seconds(1),
+        )
+        .await
+        .unwrap();
+    let events = store.events(c.id).await.unwrap();
+    let path: Vec<_> = events.iter().map(|e| (e.from, e.to)).collect();
+    assert_eq!(
+        path,
+        vec![
+            (None, ConnectionState::Approved),
+            (Some(ConnectionState::Approved), ConnectionState::PendingPeer),
+            (Some(ConnectionState::PendingPeer), ConnectionState::Active)
+        ]
+    );
+    assert_eq!(events[2].reason, "peer connected");
+}
+
+async fn tokens_are_hashed_and_projects_isolated(backend: &str) {
+    let (store, _tmp) = fresh(backend).await;
+    let now = Utc::now();
+    store.ensure_project("alpha", now).await.unwrap();
+    store.ensure_project("beta", now).await.unwrap();
+    let alice = store.ensure_user("alice@example.com", Some("pw-alice"), now).await.unwrap();
+    store.add_member("alpha", &alice).await.unwrap();
+    let token = store.create_token(&alice, "test", now).await.unwrap();
+    assert_eq!(store.authenticate(&token).await.unwrap(), alice);
+    assert_eq!(store.authenticate("nope").await.unwrap_err(), ControlPlaneError::InvalidToken);
+    store.ensure_member(&alice, "alpha").await.unwrap();
+    assert!(matches!(store.ensure_member(&alice, "beta").await, Err(ControlPlaneError::NotProjectMember(_))));
+    let t2 = store.login("alice@example.com", "pw-alice", now).await.unwrap();
+    assert_eq!(store.authenticate(&t2).await.unwrap().email, "alice@example.com");
+    assert_eq!(store.login("alice@example.com", "wrong", now).await.unwrap_err(), ControlPlaneError::BadLogin);
+}
+
+async fn leases_are_exclusive_until_they_expire(backend: &str) {
+    let (store, _tmp) = fresh(backend).await;
+    let now = Utc::now();
+    store.ensure_project("p1", now).await.unwrap();
+    let vpc = store.create_vpc("p1", "azure-westeurope", "10.1.0.0/24".parse().unwrap(), now).await.unwrap();
+    let c = store.create_connection(&vpc, &new_conn("rg", "vnet"), now).await.unwrap();
+    let claimed = store.claim_due("replica-a", now, 30_000).await.unwrap().expect("due at once");
+    assert_eq!(claimed.id, c.id);
+    assert!(store.claim_due("replica-b", now, 30_000).await.unwrap().is_none(), "leased");
+    assert_eq!(
+        store.claim_due("replica-b", now + Duration::seconds(31), 30_000).await.unwrap().map(|c| c.id),
+        Some(c.id),
+        "expired lease"
+    );
+    store.release(c.id, "replica-b", now + Duration::seconds(60)).await.unwrap();
+    assert!(store.claim_due("replica-a", now + Duration::seconds(59), 30_000).await.unwrap().is_none(), "not due yet");
+    assert_eq!(store.next_due().await.unwrap().map(|t| t.timestamp()), Some((now + Duration::seconds(60)).timestamp()));
+}
+
+macro_rules! on_both {
+    ($($name:ident),*) => {
+        mod sqlite { $( #[tokio::test] async fn $name() { super::$name("sqlite").await } )* }
+        mod postgres { $( #[tokio::test] async fn $name() { super::$name("postgres").await } )* }
+    };
+}
+
+on_both!(
+    connections_are_unique_case_insensitively_and_keep_case,
+    transitions_check_the_previous_state_and_record_the_timeline,
+    tokens_are_hashed_and_projects_isolated,
+    leases_are_exclusive_until_they_expire
+);
