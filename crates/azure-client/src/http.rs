@@ -3,7 +3,7 @@
 
 use crate::error::{AzureError, Result};
 use crate::error_body;
-use crate::retry::{self, Failure, RetryPolicy};
+use crate::retry::{self, Failure, Idempotency, RetryPolicy};
 use reqwest::header::HeaderMap;
 
 #[derive(Debug, Clone, Copy)]
@@ -53,10 +53,11 @@ impl Reply {
 /// `reqwest::RequestBuilder` cannot be reused.
 pub(crate) async fn send(
     policy: &RetryPolicy,
+    idempotency: Idempotency,
     service: Service,
     build: impl Fn() -> reqwest::RequestBuilder,
 ) -> Result<Reply> {
-    retry::run(policy, || async {
+    retry::run(policy, idempotency, || async {
         let resp = build().send().await.map_err(|e| Failure::from(AzureError::from(e)))?;
         let status = resp.status().as_u16();
         let headers = resp.headers().clone();

@@ -47,8 +47,17 @@ impl From<AzureError> for Failure {
     }
 }
 
+/// Whether a failed attempt may be sent again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Idempotency {
+    /// Safe to repeat: every retryable error is retried.
+    Idempotent,
+    /// Repeating could act twice (a POST that creates): only a 429, which did nothing, is retried.
+    CreatesOnce,
+}
+
 /// Runs `attempt` until it succeeds, fails for good, or the policy is spent.
-pub(crate) async fn run<T, F, Fut>(policy: &RetryPolicy, attempt: F) -> Result<T>
+pub(crate) async fn run<T, F, Fut>(policy: &RetryPolicy, idempotency: Idempotency, attempt: F) -> Result<T>
 where
     F: FnMut() -> Fut,
     Fut: Future<Output = std::result::Result<T, Failure>>,
@@ -61,7 +70,10 @@ where
     let max_retry_after = policy.max_retry_after;
     attempt
         .retry(backoff)
-        .when(|f: &Failure| f.error.retryable())
+        .when(|f: &Failure| match idempotency {
+            Idempotency::Idempotent => f.error.retryable(),
+            Idempotency::CreatesOnce => f.error.status() == Some(429),
+        })
         .adjust(move |f: &Failure, next: Option<Duration>| {
             let next = next?;
             match f.retry_after {
@@ -133,7 +145,7 @@ mod tests {
     #[tokio::test]
     async fn gives_up_throttled_after_the_budget() {
         let calls = AtomicU32::new(0);
-        let r: Result<()> = run(&fast(3), || async {
+        let r: Result<()> = run(&fast(3), Idempotency::Idempotent, || async {
             calls.fetch_add(1, Ordering::SeqCst);
             Err(throttled())
         })
@@ -145,20 +157,39 @@ mod tests {
     #[tokio::test]
     async fn does_not_retry_a_client_error_or_a_long_retry_after() {
         let calls = AtomicU32::new(0);
-        let _ = run(&fast(3), || async {
+        let _ = run(&fast(3), Idempotency::Idempotent, || async {
             calls.fetch_add(1, Ordering::SeqCst);
             Err::<(), _>(Failure::from(AzureError::Arm { status: 400, code: "Bad".into(), message: String::new() }))
         })
         .await;
         assert_eq!(calls.load(Ordering::SeqCst), 1);
         let calls = AtomicU32::new(0);
-        let r = run(&fast(3), || async {
+        let r = run(&fast(3), Idempotency::Idempotent, || async {
             calls.fetch_add(1, Ordering::SeqCst);
             Err::<(), _>(Failure { retry_after: Some(Duration::from_secs(3600)), ..throttled() })
         })
         .await;
         assert_eq!(calls.load(Ordering::SeqCst), 1);
         assert!(matches!(r, Err(AzureError::Throttled { retry_after: Some(d), .. }) if d.as_secs() == 3600));
+    }
+
+    #[tokio::test]
+    async fn a_creating_call_is_repeated_only_after_a_429() {
+        let calls = AtomicU32::new(0);
+        let r = run(&fast(3), Idempotency::CreatesOnce, || async {
+            calls.fetch_add(1, Ordering::SeqCst);
+            Err::<(), _>(Failure::from(AzureError::Transport("reset after sending".into())))
+        })
+        .await;
+        assert_eq!(calls.load(Ordering::SeqCst), 1);
+        assert!(matches!(r, Err(AzureError::Transport(_))));
+        let calls = AtomicU32::new(0);
+        let _ = run(&fast(3), Idempotency::CreatesOnce, || async {
+            calls.fetch_add(1, Ordering::SeqCst);
+            Err::<(), _>(throttled())
+        })
+        .await;
+        assert_eq!(calls.load(Ordering::SeqCst), 3);
     }
 
     #[test]

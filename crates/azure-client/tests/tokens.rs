@@ -22,7 +22,8 @@ async fn a_cached_token_is_served_without_asking_entra_id() {
     let graph_token = cred.token(PROVIDER_TENANT, &env.endpoints.graph_scope).await.unwrap();
     for p in &app.password_credentials {
         let path = format!("v1.0/applications/{}/removePassword", app.id);
-        let status = env.graph_raw(graph_token.secret().expose(), Method::POST, &path, json!({"keyId": p.key_id})).await;
+        let status =
+            env.graph_raw(graph_token.secret().expose(), Method::POST, &path, json!({"keyId": p.key_id})).await;
         assert_eq!(status, 204);
     }
 

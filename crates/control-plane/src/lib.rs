@@ -1,6 +1,7 @@
 //! The isthmus control plane: project VPCs and Azure peering connections behind an Aiven-compatible
 //! API, kept in SQLite or PostgreSQL.
 
+pub mod api;
 pub mod domain;
 pub mod error;
 pub mod store;

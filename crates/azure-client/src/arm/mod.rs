@@ -21,7 +21,7 @@ use crate::credential::TokenCredential;
 use crate::endpoints::Endpoints;
 use crate::error::{AzureError, Result};
 use crate::http::{self, Reply, Service};
-use crate::retry::RetryPolicy;
+use crate::retry::{Idempotency, RetryPolicy};
 use crate::url_util;
 use reqwest::header::{HeaderMap, HeaderValue, AUTHORIZATION, CONTENT_TYPE};
 use reqwest::Method;
@@ -191,7 +191,8 @@ impl ArmClient {
     /// One authenticated request with retries; non-2xx answers come back as `AzureError::Arm`.
     async fn exchange(&self, method: Method, url: Url, tenants: &Tenants, body: Option<&[u8]>) -> Result<Reply> {
         let headers = self.auth_headers(tenants).await?;
-        http::send(&self.retry, Service::Arm, || {
+        // PUT and DELETE are idempotent in ARM, so every verb may be repeated.
+        http::send(&self.retry, Idempotency::Idempotent, Service::Arm, || {
             let mut rb = self.http.request(method.clone(), url.clone()).headers(headers.clone());
             if let Some(b) = body {
                 rb = rb.header(CONTENT_TYPE, "application/json").body(b.to_vec());

@@ -4,7 +4,7 @@
 use super::AccessToken;
 use crate::error::{AzureError, Result};
 use crate::http::{self, Service};
-use crate::retry::RetryPolicy;
+use crate::retry::{Idempotency, RetryPolicy};
 use crate::secret::Secret;
 use serde::Deserialize;
 use std::time::Duration;
@@ -39,7 +39,7 @@ pub(crate) async fn request_token(
     url: Url,
     form: &[(&str, &str)],
 ) -> Result<AccessToken> {
-    let reply = http::send(policy, Service::Aad, || http.post(url.clone()).form(form)).await?;
+    let reply = http::send(policy, Idempotency::Idempotent, Service::Aad, || http.post(url.clone()).form(form)).await?;
     let t: TokenResponse = reply.json(Service::Aad)?;
     let secs = match t.expires_in {
         NumberOrString::Number(n) => n,

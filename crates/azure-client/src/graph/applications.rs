@@ -3,6 +3,7 @@
 use super::{AddedPassword, Application, GraphClient};
 use crate::error::Result;
 use crate::http::Service;
+use crate::retry::Idempotency;
 use crate::secret::Secret;
 use crate::url_util::odata_string;
 use reqwest::Method;
@@ -24,7 +25,9 @@ impl GraphClient {
         sign_in_audience: &str,
     ) -> Result<Application> {
         let body = json!({"displayName": display_name, "signInAudience": sign_in_audience, "keyCredentials": []});
-        self.call(tenant, Method::POST, "v1.0/applications", &[], Some(&body)).await?.json(Service::Graph)
+        // Not repeated on a lost answer: that could register the app twice.
+        let reply = self.call(tenant, Method::POST, "v1.0/applications", &[], Some(&body), Idempotency::CreatesOnce);
+        reply.await?.json(Service::Graph)
     }
 
     /// Adds a password to the application with object id `application_id` (not the app id) and
@@ -44,7 +47,8 @@ impl GraphClient {
         }
         let body = json!({"passwordCredential": {"displayName": display_name}});
         let path = format!("v1.0/applications/{application_id}/addPassword");
-        let w: Wire = self.call(tenant, Method::POST, &path, &[], Some(&body)).await?.json(Service::Graph)?;
+        let reply = self.call(tenant, Method::POST, &path, &[], Some(&body), Idempotency::CreatesOnce).await?;
+        let w: Wire = reply.json(Service::Graph)?;
         Ok(AddedPassword { key_id: w.key_id, secret_text: Secret::new(w.secret_text), end_date_time: w.end_date_time })
     }
 }

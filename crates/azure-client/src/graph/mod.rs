@@ -11,7 +11,7 @@ use crate::credential::TokenCredential;
 use crate::endpoints::Endpoints;
 use crate::error::{AzureError, Result};
 use crate::http::{self, Reply, Service};
-use crate::retry::RetryPolicy;
+use crate::retry::{Idempotency, RetryPolicy};
 use crate::url_util;
 use reqwest::header::{HeaderValue, AUTHORIZATION};
 use reqwest::Method;
@@ -58,6 +58,7 @@ impl GraphClient {
         path: &str,
         query: &[(&str, &str)],
         body: Option<&serde_json::Value>,
+        idempotency: Idempotency,
     ) -> Result<Reply> {
         let url = url_util::build(&self.base, path, query)?;
         let token = self.credential.token(tenant, &self.scope).await?;
@@ -65,7 +66,7 @@ impl GraphClient {
             AzureError::InvalidResponse { service: "Entra ID", detail: "token is not a header value".into() }
         })?;
         auth.set_sensitive(true);
-        http::send(&self.retry, Service::Graph, || {
+        http::send(&self.retry, idempotency, Service::Graph, || {
             let rb = self.http.request(method.clone(), url.clone()).header(AUTHORIZATION, auth.clone());
             match body {
                 Some(b) => rb.json(b),
@@ -77,7 +78,7 @@ impl GraphClient {
 
     /// The first object of a filtered collection, if any.
     async fn find_one<T: DeserializeOwned>(&self, tenant: &str, path: &str, filter: &str) -> Result<Option<T>> {
-        let reply = self.call(tenant, Method::GET, path, &[("$filter", filter)], None).await?;
+        let reply = self.call(tenant, Method::GET, path, &[("$filter", filter)], None, Idempotency::Idempotent).await?;
         let c: Collection<T> = reply.json(Service::Graph)?;
         Ok(c.value.into_iter().next())
     }

@@ -3,6 +3,7 @@
 use super::{GraphClient, ServicePrincipal};
 use crate::error::{AzureError, Result};
 use crate::http::Service;
+use crate::retry::Idempotency;
 use crate::url_util::odata_string;
 use reqwest::Method;
 use serde_json::json;
@@ -19,7 +20,10 @@ impl GraphClient {
     /// otherwise.
     pub async fn create_service_principal(&self, tenant: &str, app_id: &str) -> Result<ServicePrincipal> {
         let body = json!({"appId": app_id});
-        match self.call(tenant, Method::POST, "v1.0/servicePrincipals", &[], Some(&body)).await {
+        // A repeat after a lost answer meets "already in use" and resolves to the same SP.
+        let posted =
+            self.call(tenant, Method::POST, "v1.0/servicePrincipals", &[], Some(&body), Idempotency::Idempotent);
+        match posted.await {
             Ok(reply) => reply.json(Service::Graph),
             Err(e) if already_exists(&e) => self.find_service_principal(tenant, app_id).await?.ok_or(e),
             Err(e) => Err(e),

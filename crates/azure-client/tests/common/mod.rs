@@ -66,7 +66,9 @@ pub async fn start() -> Env {
 impl Env {
     pub fn provider(&self) -> Arc<ClientSecretCredential> {
         Arc::new(
-            ClientSecretCredential::new(&self.endpoints, PROVIDER_APP, PROVIDER_SECRET).unwrap().with_retry(fast_retry()),
+            ClientSecretCredential::new(&self.endpoints, PROVIDER_APP, PROVIDER_SECRET)
+                .unwrap()
+                .with_retry(fast_retry()),
         )
     }
 
@@ -93,7 +95,13 @@ impl Env {
     }
 
     /// A raw Graph call, for what the client deliberately does not offer.
-    pub async fn graph_raw(&self, token: &str, method: reqwest::Method, path: &str, body: Value) -> reqwest::StatusCode {
+    pub async fn graph_raw(
+        &self,
+        token: &str,
+        method: reqwest::Method,
+        path: &str,
+        body: Value,
+    ) -> reqwest::StatusCode {
         self.http
             .request(method, format!("{}/graph/{path}", self.emulator.url))
             .bearer_auth(token)

@@ -220,3 +220,15 @@ async fn record_event(
         .await?;
     Ok(())
 }
+
+impl Store {
+    pub async fn set_user_cidrs(&self, id: Uuid, cidrs: &[ipnet::IpNet], now: DateTime<Utc>) -> Result<()> {
+        sqlx::query("UPDATE peering_connections SET user_peer_network_cidrs = $1, updated_at = $2 WHERE id = $3")
+            .bind(serde_json::to_string(cidrs).expect("cidrs serialise"))
+            .bind(ms(now))
+            .bind(id.to_string())
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+}

@@ -1,2 +1,4 @@
 pub mod emulator;
+pub mod project;
+pub mod serve;
 pub mod signals;
