@@ -4,6 +4,7 @@
 pub mod api;
 pub mod domain;
 pub mod error;
+pub mod reconciler;
 pub mod store;
 
 pub use error::{ControlPlaneError, Result};

@@ -232,3 +232,19 @@ impl Store {
         Ok(())
     }
 }
+
+impl Store {
+    /// How many connections are in each state (for metrics).
+    pub async fn count_by_state(&self) -> Result<Vec<(ConnectionState, i64)>> {
+        let rows = sqlx::query("SELECT state, COUNT(*) AS n FROM peering_connections GROUP BY state")
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|r| {
+                let s: String = r.try_get("state")?;
+                let n: i64 = r.try_get("n")?;
+                Ok((s.parse().map_err(ControlPlaneError::Store)?, n))
+            })
+            .collect()
+    }
+}

@@ -92,3 +92,11 @@ impl Store {
         }
     }
 }
+
+impl Store {
+    /// VPCs whose provider VNet must be created (APPROVED) or removed (DELETING).
+    pub async fn vpcs_needing_work(&self) -> Result<Vec<Vpc>> {
+        let sql = format!("SELECT {VPC_COLUMNS} FROM vpcs WHERE state IN ('APPROVED', 'DELETING') ORDER BY created_at");
+        sqlx::query(&sql).fetch_all(&self.pool).await?.iter().map(rows::vpc).collect()
+    }
+}

@@ -10,6 +10,8 @@ use std::time::Duration;
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, Command};
 
+pub mod cp;
+
 pub const CUSTOMER_TENANT: &str = "11111111-1111-1111-1111-111111111111";
 pub const PROVIDER_TENANT: &str = "22222222-2222-2222-2222-222222222222";
 pub const CUSTOMER_SUB: &str = "aaaaaaaa-0000-0000-0000-000000000001";

@@ -1,0 +1,101 @@
+//! What the provider grants a customer's app in the provider tenant: a service principal, and the
+//! custom peer role on the provider VNet. Both are found before they are made, so retries after a
+//! crash do not duplicate them.
+
+use super::vpcs::outcome;
+use super::Reconciler;
+use azure_client::arm::{Permission, PrincipalType, RoleDefinitionSpec};
+use azure_client::AzureError;
+
+const PEER_ACTION: &str = "Microsoft.Network/virtualNetworks/peer/action";
+
+impl Reconciler {
+    fn peer_role_name(&self) -> String {
+        format!("isthmus customer peering {}", self.provider.subscription_id)
+    }
+
+    /// The custom role that lets a customer's app peer with provider VNets, made once per
+    /// provider subscription.
+    pub(super) async fn peer_role(&self) -> azure_client::Result<String> {
+        let mut cached = self.peer_role.lock().await;
+        if let Some(id) = cached.as_ref() {
+            return Ok(id.clone());
+        }
+        let scope = format!("/subscriptions/{}", self.provider.subscription_id);
+        let tenant = &self.provider.tenant_id;
+        let name = self.peer_role_name();
+        let found = self.arm.list_role_definitions(tenant, &scope, Some(&name)).await;
+        self.metrics.azure_call("list_role_definitions", outcome(&found));
+        let id = match found?.into_iter().find(|r| r.role_name == name) {
+            Some(r) => r.id,
+            None => {
+                let spec = RoleDefinitionSpec {
+                    role_name: name.clone(),
+                    description: "Lets a customer's application peer its VNet with isthmus project VPCs".into(),
+                    assignable_scopes: vec![scope.clone()],
+                    permissions: vec![Permission { actions: vec![PEER_ACTION.into()], not_actions: vec![] }],
+                };
+                let made = self.arm.put_role_definition(tenant, &scope, uuid::Uuid::new_v4(), &spec).await;
+                self.metrics.azure_call("put_role_definition", outcome(&made));
+                match made {
+                    Ok(r) => r.id,
+                    // another replica made it first
+                    Err(e) if e.is_arm_code("RoleDefinitionWithSameNameExists") => self
+                        .arm
+                        .list_role_definitions(tenant, &scope, Some(&name))
+                        .await?
+                        .into_iter()
+                        .find(|r| r.role_name == name)
+                        .map(|r| r.id)
+                        .ok_or(e)?,
+                    Err(e) => return Err(e),
+                }
+            }
+        };
+        *cached = Some(id.clone());
+        Ok(id)
+    }
+
+    /// Makes sure the customer's app has a service principal in the provider tenant with the peer
+    /// role on `provider_vnet`.
+    pub(super) async fn grant(&self, app_id: &str, provider_vnet: &str) -> azure_client::Result<()> {
+        let tenant = &self.provider.tenant_id;
+        let sp = self.graph.create_service_principal(tenant, app_id).await;
+        self.metrics.azure_call("create_service_principal", outcome(&sp));
+        let sp = sp?;
+        let role = self.peer_role().await?;
+        let assignment = self
+            .arm
+            .create_role_assignment(tenant, provider_vnet, &role, &sp.id, Some(PrincipalType::ServicePrincipal))
+            .await;
+        self.metrics.azure_call("create_role_assignment", outcome(&assignment));
+        assignment.map(|_| ())
+    }
+
+    /// Removes the peer-role assignment of the customer's app on `provider_vnet` (the service
+    /// principal stays: other VPCs may use it).
+    pub(super) async fn revoke(&self, app_id: &str, provider_vnet: &str) -> azure_client::Result<()> {
+        let tenant = &self.provider.tenant_id;
+        let sp = self.graph.find_service_principal(tenant, app_id).await;
+        self.metrics.azure_call("find_service_principal", outcome(&sp));
+        let Some(sp) = sp? else { return Ok(()) };
+        let role = self.peer_role().await?;
+        let guid = |id: &str| id.rsplit('/').next().unwrap_or("").to_ascii_lowercase();
+        let assignments = self.arm.list_role_assignments(tenant, provider_vnet, Some(&sp.id)).await;
+        self.metrics.azure_call("list_role_assignments", outcome(&assignments));
+        for a in assignments? {
+            let here = a.scope.trim_end_matches('/').eq_ignore_ascii_case(provider_vnet.trim_end_matches('/'));
+            if here && guid(&a.role_definition_id) == guid(&role) {
+                let del = self.arm.delete_role_assignment(tenant, &a.id).await;
+                self.metrics.azure_call("delete_role_assignment", outcome(&del));
+                del?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Whether an error says the thing to remove is already gone.
+pub(super) fn already_gone(e: &AzureError) -> bool {
+    e.is_not_found()
+}

@@ -1,0 +1,137 @@
+//! What `state_info` tells the customer: each message names the guide step (and the command) that
+//! fixes it, so nobody has to guess from a bare state.
+
+use crate::domain::{PeeringConnection, StateInfo};
+
+pub fn pending_peer(c: &PeeringConnection, provider_tenant: &str, provider_vnet_id: &str) -> StateInfo {
+    StateInfo::new(
+        "azure-vnet-peering-pending-peer",
+        format!(
+            "Create your side of the peering (guide step 13): log your app {app} in to tenants {customer} and {provider} \
+             (az login --service-principal), then run az network vnet peering create --name <name> --vnet-name {vnet} \
+             --resource-group {rg} --subscription {sub} --remote-vnet {provider_vnet_id} --allow-vnet-access",
+            app = c.peer_azure_app_id,
+            customer = c.peer_azure_tenant_id,
+            provider = provider_tenant,
+            vnet = c.peer_vpc,
+            rg = c.peer_resource_group,
+            sub = c.peer_cloud_account,
+        ),
+    )
+    .with("to-tenant-id", provider_tenant)
+    .with("to-network-id", provider_vnet_id)
+}
+
+pub fn peer_removed(c: &PeeringConnection, provider_tenant: &str, provider_vnet_id: &str) -> StateInfo {
+    let mut info = pending_peer(c, provider_tenant, provider_vnet_id);
+    info.kind = "azure-vnet-peering-peer-removed".into();
+    info.message = format!("Your side of the peering was removed, so traffic no longer flows. {}", info.message);
+    info
+}
+
+pub fn peer_disconnected(c: &PeeringConnection, provider_tenant: &str, provider_vnet_id: &str) -> StateInfo {
+    let mut info = pending_peer(c, provider_tenant, provider_vnet_id);
+    info.kind = "azure-vnet-peering-peer-disconnected".into();
+    info.message = format!(
+        "Your side of the peering is Disconnected: delete it (az network vnet peering delete) and create it again. {}",
+        info.message
+    );
+    info
+}
+
+pub fn active() -> StateInfo {
+    StateInfo::new("azure-vnet-peering-active", "Peering connection active")
+}
+
+pub fn vnet_missing(c: &PeeringConnection) -> StateInfo {
+    StateInfo::new(
+        "azure-vnet-peering-vnet-not-found",
+        format!(
+            "Virtual network {} was not found. Check peer_cloud_account, peer_resource_group and peer_vpc against \
+             az network vnet list (guide step 5), then delete this connection and create it again.",
+            c.peer_vnet_id()
+        ),
+    )
+}
+
+pub fn subscription_not_in_tenant(c: &PeeringConnection) -> StateInfo {
+    StateInfo::new(
+        "azure-vnet-peering-subscription-not-found",
+        format!(
+            "Subscription {} was not found in tenant {}. Check peer_cloud_account and peer_azure_tenant_id \
+             (az account list, guide step 1), then delete this connection and create it again.",
+            c.peer_cloud_account, c.peer_azure_tenant_id
+        ),
+    )
+}
+
+pub fn tenant_not_found(c: &PeeringConnection) -> StateInfo {
+    StateInfo::new(
+        "azure-vnet-peering-tenant-not-found",
+        format!(
+            "Tenant {} does not exist. Check peer_azure_tenant_id, then delete this connection and create it again.",
+            c.peer_azure_tenant_id
+        ),
+    )
+}
+
+pub fn overlap(c: &PeeringConnection, detail: &str) -> StateInfo {
+    StateInfo::new(
+        "azure-vnet-peering-overlapping-address-space",
+        format!(
+            "The address space of {} overlaps the project VPC's network, so they cannot be peered ({detail}). \
+             Use a project VPC whose network_cidr does not overlap your VNet, then create the connection again.",
+            c.peer_vnet_id()
+        ),
+    )
+}
+
+pub fn app_not_multi_tenant(c: &PeeringConnection) -> StateInfo {
+    StateInfo::new(
+        "azure-vnet-peering-app-not-multi-tenant",
+        format!(
+            "Application {} does not exist or is not multi-tenant, so it cannot be given access to the provider's VNet. \
+             Register it with az ad app create --sign-in-audience AzureADMultipleOrgs (guide step 2), then delete this \
+             connection and create it again.",
+            c.peer_azure_app_id
+        ),
+    )
+}
+
+pub fn provider_sp_missing(c: &PeeringConnection, provider_app_id: &str) -> StateInfo {
+    StateInfo::new(
+        "azure-vnet-peering-provider-app-not-in-tenant",
+        format!(
+            "The provider's application {provider_app_id} has no service principal in your tenant {}. An Application \
+             Administrator must run az ad sp create --id {provider_app_id} (guide step 7), then delete this connection and \
+             create it again.",
+            c.peer_azure_tenant_id
+        ),
+    )
+}
+
+pub fn peer_permission_missing(c: &PeeringConnection, provider_app_id: &str) -> StateInfo {
+    StateInfo::new(
+        "azure-vnet-peering-missing-peer-permission",
+        format!(
+            "The provider's service principal (application {provider_app_id}) may not peer with {}: assign it a role with \
+             Microsoft.Network/virtualNetworks/peer/action on that VNet (az role assignment create, guide steps 8 and 9), \
+             then delete this connection and create it again.",
+            c.peer_vnet_id()
+        ),
+    )
+}
+
+pub fn vnet_deleted(c: &PeeringConnection) -> StateInfo {
+    StateInfo::new(
+        "azure-vnet-peering-deleted-by-peer",
+        format!(
+            "Virtual network {} no longer exists; the provider side was removed. Delete this connection.",
+            c.peer_vnet_id()
+        ),
+    )
+}
+
+pub fn retrying(what: &str, error: &str) -> StateInfo {
+    StateInfo::new("azure-vnet-peering-retrying", format!("{what} failed for now and will be retried: {error}"))
+}

@@ -1,0 +1,184 @@
+//! The reconciler: drives Azure so connections go APPROVED → PENDING_PEER → ACTIVE, and provisions
+//! project VPCs' provider VNets. Work is found by due time, claimed with a lease (so replicas never
+//! work one connection at once), and woken at once by API writes. Every Azure step is idempotent,
+//! so a crash at any point is repaired by the next attempt.
+
+mod connection;
+mod grants;
+pub mod messages;
+pub mod metrics;
+mod observe;
+pub mod outcome;
+mod vpcs;
+
+use crate::domain::PeeringConnection;
+use crate::store::Store;
+use azure_client::{ArmClient, GraphClient};
+use chrono::{DateTime, Utc};
+use metrics::Metrics;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::sync::{watch, Notify};
+use uuid::Uuid;
+
+/// The provider's identity and where its VNets live.
+#[derive(Debug, Clone)]
+pub struct ProviderIdentity {
+    pub tenant_id: String,
+    pub app_id: String,
+    pub subscription_id: String,
+    pub resource_group: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Names this replica's leases.
+    pub replica: String,
+    pub lease: Duration,
+    /// How often a PENDING_PEER connection is looked at (detection latency).
+    pub pending_interval: Duration,
+    pub active_interval: Duration,
+    /// For how long after a connection is created a missing grant is taken for Azure still
+    /// propagating it (and retried) rather than for a step the customer skipped.
+    pub propagation_grace: Duration,
+    /// Connections worked on at once by this replica.
+    pub concurrency: usize,
+    /// How long one read of a provider VNet's peerings serves all of its connections.
+    pub observation_ttl: Duration,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            replica: format!("replica-{}", Uuid::new_v4().simple()),
+            lease: Duration::from_secs(60),
+            pending_interval: Duration::from_secs(2),
+            active_interval: Duration::from_secs(30),
+            propagation_grace: Duration::from_secs(120),
+            concurrency: 8,
+            observation_ttl: Duration::from_millis(500),
+        }
+    }
+}
+
+pub struct Reconciler {
+    store: Store,
+    arm: ArmClient,
+    graph: GraphClient,
+    provider: ProviderIdentity,
+    settings: Settings,
+    pub wake: Arc<Notify>,
+    pub metrics: Arc<Metrics>,
+    observations: observe::Observations,
+    /// Consecutive transient failures per connection, for backoff.
+    failures: Mutex<HashMap<Uuid, u32>>,
+    /// The id of the provider's custom peer role, once found or made.
+    peer_role: tokio::sync::Mutex<Option<String>>,
+}
+
+impl Reconciler {
+    pub fn new(
+        store: Store,
+        arm: ArmClient,
+        graph: GraphClient,
+        provider: ProviderIdentity,
+        settings: Settings,
+        wake: Arc<Notify>,
+        metrics: Arc<Metrics>,
+    ) -> Self {
+        Reconciler {
+            store,
+            arm,
+            graph,
+            provider,
+            settings,
+            wake,
+            metrics,
+            observations: Default::default(),
+            failures: Default::default(),
+            peer_role: Default::default(),
+        }
+    }
+
+    /// Runs until `shutdown` turns true.
+    pub async fn run(self: Arc<Self>, mut shutdown: watch::Receiver<bool>) {
+        loop {
+            if *shutdown.borrow() {
+                return;
+            }
+            let worked = self.tick().await;
+            if worked {
+                continue;
+            }
+            let wait = match self.store.next_due().await {
+                Ok(Some(due)) => (due - Utc::now())
+                    .to_std()
+                    .unwrap_or_default()
+                    .clamp(Duration::from_millis(20), Duration::from_secs(1)),
+                _ => Duration::from_secs(1),
+            };
+            tokio::select! {
+                _ = self.wake.notified() => {}
+                _ = tokio::time::sleep(wait) => {}
+                _ = shutdown.changed() => return,
+            }
+        }
+    }
+
+    /// One pass: VPC provisioning, then up to `concurrency` due connections at once. Returns whether
+    /// any connection was worked on (so the caller loops again without sleeping).
+    pub async fn tick(self: &Arc<Self>) -> bool {
+        self.provision_vpcs().await;
+        let mut tasks = tokio::task::JoinSet::new();
+        let now = Utc::now();
+        while tasks.len() < self.settings.concurrency {
+            match self.store.claim_due(&self.settings.replica, now, self.settings.lease.as_millis() as i64).await {
+                Ok(Some(c)) => {
+                    let me = self.clone();
+                    tasks.spawn(async move { me.work_on(c).await });
+                }
+                Ok(None) => break,
+                Err(e) => {
+                    tracing::warn!(error = %e, "claiming work failed");
+                    break;
+                }
+            }
+        }
+        let worked = !tasks.is_empty();
+        while tasks.join_next().await.is_some() {}
+        if let Ok(counts) = self.store.count_by_state().await {
+            self.metrics.set_counts(&counts);
+        }
+        worked
+    }
+
+    async fn work_on(&self, c: PeeringConnection) {
+        let started = std::time::Instant::now();
+        let id = c.id;
+        let next = match self.reconcile(c).await {
+            Ok(next) => {
+                self.failures.lock().expect("failures").remove(&id);
+                next
+            }
+            Err(delay) => delay,
+        };
+        self.metrics.reconcile_seconds.observe(started.elapsed().as_secs_f64());
+        if let Err(e) = self.store.release(id, &self.settings.replica, next).await {
+            tracing::warn!(connection = %id, error = %e, "releasing the lease failed");
+        }
+    }
+
+    /// When to look again after a transient failure: exponential, from 1 s up to 60 s.
+    fn backoff(&self, id: Uuid) -> DateTime<Utc> {
+        let mut failures = self.failures.lock().expect("failures");
+        let n = failures.entry(id).or_insert(0);
+        *n += 1;
+        let secs = 2u64.saturating_pow((*n - 1).min(6)).min(60);
+        Utc::now() + chrono::Duration::seconds(secs as i64)
+    }
+
+    fn after(&self, d: Duration) -> DateTime<Utc> {
+        Utc::now() + chrono::Duration::from_std(d).unwrap_or_default()
+    }
+}

@@ -1,0 +1,47 @@
+//! Batched observation: one ARM read of a provider VNet's peerings serves every connection of that
+//! project VPC for a short while, so detection costs grow with VPCs, not connections.
+
+use super::vpcs::outcome;
+use super::Reconciler;
+use azure_client::Peering;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+use tokio::sync::Mutex as AsyncMutex;
+
+type Slot = Arc<AsyncMutex<Option<(Instant, Vec<Peering>)>>>;
+
+#[derive(Default)]
+pub struct Observations {
+    by_vnet: Mutex<HashMap<String, Slot>>,
+}
+
+impl Observations {
+    fn slot(&self, vnet: &str) -> Slot {
+        self.by_vnet.lock().expect("observations").entry(vnet.to_ascii_lowercase()).or_default().clone()
+    }
+}
+
+impl Reconciler {
+    /// The provider VNet's peerings, read at most once per `observation_ttl` (concurrent callers
+    /// wait for the one read in flight).
+    pub(super) async fn observed_peerings(&self, vnet: &str) -> azure_client::Result<Vec<Peering>> {
+        let slot = self.observations.slot(vnet);
+        let mut cached = slot.lock().await;
+        if let Some((at, peerings)) = cached.as_ref() {
+            if at.elapsed() < self.settings.observation_ttl {
+                return Ok(peerings.clone());
+            }
+        }
+        let read = self.arm.list_peerings(&self.provider.tenant_id, vnet).await;
+        self.metrics.azure_call("list_peerings", outcome(&read));
+        let peerings = read?;
+        *cached = Some((Instant::now(), peerings.clone()));
+        Ok(peerings)
+    }
+
+    /// Forgets a VNet's cached peerings after we changed them.
+    pub(super) async fn invalidate(&self, vnet: &str) {
+        *self.observations.slot(vnet).lock().await = None;
+    }
+}

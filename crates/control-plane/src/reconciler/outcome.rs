@@ -1,0 +1,44 @@
+//! How an Azure failure moves a connection: some mean the customer must fix their specification,
+//! some that the customer has not granted what the guide asks, the rest are retried.
+
+use super::messages;
+use crate::domain::{PeeringConnection, StateInfo};
+use azure_client::AzureError;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Failure {
+    /// INVALID_SPECIFICATION: the request names something that cannot work.
+    Invalid(StateInfo),
+    /// REJECTED_BY_PEER: the customer has not (yet) granted access.
+    Rejected(StateInfo),
+    /// Try again later; the state does not change.
+    Transient(String),
+}
+
+/// Classifies a failure of the provider-side setup (service principal, grants, provider peering).
+/// `settled` is false while Azure may still be propagating what the customer just created; until
+/// then a missing grant is retried rather than rejected.
+pub fn classify(e: &AzureError, c: &PeeringConnection, provider_app_id: &str, settled: bool) -> Failure {
+    let code = e.service_code().unwrap_or("");
+    let text = e.to_string();
+    if e.retryable() {
+        return Failure::Transient(text);
+    }
+    match (code, e.aadsts()) {
+        (_, Some(90002)) => Failure::Invalid(messages::tenant_not_found(c)),
+        (_, Some(700016)) if settled => Failure::Rejected(messages::provider_sp_missing(c, provider_app_id)),
+        (_, Some(700016)) => Failure::Transient(text),
+        ("NoBackingApplicationObject", _) => Failure::Invalid(messages::app_not_multi_tenant(c)),
+        ("ReferencedResourceNotProvisioned", _) => Failure::Invalid(messages::vnet_missing(c)),
+        ("VnetAddressSpacesOverlap" | "VnetAddressSpaceOverlapsWithAlreadyPeeredVnet", _) => {
+            Failure::Invalid(messages::overlap(c, &text))
+        }
+        ("LinkedAuthorizationFailed", _) if text.contains("not authorized to access linked subscription") => {
+            Failure::Invalid(messages::subscription_not_in_tenant(c))
+        }
+        ("LinkedAuthorizationFailed", _) if settled => {
+            Failure::Rejected(messages::peer_permission_missing(c, provider_app_id))
+        }
+        _ => Failure::Transient(text),
+    }
+}
