@@ -16,7 +16,7 @@ enum Command {
     /// Run the Azure emulator (Entra ID, Graph, ARM, RBAC, VNet peering) on HTTPS.
     Emulator(commands::emulator::Args),
     /// Run the control plane: the Aiven-compatible API for project VPCs and peering connections.
-    Serve(commands::serve::Args),
+    Serve(Box<commands::serve::Args>),
     /// Manage projects directly in the database.
     #[command(subcommand)]
     Project(ProjectCommand),
@@ -36,7 +36,7 @@ async fn main() -> anyhow::Result<()> {
         .init();
     match Cli::parse().command {
         Command::Emulator(args) => commands::emulator::run(args).await,
-        Command::Serve(args) => commands::serve::run(args).await,
+        Command::Serve(args) => commands::serve::run(*args).await,
         Command::Project(ProjectCommand::Create(args)) => commands::project::run(args).await,
     }
 }
