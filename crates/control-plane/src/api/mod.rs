@@ -6,6 +6,7 @@ mod auth;
 mod body;
 mod connections;
 pub mod error;
+pub mod openapi;
 pub mod render;
 mod vpcs;
 
@@ -28,6 +29,7 @@ pub struct ApiState {
 pub fn router(state: ApiState) -> Router {
     let conn = "/v1/project/{project}/vpcs/{vpc}/peering-connections";
     Router::new()
+        .route("/openapi.json", get(openapi::serve))
         .route("/v1/userauth", post(account::login))
         .route("/v1/project", get(account::projects))
         .route("/v1/project/{project}/vpcs", get(vpcs::list).post(vpcs::create))

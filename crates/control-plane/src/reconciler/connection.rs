@@ -89,6 +89,7 @@ impl Reconciler {
             let f = classify(&e, &c, &self.provider.app_id, self.settled(&c));
             return self.fail(&c, f, "granting the customer's app the peer role on the provider VNet").await;
         }
+        self.crash_point("after-grant");
         let tenants =
             match Tenants::new(self.provider.tenant_id.clone()).with_auxiliary([c.peer_azure_tenant_id.clone()]) {
                 Ok(t) => t,
@@ -104,8 +105,10 @@ impl Reconciler {
                 return self.fail(&c, f, "creating the provider peering").await;
             }
         };
+        self.crash_point("after-provider-peering");
         let info = messages::pending_peer(&c, &self.provider.tenant_id, &vnet);
         let pending = self.move_to(&c, ConnectionState::PendingPeer, Some(info), "provider peering created").await?;
+        self.crash_point("after-pending-peer");
         if peering.peering_state == PeeringState::Connected {
             self.move_to(
                 &pending,
@@ -228,6 +231,7 @@ impl Reconciler {
                 }
             }
         }
+        self.crash_point("after-provider-side-removed");
         self.move_to(&c, ConnectionState::Deleted, None, "provider peering and grants removed").await?;
         Ok(self.after(std::time::Duration::from_secs(3600)))
     }

@@ -63,6 +63,7 @@ impl Reconciler {
         let sp = self.graph.create_service_principal(tenant, app_id).await;
         self.metrics.azure_call("create_service_principal", outcome(&sp));
         let sp = sp?;
+        self.crash_point("after-service-principal");
         let role = self.peer_role().await?;
         let assignment = self
             .arm

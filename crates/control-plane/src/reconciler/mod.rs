@@ -46,18 +46,22 @@ pub struct Settings {
     pub concurrency: usize,
     /// How long one read of a provider VNet's peerings serves all of its connections.
     pub observation_ttl: Duration,
+    /// Test hook for crash-safety tests: abort the process (as `kill -9` would) when the named
+    /// step has just been done. Never set in production.
+    pub crash_at: Option<String>,
 }
 
 impl Default for Settings {
     fn default() -> Self {
         Settings {
             replica: format!("replica-{}", Uuid::new_v4().simple()),
-            lease: Duration::from_secs(60),
+            lease: Duration::from_secs(30),
             pending_interval: Duration::from_secs(2),
             active_interval: Duration::from_secs(30),
             propagation_grace: Duration::from_secs(120),
             concurrency: 8,
             observation_ttl: Duration::from_millis(500),
+            crash_at: None,
         }
     }
 }
@@ -153,9 +157,23 @@ impl Reconciler {
         worked
     }
 
-    async fn work_on(&self, c: PeeringConnection) {
+    async fn work_on(self: Arc<Self>, c: PeeringConnection) {
         let started = std::time::Instant::now();
         let id = c.id;
+        // Keep the lease while working (Azure operations can be slow); a crashed replica's lease
+        // then lapses within one lease period and another replica takes over.
+        let me = self.clone();
+        let heartbeat = tokio::spawn(async move {
+            let period = me.settings.lease / 3;
+            loop {
+                tokio::time::sleep(period).await;
+                let until = Utc::now() + chrono::Duration::from_std(me.settings.lease).unwrap_or_default();
+                if !matches!(me.store.renew(id, &me.settings.replica, until).await, Ok(true)) {
+                    tracing::warn!(connection = %id, "lost the lease while working");
+                    return;
+                }
+            }
+        });
         let next = match self.reconcile(c).await {
             Ok(next) => {
                 self.failures.lock().expect("failures").remove(&id);
@@ -163,6 +181,7 @@ impl Reconciler {
             }
             Err(delay) => delay,
         };
+        heartbeat.abort();
         self.metrics.reconcile_seconds.observe(started.elapsed().as_secs_f64());
         if let Err(e) = self.store.release(id, &self.settings.replica, next).await {
             tracing::warn!(connection = %id, error = %e, "releasing the lease failed");
@@ -176,6 +195,14 @@ impl Reconciler {
         *n += 1;
         let secs = 2u64.saturating_pow((*n - 1).min(6)).min(60);
         Utc::now() + chrono::Duration::seconds(secs as i64)
+    }
+
+    /// Aborts here if the crash-safety tests asked for it.
+    fn crash_point(&self, step: &str) {
+        if self.settings.crash_at.as_deref() == Some(step) {
+            tracing::error!(step, "crash point reached: aborting");
+            std::process::abort();
+        }
     }
 
     fn after(&self, d: Duration) -> DateTime<Utc> {

@@ -248,3 +248,16 @@ impl Store {
             .collect()
     }
 }
+
+impl Store {
+    /// Extends a lease this replica holds; false if it lost it.
+    pub async fn renew(&self, id: Uuid, owner: &str, until: DateTime<Utc>) -> Result<bool> {
+        let done = sqlx::query("UPDATE peering_connections SET lease_until = $1 WHERE id = $2 AND lease_owner = $3")
+            .bind(ms(until))
+            .bind(id.to_string())
+            .bind(owner)
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected() == 1)
+    }
+}

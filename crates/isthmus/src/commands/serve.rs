@@ -77,6 +77,10 @@ pub struct AzureArgs {
     /// How often an ACTIVE connection is checked (how soon a removed customer side is noticed).
     #[arg(long, default_value_t = 30000)]
     active_interval_ms: u64,
+    /// How long a claimed connection stays leased without renewal: a crashed replica's work is
+    /// taken over by another after at most this long.
+    #[arg(long, default_value_t = 30)]
+    lease_seconds: u64,
     /// This replica's name in leases (default: random).
     #[arg(long)]
     replica: Option<String>,
@@ -121,11 +125,14 @@ impl AzureArgs {
             propagation_grace: Duration::from_secs(self.propagation_grace_seconds),
             pending_interval: Duration::from_millis(self.pending_interval_ms),
             active_interval: Duration::from_millis(self.active_interval_ms),
+            lease: Duration::from_secs(self.lease_seconds.max(1)),
             ..Settings::default()
         };
         if let Some(r) = &self.replica {
             settings.replica = r.clone();
         }
+        // Crash-safety tests only: abort right after the named reconciler step.
+        settings.crash_at = std::env::var("ISTHMUS_CRASH_AT").ok().filter(|s| !s.is_empty());
         Ok(Some(Reconciler::new(store, arm, graph, provider, settings, wake, metrics)))
     }
 }

@@ -12,32 +12,81 @@ pub struct ControlPlane {
     pub http: reqwest::Client,
 }
 
+/// `isthmus project create`, returning the printed token.
+pub async fn create_project(dir: &tempfile::TempDir, opts: &ServeOptions, project: &str, user: &str) -> String {
+    let d = dir.path().to_str().unwrap();
+    let mut args = vec!["project", "create", project, "--user", user, "--data-dir", d];
+    if let Some(url) = &opts.database_url {
+        args.extend(["--database-url", url.as_str()]);
+    }
+    let out = isthmus(&args).await;
+    out.trim().strip_prefix("token ").expect("token line").to_string()
+}
+
 pub async fn isthmus(args: &[&str]) -> String {
     let out = Command::new(env!("CARGO_BIN_EXE_isthmus")).args(args).output().await.expect("run isthmus");
     assert!(out.status.success(), "isthmus {args:?}: {}", String::from_utf8_lossy(&out.stderr));
     String::from_utf8(out.stdout).unwrap()
 }
 
+/// How to run one `serve` process.
+#[derive(Default, Clone)]
+pub struct ServeOptions {
+    /// `ISTHMUS_CRASH_AT`: abort right after this reconciler step.
+    pub crash_at: Option<&'static str>,
+    /// PostgreSQL instead of SQLite in the data dir.
+    pub database_url: Option<String>,
+    pub replica: Option<String>,
+    /// `--pending-interval-ms` (default 200 in tests).
+    pub pending_interval_ms: Option<u64>,
+    /// Serve the API only, without a provider identity (no reconciler).
+    pub api_only: bool,
+}
+
 impl ControlPlane {
     /// Creates project `demo` and starts `serve` with the provider identity of the two-tenant world.
     pub async fn start(emu: &Emu) -> ControlPlane {
+        Self::start_with(emu, ServeOptions::default()).await
+    }
+
+    pub async fn start_with(emu: &Emu, opts: ServeOptions) -> ControlPlane {
         let dir = tempfile::tempdir().unwrap();
+        let token = create_project(&dir, &opts, "demo", "ops@provider.example").await;
+        Self::spawn(emu, dir, token, opts).await
+    }
+
+    pub async fn spawn(emu: &Emu, dir: tempfile::TempDir, token: String, opts: ServeOptions) -> ControlPlane {
         let d = dir.path().to_str().unwrap().to_string();
-        let out = isthmus(&["project", "create", "demo", "--user", "ops@provider.example", "--data-dir", &d]).await;
-        let token = out.trim().strip_prefix("token ").expect("token line").to_string();
         let ca = emu.dir.join("ca.pem");
-        let mut child = Command::new(env!("CARGO_BIN_EXE_isthmus"))
-            .args(["serve", "--listen", "127.0.0.1:0", "--data-dir", &d, "--azure-url", &emu.url, "--azure-ca"])
-            .arg(&ca)
-            .args(["--provider-tenant-id", PROVIDER_TENANT, "--provider-app-id", PROVIDER_APP])
-            .args(["--provider-subscription-id", PROVIDER_SUB, "--provider-resource-group", "provider-rg"])
-            .args(["--propagation-grace-seconds", "0", "--pending-interval-ms", "200", "--active-interval-ms", "300"])
-            .env("ISTHMUS_PROVIDER_SECRET", PROVIDER_SECRET)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .kill_on_drop(true)
-            .spawn()
-            .expect("spawn serve");
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_isthmus"));
+        let pending = opts.pending_interval_ms.unwrap_or(200).to_string();
+        cmd.args(["serve", "--listen", "127.0.0.1:0", "--data-dir", &d])
+            .env("ISTHMUS_CRASH_AT", opts.crash_at.unwrap_or(""));
+        if !opts.api_only {
+            cmd.args(["--azure-url", &emu.url, "--azure-ca"])
+                .arg(&ca)
+                .args(["--provider-tenant-id", PROVIDER_TENANT, "--provider-app-id", PROVIDER_APP])
+                .args(["--provider-subscription-id", PROVIDER_SUB, "--provider-resource-group", "provider-rg"])
+                .args([
+                    "--propagation-grace-seconds",
+                    "0",
+                    "--pending-interval-ms",
+                    &pending,
+                    "--active-interval-ms",
+                    "300",
+                    "--lease-seconds",
+                    "2",
+                ])
+                .env("ISTHMUS_PROVIDER_SECRET", PROVIDER_SECRET);
+        }
+        if let Some(url) = &opts.database_url {
+            cmd.args(["--database-url", url]);
+        }
+        if let Some(r) = &opts.replica {
+            cmd.args(["--replica", r]);
+        }
+        let mut child =
+            cmd.stdout(Stdio::piped()).stderr(Stdio::inherit()).kill_on_drop(true).spawn().expect("spawn serve");
         let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
         let mut url = String::new();
         let read = async {
@@ -51,6 +100,20 @@ impl ControlPlane {
         };
         tokio::time::timeout(Duration::from_secs(60), read).await.expect("serve ready");
         ControlPlane { child, url, token, project: "demo".into(), dir, http: reqwest::Client::new() }
+    }
+
+    /// Waits for the process to die on its own (a crash point) and returns its data dir.
+    pub async fn wait_for_crash(mut self) -> (tempfile::TempDir, String) {
+        let status = tokio::time::timeout(Duration::from_secs(30), self.child.wait())
+            .await
+            .expect("serve crashed in time")
+            .unwrap();
+        assert!(!status.success(), "serve aborted at its crash point");
+        (self.dir, self.token)
+    }
+
+    pub async fn metrics(&self) -> String {
+        self.http.get(format!("{}/metrics", self.url)).send().await.unwrap().text().await.unwrap()
     }
 
     pub async fn call(&self, method: Method, path: &str, body: Option<Value>) -> Reply {
