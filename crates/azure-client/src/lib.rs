@@ -30,7 +30,10 @@ mod secret;
 mod url_util;
 
 pub use arm::{ArmClient, Peering, PeeringState, Tenants, VirtualNetwork};
-pub use credential::{AccessToken, ClientSecretCredential, TokenCredential, UsernamePasswordCredential};
+pub use credential::{
+    AccessToken, ClientSecretCredential, DeviceCodeCredential, DeviceCodePrompt, TokenCredential,
+    UsernamePasswordCredential,
+};
 pub use endpoints::Endpoints;
 pub use error::{AzureError, Result, AADSTS_APP_NOT_IN_TENANT, AADSTS_INVALID_SECRET};
 pub use graph::GraphClient;

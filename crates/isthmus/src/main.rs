@@ -1,6 +1,8 @@
 //! `isthmus`: the VPC-peering system's one binary.
 
 mod commands;
+mod demo_world;
+mod stack;
 
 use clap::{Parser, Subcommand};
 
@@ -13,10 +15,19 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Run the whole stack on one machine: the Azure emulator, the control plane and its reconciler,
+    /// with a demo world.
+    Up(commands::up::Args),
+    /// On a throwaway stack, perform the customer's 15 steps and show each with its timing.
+    Demo(commands::demo::Args),
     /// Run the Azure emulator (Entra ID, Graph, ARM, RBAC, VNet peering) on HTTPS.
     Emulator(commands::emulator::Args),
     /// Run the control plane: the Aiven-compatible API for project VPCs and peering connections.
     Serve(Box<commands::serve::Args>),
+    /// Project VPCs and peering connections (the same flags and environment as `avn vpc`).
+    Vpc(commands::vpc::Args),
+    /// The customer's Azure side of the peering guide, automated.
+    Azure(commands::azure::Args),
     /// Manage projects directly in the database.
     #[command(subcommand)]
     Project(ProjectCommand),
@@ -35,8 +46,12 @@ async fn main() -> anyhow::Result<()> {
         .with_writer(std::io::stderr)
         .init();
     match Cli::parse().command {
+        Command::Up(args) => commands::up::run(args).await,
+        Command::Demo(args) => commands::demo::run(args).await,
         Command::Emulator(args) => commands::emulator::run(args).await,
         Command::Serve(args) => commands::serve::run(*args).await,
         Command::Project(ProjectCommand::Create(args)) => commands::project::run(args).await,
+        Command::Vpc(args) => commands::vpc::run(args).await,
+        Command::Azure(args) => commands::azure::run(args).await,
     }
 }

@@ -3,10 +3,12 @@
 
 mod cache;
 mod client_secret;
+mod device_code;
 mod password;
 mod token_request;
 
 pub use client_secret::ClientSecretCredential;
+pub use device_code::{DeviceCodeCredential, DeviceCodePrompt};
 pub use password::UsernamePasswordCredential;
 
 use crate::error::Result;

@@ -1,6 +1,7 @@
 //! Microsoft Graph: the directory objects the provider and `azure connect` manage (applications,
 //! their passwords, service principals), in the tenant of each call.
 
+mod application_lookup;
 mod applications;
 mod service_principals;
 mod types;

@@ -1,0 +1,40 @@
+//! `isthmus azure …`: the customer's Azure side of the guide, automated.
+//!
+//! `connect` signs the customer's administrator in (device code) and performs the guide's steps
+//! 2–15 against Azure and the control plane's Aiven-compatible API, each step idempotent, so an
+//! interrupted run is finished by running it again.
+
+mod api;
+mod connect;
+mod connection_steps;
+mod directory_steps;
+mod files;
+mod grant_steps;
+mod peering_steps;
+mod progress;
+mod propagation;
+mod roles;
+mod secret_file;
+mod sign_in;
+mod state_file;
+mod vnet_ref;
+
+#[derive(clap::Args)]
+pub struct Args {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(clap::Subcommand)]
+enum Command {
+    /// Peer one of your VNets with a project VPC: sign in as your tenant's administrator, then
+    /// register the app, grant the roles, create the connection and your side of the peering, and
+    /// wait until it is ACTIVE.
+    Connect(Box<connect::Args>),
+}
+
+pub async fn run(args: Args) -> anyhow::Result<()> {
+    match args.command {
+        Command::Connect(a) => connect::run(*a).await,
+    }
+}

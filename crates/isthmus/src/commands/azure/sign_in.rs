@@ -1,0 +1,58 @@
+//! Step 1: the customer's administrator signs in with a device code (the prompt goes to stderr, as
+//! `az login --use-device-code` does), and the VNet is checked: it must exist, in a subscription of
+//! the administrator's own tenant.
+
+use super::vnet_ref::VnetRef;
+use anyhow::{bail, Context};
+use azure_client::{ArmClient, DeviceCodeCredential, Endpoints, VirtualNetwork};
+use std::io::Write;
+use std::sync::Arc;
+
+pub struct SignedIn {
+    pub credential: Arc<DeviceCodeCredential>,
+    /// The administrator's home tenant, which must own the VNet's subscription.
+    pub tenant: String,
+    pub user: String,
+}
+
+pub async fn device_code(endpoints: &Endpoints) -> anyhow::Result<SignedIn> {
+    let credential = DeviceCodeCredential::sign_in(endpoints, &endpoints.arm_scope, |prompt| {
+        let mut err = std::io::stderr();
+        let _ = writeln!(err, "{}", prompt.message);
+        let _ = err.flush();
+    })
+    .await
+    .context("signing in with a device code (guide step 1)")?;
+    let tenant = credential.home_tenant().to_string();
+    let user = credential.username().unwrap_or("the signed-in user").to_string();
+    Ok(SignedIn { credential: Arc::new(credential), tenant, user })
+}
+
+/// The VNet, read as the administrator, after checking its subscription belongs to their tenant.
+pub async fn read_vnet(arm: &ArmClient, who: &SignedIn, vnet: &VnetRef) -> anyhow::Result<VirtualNetwork> {
+    let subs = arm.list_subscriptions(&who.tenant).await.context("listing the subscriptions you can see")?;
+    let Some(sub) = subs.iter().find(|s| s.subscription_id.eq_ignore_ascii_case(&vnet.subscription)) else {
+        bail!(
+            "{} cannot see subscription {} in tenant {}: sign in as an administrator of the tenant that owns the VNet \
+             (guide step 1), or check --vnet-id (az network vnet list, guide step 5)",
+            who.user,
+            vnet.subscription,
+            who.tenant
+        );
+    };
+    if !sub.tenant_id.is_empty() && !sub.tenant_id.eq_ignore_ascii_case(&who.tenant) {
+        bail!(
+            "subscription {} belongs to tenant {}, but {} signed in to tenant {}: sign in as an administrator of \
+             tenant {} (guide step 1)",
+            vnet.subscription,
+            sub.tenant_id,
+            who.user,
+            who.tenant,
+            sub.tenant_id
+        );
+    }
+    match arm.get_virtual_network(&who.tenant, &vnet.id).await.context("reading the VNet")? {
+        Some(v) => Ok(v),
+        None => bail!("VNet {} was not found: check --vnet-id against az network vnet list (guide step 5)", vnet.id),
+    }
+}

@@ -1,0 +1,39 @@
+//! `isthmus up`: the whole stack with a demo world, until Ctrl-C or SIGTERM.
+
+use crate::stack::{Stack, StackConfig};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// Where state lives (kept across restarts): the emulator's, the control plane's database,
+    /// `env.sh` and `world.json`.
+    #[arg(long, default_value = ".isthmus")]
+    data_dir: PathBuf,
+    /// Where the Azure emulator serves HTTPS.
+    #[arg(long, default_value = "127.0.0.1:8443")]
+    azure_listen: SocketAddr,
+    /// Where the control plane's API serves HTTP.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    api_listen: SocketAddr,
+}
+
+pub async fn run(args: Args) -> anyhow::Result<()> {
+    let stack = Stack::start(StackConfig {
+        data_dir: args.data_dir,
+        azure_listen: args.azure_listen,
+        api_listen: args.api_listen,
+    })
+    .await?;
+    println!(
+        "ready azure={} api={} env={} world={}",
+        stack.azure_url,
+        stack.api_url,
+        stack.env_file.display(),
+        stack.world_file.display()
+    );
+    println!("  source {} to point az, avn and isthmus at it", stack.env_file.display());
+    super::signals::terminated().await;
+    stack.shutdown().await;
+    Ok(())
+}

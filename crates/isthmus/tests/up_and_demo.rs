@@ -1,0 +1,157 @@
+//! `isthmus demo` performs the 15 steps and ends ACTIVE; `isthmus up` writes env.sh and world.json,
+//! serves both halves, and keeps every VPC and connection across `kill -9` and restart.
+
+mod common;
+
+use reqwest::Method;
+use serde_json::{json, Value};
+use std::process::Stdio;
+use std::time::Duration;
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::process::{Child, Command};
+
+#[tokio::test]
+async fn demo_names_all_fifteen_steps_and_ends_active() {
+    let out = Command::new(env!("CARGO_BIN_EXE_isthmus")).arg("demo").output().await.unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "demo failed: {text}\n{}", String::from_utf8_lossy(&out.stderr));
+    for n in 1..=15 {
+        assert!(text.contains(&format!("[{n:>2}/15]")), "step {n} missing from:\n{text}");
+    }
+    assert!(!text.contains("FAILED"));
+    assert!(text.contains("PENDING_PEER  → ACTIVE"), "the timeline shows the transition to ACTIVE:\n{text}");
+    assert!(text.trim_end().lines().last().unwrap().starts_with("ACTIVE"), "ends ACTIVE:\n{text}");
+}
+
+struct Up {
+    child: Child,
+    api: String,
+    env: std::collections::HashMap<String, String>,
+    world: Value,
+}
+
+async fn up(dir: &std::path::Path) -> Up {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_isthmus"))
+        .args(["up", "--data-dir"])
+        .arg(dir)
+        .args(["--azure-listen", "127.0.0.1:0", "--api-listen", "127.0.0.1:0"])
+        .stdout(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let ready = tokio::time::timeout(Duration::from_secs(60), async {
+        while let Some(l) = lines.next_line().await.unwrap() {
+            if l.starts_with("ready ") {
+                return l;
+            }
+        }
+        panic!("up exited before ready")
+    })
+    .await
+    .unwrap();
+    let api = ready.split_whitespace().find_map(|w| w.strip_prefix("api=")).unwrap().to_string();
+    let env = std::fs::read_to_string(dir.join("env.sh"))
+        .unwrap()
+        .lines()
+        .filter_map(|l| l.strip_prefix("export "))
+        .filter_map(|l| l.split_once('='))
+        .map(|(k, v)| (k.to_string(), v.trim_matches('\'').to_string()))
+        .collect();
+    let world = serde_json::from_str(&std::fs::read_to_string(dir.join("world.json")).unwrap()).unwrap();
+    Up { child, api, env, world }
+}
+
+impl Up {
+    async fn call(&self, method: Method, path: &str, body: Option<Value>) -> Value {
+        let mut req = reqwest::Client::new()
+            .request(method, format!("{}/v1/project/demo{path}", self.api))
+            .header("authorization", format!("aivenv1 {}", self.env["AIVEN_AUTH_TOKEN"]));
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        req.send().await.unwrap().json().await.unwrap()
+    }
+
+    async fn wait_state(&self, vpc: &str, vnet: &str, state: &str) -> Value {
+        for _ in 0..300 {
+            let v = self.call(Method::GET, &format!("/vpcs/{vpc}"), None).await;
+            if let Some(c) = v["peering_connections"].as_array().and_then(|a| a.iter().find(|c| c["peer_vpc"] == vnet))
+            {
+                if c["state"] == state {
+                    return c.clone();
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("{vnet} never reached {state}");
+    }
+}
+
+#[tokio::test]
+async fn up_writes_its_contract_and_survives_kill_9() {
+    let tmp = tempfile::tempdir().unwrap();
+    let first = up(tmp.path()).await;
+    for key in [
+        "REQUESTS_CA_BUNDLE",
+        "SSL_CERT_FILE",
+        "AZURE_CORE_INSTANCE_DISCOVERY",
+        "ARM_CLOUD_METADATA_URL",
+        "AIVEN_WEB_URL",
+        "AIVEN_AUTH_TOKEN",
+        "AIVEN_PROJECT",
+    ] {
+        assert!(first.env.contains_key(key), "env.sh exports {key}");
+    }
+    let w = &first.world;
+    for path in [
+        "/provider/tenant_id",
+        "/provider/app_id",
+        "/provider/subscription_id",
+        "/provider/resource_group",
+        "/customer/tenant_id",
+        "/customer/subscription_id",
+        "/customer/resource_group",
+        "/customer/vnet_name",
+        "/customer/vnet_id",
+        "/customer/admin/username",
+        "/customer/admin/password",
+        "/project/name",
+        "/project/vpc_id",
+        "/project/token",
+    ] {
+        assert!(w.pointer(path).and_then(Value::as_str).is_some_and(|s| !s.is_empty()), "world.json has {path}: {w}");
+    }
+    let vpc = w["project"]["vpc_id"].as_str().unwrap().to_string();
+    let c = &w["customer"];
+    let connection = |vnet: &str| {
+        json!({"peer_cloud_account": c["subscription_id"], "peer_resource_group": c["resource_group"], "peer_vpc": vnet,
+                                         "peer_azure_app_id": "12345678-1234-1234-1234-123456789012", "peer_azure_tenant_id": c["tenant_id"]})
+    };
+    // A connection naming an app that exists nowhere: the reconciler marks it INVALID_SPECIFICATION,
+    // and that state and its message must survive the restart.
+    let r =
+        first.call(Method::POST, &format!("/vpcs/{vpc}/peering-connections"), Some(connection("customer-vnet"))).await;
+    assert_eq!(r["state"], "APPROVED", "{r}");
+    let rejected = first.wait_state(&vpc, "customer-vnet", "INVALID_SPECIFICATION").await;
+    let before = first.call(Method::GET, &format!("/vpcs/{vpc}"), None).await;
+    assert_eq!(before["state"], "ACTIVE");
+
+    let mut child = first.child;
+    child.start_kill().unwrap();
+    child.wait().await.unwrap();
+
+    let second = up(tmp.path()).await;
+    assert_eq!(second.world["project"]["vpc_id"], vpc, "the same VPC");
+    assert_eq!(
+        second.world["customer"]["admin"]["password"], first.world["customer"]["admin"]["password"],
+        "the same world"
+    );
+    let after = second.call(Method::GET, &format!("/vpcs/{vpc}"), None).await;
+    assert_eq!(after["state"], "ACTIVE");
+    let again = after["peering_connections"].as_array().unwrap();
+    assert_eq!(again.len(), 1);
+    assert_eq!(again[0]["peering_connection_id"], rejected["peering_connection_id"]);
+    assert_eq!(again[0]["state"], "INVALID_SPECIFICATION");
+    assert_eq!(again[0]["state_info"], rejected["state_info"]);
+}
