@@ -182,3 +182,28 @@ async fn missing_customer_grants_are_rejected_by_peer() {
     let msg = rejected["state_info"]["message"].as_str().unwrap();
     assert!(msg.contains("peer/action") && msg.contains("step"), "{msg}");
 }
+
+#[tokio::test]
+async fn logs_never_contain_secrets_or_tokens() {
+    let emu = Emu::start().await;
+    let log = tempfile::NamedTempFile::new().unwrap();
+    let cp =
+        ControlPlane::start_with(&emu, ServeOptions { log_file: Some(log.path().to_path_buf()), ..Default::default() })
+            .await;
+    let (vpc, _) = cp.active_vpc("10.20.0.0/24").await;
+    let rg_scope = format!("/subscriptions/{CUSTOMER_SUB}/resourceGroups/customer-rg");
+    let (app_id, secret) = customer_setup(&emu, "logs", true, Some(&rg_scope)).await;
+    cp.call(Method::POST, &format!("/vpcs/{vpc}/peering-connections"), Some(connection_body("customer-vnet", &app_id)))
+        .await;
+    let pending = cp.wait_for(&vpc, "customer-vnet", "PENDING_PEER").await;
+    let c_arm = emu.sp_token(CUSTOMER_TENANT, &app_id, &secret, ARM).await;
+    let c_aux = emu.sp_token(PROVIDER_TENANT, &app_id, &secret, ARM).await;
+    emu.put_peering(&customer_vnet(), "p", pending["state_info"]["to-network-id"].as_str().unwrap(), &c_arm, &[&c_aux])
+        .await;
+    cp.wait_for(&vpc, "customer-vnet", "ACTIVE").await;
+    let text = std::fs::read_to_string(log.path()).unwrap();
+    assert!(text.contains("connection moved"), "debug logging was on: {}", &text[..text.len().min(500)]);
+    assert!(!text.contains(PROVIDER_SECRET), "the provider secret leaked into the logs");
+    assert!(!text.contains(&cp.token), "the API token leaked into the logs");
+    assert!(!text.contains("eyJ"), "a JWT leaked into the logs");
+}

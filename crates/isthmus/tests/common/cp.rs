@@ -41,6 +41,8 @@ pub struct ServeOptions {
     pub pending_interval_ms: Option<u64>,
     /// Serve the API only, without a provider identity (no reconciler).
     pub api_only: bool,
+    /// Log at debug level into this file instead of the test's stderr.
+    pub log_file: Option<std::path::PathBuf>,
 }
 
 impl ControlPlane {
@@ -85,8 +87,15 @@ impl ControlPlane {
         if let Some(r) = &opts.replica {
             cmd.args(["--replica", r]);
         }
-        let mut child =
-            cmd.stdout(Stdio::piped()).stderr(Stdio::inherit()).kill_on_drop(true).spawn().expect("spawn serve");
+        match &opts.log_file {
+            Some(path) => {
+                cmd.env("ISTHMUS_LOG", "debug").stderr(std::fs::File::create(path).unwrap());
+            }
+            None => {
+                cmd.stderr(Stdio::inherit());
+            }
+        }
+        let mut child = cmd.stdout(Stdio::piped()).kill_on_drop(true).spawn().expect("spawn serve");
         let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
         let mut url = String::new();
         let read = async {
