@@ -27,15 +27,10 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<PeeringConnection> {
         let key = match_key(&new.peer_cloud_account, &new.peer_resource_group, &new.peer_vpc);
+        // Write first: on SQLite a transaction that reads before it writes cannot wait for the
+        // write lock (it fails "database is locked" at once); the unique index on live slots is
+        // what refuses a duplicate, on both databases.
         let mut tx = self.pool.begin().await?;
-        let taken = sqlx::query("SELECT id FROM peering_connections WHERE vpc_id = $1 AND match_key = $2 AND state <> 'DELETED' AND state <> 'DELETED_BY_PEER'")
-            .bind(vpc.id.to_string())
-            .bind(&key)
-            .fetch_optional(&mut *tx)
-            .await?;
-        if taken.is_some() {
-            return Err(ControlPlaneError::ConnectionExists);
-        }
         let id = Uuid::new_v4();
         let inserted = sqlx::query(
             "INSERT INTO peering_connections (id, vpc_id, project, peer_cloud_account, peer_resource_group, peer_vpc, \
