@@ -185,10 +185,10 @@ async fn two_replicas_on_postgresql_write_each_connection_once() {
         20,
         "one provider peering PUT per connection"
     );
-    assert_eq!(
-        ok_calls(&ma, "create_role_assignment") + ok_calls(&mb, "create_role_assignment"),
-        20,
-        "one grant per connection"
+    let grants = ok_calls(&ma, "create_role_assignment") + ok_calls(&mb, "create_role_assignment");
+    assert!(
+        (1..=2).contains(&grants),
+        "the app's grant is made at most once per replica, not per connection: {grants}"
     );
     assert_eq!(provider_peerings(&emu, &provider_vnet).await.len(), 20);
 }

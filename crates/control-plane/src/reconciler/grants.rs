@@ -59,6 +59,10 @@ impl Reconciler {
     /// Makes sure the customer's app has a service principal in the provider tenant with the peer
     /// role on `provider_vnet`.
     pub(super) async fn grant(&self, app_id: &str, provider_vnet: &str) -> azure_client::Result<()> {
+        let key = (app_id.to_ascii_lowercase(), provider_vnet.to_ascii_lowercase());
+        if self.granted.lock().expect("granted").get(&key).is_some_and(|at| at.elapsed() < super::GRANT_MEMORY) {
+            return Ok(());
+        }
         let tenant = &self.provider.tenant_id;
         let sp = self.graph.create_service_principal(tenant, app_id).await;
         self.metrics.azure_call("create_service_principal", outcome(&sp));
@@ -70,12 +74,18 @@ impl Reconciler {
             .create_role_assignment(tenant, provider_vnet, &role, &sp.id, Some(PrincipalType::ServicePrincipal))
             .await;
         self.metrics.azure_call("create_role_assignment", outcome(&assignment));
-        assignment.map(|_| ())
+        assignment?;
+        self.granted.lock().expect("granted").insert(key, std::time::Instant::now());
+        Ok(())
     }
 
     /// Removes the peer-role assignment of the customer's app on `provider_vnet` (the service
     /// principal stays: other VPCs may use it).
     pub(super) async fn revoke(&self, app_id: &str, provider_vnet: &str) -> azure_client::Result<()> {
+        self.granted
+            .lock()
+            .expect("granted")
+            .remove(&(app_id.to_ascii_lowercase(), provider_vnet.to_ascii_lowercase()));
         let tenant = &self.provider.tenant_id;
         let sp = self.graph.find_service_principal(tenant, app_id).await;
         self.metrics.azure_call("find_service_principal", outcome(&sp));

@@ -79,7 +79,14 @@ pub struct Reconciler {
     failures: Mutex<HashMap<Uuid, u32>>,
     /// The id of the provider's custom peer role, once found or made.
     peer_role: tokio::sync::Mutex<Option<String>>,
+    /// (customer app, provider VNet) pairs this replica granted recently, so the connections of one
+    /// app spend the ARM write budget on peerings, not on repeating the same grant. Entries expire
+    /// (`GRANT_MEMORY`) because another replica may revoke a grant.
+    granted: Mutex<HashMap<(String, String), std::time::Instant>>,
 }
+
+/// How long a grant this replica made is trusted without asking Azure again.
+const GRANT_MEMORY: Duration = Duration::from_secs(60);
 
 impl Reconciler {
     pub fn new(
@@ -102,6 +109,7 @@ impl Reconciler {
             observations: Default::default(),
             failures: Default::default(),
             peer_role: Default::default(),
+            granted: Default::default(),
         }
     }
 
