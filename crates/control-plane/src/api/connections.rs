@@ -9,6 +9,7 @@ use crate::error::ControlPlaneError;
 use axum::body::Body;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -32,7 +33,7 @@ pub async fn create(
     caller: Caller,
     Path((project, vpc)): Path<(String, String)>,
     body: Body,
-) -> ApiResult<(StatusCode, Json<Value>)> {
+) -> ApiResult<Response> {
     caller.member_of(&state, &project).await?;
     let vpc = state.store.get_vpc(&project, vpc_id(&vpc)?).await?;
     let req: CreateConnection = body::json(body).await?;
@@ -59,7 +60,7 @@ pub async fn create(
     }
     let created = state.store.create_connection(&vpc, &new, chrono::Utc::now()).await?;
     state.wake.notify_one();
-    Ok((StatusCode::CREATED, Json(render::connection(&created))))
+    Ok((StatusCode::CREATED, Json(render::connection(&created))).into_response())
 }
 
 /// What a DELETE path names: subscription, optional group, VNet, optional region.
@@ -76,7 +77,7 @@ async fn delete_matching(
     project: String,
     vpc: String,
     t: Target,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Response> {
     let Target { account, rg, vnet, region } = t;
     caller.member_of(&state, &project).await?;
     let vpc = state.store.get_vpc(&project, vpc_id(&vpc)?).await?;
@@ -105,14 +106,14 @@ async fn delete_matching(
             .await?
     };
     state.wake.notify_one();
-    Ok(Json(render::connection(&out)))
+    Ok(Json(render::connection(&out)).into_response())
 }
 
 pub async fn delete_by_vnet(
     State(state): State<ApiState>,
     caller: Caller,
     Path((project, vpc, account, vnet)): Path<(String, String, String, String)>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Response> {
     delete_matching(state, caller, project, vpc, Target { account, rg: None, vnet, region: None }).await
 }
 
@@ -120,7 +121,7 @@ pub async fn delete_by_vnet_region(
     State(state): State<ApiState>,
     caller: Caller,
     Path((project, vpc, account, vnet, region)): Path<(String, String, String, String, String)>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Response> {
     delete_matching(state, caller, project, vpc, Target { account, rg: None, vnet, region: Some(region) }).await
 }
 
@@ -128,7 +129,7 @@ pub async fn delete_by_group(
     State(state): State<ApiState>,
     caller: Caller,
     Path((project, vpc, account, rg, vnet)): Path<(String, String, String, String, String)>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Response> {
     delete_matching(state, caller, project, vpc, Target { account, rg: Some(rg), vnet, region: None }).await
 }
 
@@ -136,7 +137,7 @@ pub async fn delete_by_group_region(
     State(state): State<ApiState>,
     caller: Caller,
     Path((project, vpc, account, rg, vnet, region)): Path<(String, String, String, String, String, String)>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Response> {
     delete_matching(state, caller, project, vpc, Target { account, rg: Some(rg), vnet, region: Some(region) }).await
 }
 
@@ -145,12 +146,12 @@ pub async fn refresh(
     State(state): State<ApiState>,
     caller: Caller,
     Path((project, vpc)): Path<(String, String)>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Response> {
     caller.member_of(&state, &project).await?;
     let vpc = state.store.get_vpc(&project, vpc_id(&vpc)?).await?;
     state.wake.notify_one();
     let connections = state.store.connections_of(vpc.id).await?;
-    Ok(Json(render::vpc(&vpc, &connections)))
+    Ok(Json(render::vpc(&vpc, &connections)).into_response())
 }
 
 /// Our own addition: every transition of a connection, with time and reason.

@@ -8,6 +8,7 @@ use crate::error::ControlPlaneError;
 use axum::body::Body;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -46,7 +47,7 @@ pub async fn create(
     caller: Caller,
     Path(project): Path<String>,
     body: Body,
-) -> ApiResult<(StatusCode, Json<Value>)> {
+) -> ApiResult<Response> {
     caller.member_of(&state, &project).await?;
     let req: CreateVpc = body::json(body).await?;
     let cloud = validate::cloud_name(&req.cloud_name)?;
@@ -61,18 +62,18 @@ pub async fn create(
     }
     let vpc = state.store.create_vpc(&project, &cloud, cidr, chrono::Utc::now()).await?;
     state.wake.notify_one();
-    Ok((StatusCode::CREATED, Json(render::vpc(&vpc, &[]))))
+    Ok((StatusCode::CREATED, Json(render::vpc(&vpc, &[]))).into_response())
 }
 
 pub async fn get(
     State(state): State<ApiState>,
     caller: Caller,
     Path((project, id)): Path<(String, String)>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Response> {
     caller.member_of(&state, &project).await?;
     let vpc = state.store.get_vpc(&project, vpc_id(&id)?).await?;
     let connections = state.store.connections_of(vpc.id).await?;
-    Ok(Json(render::vpc(&vpc, &connections)))
+    Ok(Json(render::vpc(&vpc, &connections)).into_response())
 }
 
 /// A VPC with live connections cannot go: they would lose their provider side.
@@ -80,7 +81,7 @@ pub async fn delete(
     State(state): State<ApiState>,
     caller: Caller,
     Path((project, id)): Path<(String, String)>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Response> {
     caller.member_of(&state, &project).await?;
     let vpc = state.store.get_vpc(&project, vpc_id(&id)?).await?;
     if state.store.connections_of(vpc.id).await?.iter().any(|c| c.state.is_live()) {
@@ -91,7 +92,7 @@ pub async fn delete(
         from => state.store.set_vpc_state(vpc.id, from, VpcState::Deleting, None, chrono::Utc::now()).await?,
     };
     state.wake.notify_one();
-    Ok(Json(render::vpc(&vpc, &[])))
+    Ok(Json(render::vpc(&vpc, &[])).into_response())
 }
 
 #[derive(Deserialize)]
@@ -117,7 +118,7 @@ pub async fn user_peer_network_cidrs(
     caller: Caller,
     Path((project, id)): Path<(String, String)>,
     body: Body,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Response> {
     caller.member_of(&state, &project).await?;
     let vpc = state.store.get_vpc(&project, vpc_id(&id)?).await?;
     let req: CidrUpdate = body::json(body).await?;
@@ -146,5 +147,5 @@ pub async fn user_peer_network_cidrs(
         state.store.set_user_cidrs(c.id, &c.user_peer_network_cidrs, now).await?;
     }
     let connections = state.store.connections_of(vpc.id).await?;
-    Ok(Json(render::vpc(&vpc, &connections)))
+    Ok(Json(render::vpc(&vpc, &connections)).into_response())
 }

@@ -72,7 +72,26 @@ impl Store {
 
     /// The VPC's connections the API shows: everything but DELETED.
     pub async fn connections_of(&self, vpc_id: Uuid) -> Result<Vec<PeeringConnection>> {
-        let sql = format!("SELECT {CONNECTION_COLUMNS} FROM peering_connections WHERE vpc_id = $1 AND state <> 'DELETED' ORDER BY created_at, id");
+        if self.sqlite {
+            let row = sqlx::query(
+                "SELECT json_group_array(json_object('id', id, 'vpc_id', vpc_id, 'project', project, \
+                 'peer_cloud_account', peer_cloud_account, 'peer_resource_group', peer_resource_group, 'peer_vpc', peer_vpc, \
+                 'peer_azure_app_id', peer_azure_app_id, 'peer_azure_tenant_id', peer_azure_tenant_id, \
+                 'user_peer_network_cidrs', user_peer_network_cidrs, 'state', state, 'state_info', state_info, \
+                 'created_at', created_at, 'updated_at', updated_at)) AS list \
+                 FROM (SELECT * FROM peering_connections WHERE vpc_id = $1 AND state <> 'DELETED' ORDER BY created_at, id)",
+            )
+            .bind(vpc_id.to_string())
+            .fetch_one(&self.pool)
+            .await?;
+            let list: String = row.try_get("list")?;
+            let records: Vec<rows::ConnectionRecord> =
+                serde_json::from_str(&list).map_err(|e| ControlPlaneError::Store(format!("connection list: {e}")))?;
+            return records.into_iter().map(rows::ConnectionRecord::into_domain).collect();
+        }
+        let sql = format!(
+            "SELECT {CONNECTION_COLUMNS} FROM peering_connections WHERE vpc_id = $1 AND state <> 'DELETED' ORDER BY created_at, id"
+        );
         sqlx::query(&sql).bind(vpc_id.to_string()).fetch_all(&self.pool).await?.iter().map(rows::connection).collect()
     }
 

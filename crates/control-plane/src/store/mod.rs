@@ -18,6 +18,8 @@ pub use auth::User;
 #[derive(Clone)]
 pub struct Store {
     pool: AnyPool,
+    /// SQLite hands rows over one at a time across a thread; big lists are fetched as one JSON row.
+    sqlite: bool,
 }
 
 pub(crate) fn ms(t: DateTime<Utc>) -> i64 {
@@ -49,7 +51,7 @@ impl Store {
             .connect(url)
             .await?;
         sqlx::migrate!("./migrations").run(&pool).await?;
-        Ok(Store { pool })
+        Ok(Store { pool, sqlite })
     }
 
     /// A SQLite URL for a file in `dir`.

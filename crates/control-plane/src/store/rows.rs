@@ -34,27 +34,70 @@ pub fn vpc(row: &AnyRow) -> Result<Vpc> {
 pub const CONNECTION_COLUMNS: &str = "id, vpc_id, project, peer_cloud_account, peer_resource_group, peer_vpc, \
     peer_azure_app_id, peer_azure_tenant_id, user_peer_network_cidrs, state, state_info, created_at, updated_at";
 
+/// A connection as stored: from a row, or from SQLite's JSON aggregate of rows.
+#[derive(serde::Deserialize)]
+pub struct ConnectionRecord {
+    id: String,
+    vpc_id: String,
+    project: String,
+    peer_cloud_account: String,
+    peer_resource_group: String,
+    peer_vpc: String,
+    peer_azure_app_id: String,
+    peer_azure_tenant_id: String,
+    user_peer_network_cidrs: String,
+    state: String,
+    state_info: Option<String>,
+    created_at: i64,
+    updated_at: i64,
+}
+
+impl ConnectionRecord {
+    fn from_row(row: &AnyRow) -> Result<Self> {
+        Ok(ConnectionRecord {
+            id: row.try_get("id")?,
+            vpc_id: row.try_get("vpc_id")?,
+            project: row.try_get("project")?,
+            peer_cloud_account: row.try_get("peer_cloud_account")?,
+            peer_resource_group: row.try_get("peer_resource_group")?,
+            peer_vpc: row.try_get("peer_vpc")?,
+            peer_azure_app_id: row.try_get("peer_azure_app_id")?,
+            peer_azure_tenant_id: row.try_get("peer_azure_tenant_id")?,
+            user_peer_network_cidrs: row.try_get("user_peer_network_cidrs")?,
+            state: row.try_get("state")?,
+            state_info: row.try_get("state_info")?,
+            created_at: row.try_get("created_at")?,
+            updated_at: row.try_get("updated_at")?,
+        })
+    }
+
+    pub fn into_domain(self) -> Result<PeeringConnection> {
+        let parse_id = |s: &str, what| Uuid::parse_str(s).map_err(|e| corrupt(what, e));
+        Ok(PeeringConnection {
+            id: parse_id(&self.id, "id")?,
+            vpc_id: parse_id(&self.vpc_id, "vpc_id")?,
+            project: self.project,
+            peer_cloud_account: self.peer_cloud_account,
+            peer_resource_group: self.peer_resource_group,
+            peer_vpc: self.peer_vpc,
+            peer_azure_app_id: self.peer_azure_app_id,
+            peer_azure_tenant_id: self.peer_azure_tenant_id,
+            user_peer_network_cidrs: serde_json::from_str(&self.user_peer_network_cidrs)
+                .map_err(|e| corrupt("cidrs", e))?,
+            state: self.state.parse().map_err(|e| corrupt("state", e))?,
+            state_info: self
+                .state_info
+                .map(|i| serde_json::from_str::<StateInfo>(&i))
+                .transpose()
+                .map_err(|e| corrupt("state_info", e))?,
+            created: at(self.created_at),
+            updated: at(self.updated_at),
+        })
+    }
+}
+
 pub fn connection(row: &AnyRow) -> Result<PeeringConnection> {
-    let cidrs: String = row.try_get("user_peer_network_cidrs")?;
-    let info: Option<String> = row.try_get("state_info")?;
-    Ok(PeeringConnection {
-        id: uuid(row, "id")?,
-        vpc_id: uuid(row, "vpc_id")?,
-        project: row.try_get("project")?,
-        peer_cloud_account: row.try_get("peer_cloud_account")?,
-        peer_resource_group: row.try_get("peer_resource_group")?,
-        peer_vpc: row.try_get("peer_vpc")?,
-        peer_azure_app_id: row.try_get("peer_azure_app_id")?,
-        peer_azure_tenant_id: row.try_get("peer_azure_tenant_id")?,
-        user_peer_network_cidrs: serde_json::from_str(&cidrs).map_err(|e| corrupt("cidrs", e))?,
-        state: row.try_get::<String, _>("state")?.parse().map_err(|e| corrupt("state", e))?,
-        state_info: info
-            .map(|i| serde_json::from_str::<StateInfo>(&i))
-            .transpose()
-            .map_err(|e| corrupt("state_info", e))?,
-        created: at(row.try_get("created_at")?),
-        updated: at(row.try_get("updated_at")?),
-    })
+    ConnectionRecord::from_row(row)?.into_domain()
 }
 
 pub fn event(row: &AnyRow) -> Result<ConnectionEvent> {

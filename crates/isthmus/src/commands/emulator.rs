@@ -3,6 +3,7 @@
 use anyhow::Context;
 use azure_emulator::model::world::World;
 use azure_emulator::EmulatorConfig;
+use std::io::Write;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
@@ -33,8 +34,11 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
     };
     let emulator =
         azure_emulator::start(EmulatorConfig { data_dir: args.data_dir, listen: args.listen, world }).await?;
-    println!("admin-key {}", emulator.admin_key);
-    println!(
+    // a closed stdout must not take the emulator down
+    let mut out = std::io::stdout();
+    let _ = writeln!(out, "admin-key {}", emulator.admin_key);
+    let _ = writeln!(
+        out,
         "ready {} env={} ca={} data-dir={}{}",
         emulator.url,
         emulator.env_file.display(),

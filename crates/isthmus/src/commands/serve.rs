@@ -7,6 +7,7 @@ use control_plane::api::{self, ApiState};
 use control_plane::reconciler::metrics::Metrics;
 use control_plane::reconciler::{ProviderIdentity, Reconciler, Settings};
 use control_plane::store::Store;
+use std::io::Write;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -157,7 +158,12 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
     let listener =
         tokio::net::TcpListener::bind(args.listen).await.with_context(|| format!("listening on {}", args.listen))?;
     let addr = listener.local_addr()?;
-    println!("ready http://{addr}{}", if reconciling.is_some() { " reconciler=on" } else { " reconciler=off" });
+    // a closed stdout must not take the server down
+    let _ = writeln!(
+        std::io::stdout(),
+        "ready http://{addr}{}",
+        if reconciling.is_some() { " reconciler=on" } else { " reconciler=off" }
+    );
     let service = tower::ServiceExt::map_request(app, api::normalize_path);
     axum::serve(listener, axum::ServiceExt::into_make_service(service))
         .with_graceful_shutdown(super::signals::terminated())

@@ -1,6 +1,7 @@
 //! `isthmus up`: the whole stack with a demo world, until Ctrl-C or SIGTERM.
 
 use crate::stack::{Stack, StackConfig};
+use std::io::Write;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
@@ -25,14 +26,18 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
         api_listen: args.api_listen,
     })
     .await?;
-    println!(
+    // `ready` is the last line printed (whoever waits for it may stop reading), and a closed
+    // stdout must not take the stack down.
+    let mut out = std::io::stdout();
+    let _ = writeln!(out, "source {} to point az, avn and isthmus at it", stack.env_file.display());
+    let _ = writeln!(
+        out,
         "ready azure={} api={} env={} world={}",
         stack.azure_url,
         stack.api_url,
         stack.env_file.display(),
         stack.world_file.display()
     );
-    println!("  source {} to point az, avn and isthmus at it", stack.env_file.display());
     super::signals::terminated().await;
     stack.shutdown().await;
     Ok(())
