@@ -143,19 +143,19 @@ impl Reconciler {
     pub async fn tick(self: &Arc<Self>) -> bool {
         self.provision_vpcs().await;
         let mut tasks = tokio::task::JoinSet::new();
-        let now = Utc::now();
-        while tasks.len() < self.settings.concurrency {
-            match self.store.claim_due(&self.settings.replica, now, self.settings.lease.as_millis() as i64).await {
-                Ok(Some(c)) => {
+        let lease = self.settings.lease.as_millis() as i64;
+        match self
+            .store
+            .claim_due_batch(&self.settings.replica, Utc::now(), lease, self.settings.concurrency as i64)
+            .await
+        {
+            Ok(claimed) => {
+                for c in claimed {
                     let me = self.clone();
                     tasks.spawn(async move { me.work_on(c).await });
                 }
-                Ok(None) => break,
-                Err(e) => {
-                    tracing::warn!(error = %e, "claiming work failed");
-                    break;
-                }
             }
+            Err(e) => tracing::warn!(error = %e, "claiming work failed"),
         }
         let worked = !tasks.is_empty();
         while tasks.join_next().await.is_some() {}

@@ -163,31 +163,43 @@ impl Store {
     }
 
     /// Claims the most overdue connection that needs work and is not leased by a live replica.
-    /// The compare-and-set update makes the claim exclusive on SQLite and PostgreSQL alike.
     pub async fn claim_due(&self, owner: &str, now: DateTime<Utc>, lease_ms: i64) -> Result<Option<PeeringConnection>> {
-        let row = sqlx::query(
+        Ok(self.claim_due_batch(owner, now, lease_ms, 1).await?.pop())
+    }
+
+    /// Claims up to `limit` of the most overdue connections in one statement. The lease check is
+    /// repeated in the outer `WHERE`, which PostgreSQL re-evaluates after waiting for a concurrent
+    /// claim, so two replicas never hold the same connection (SQLite has one writer anyway).
+    pub async fn claim_due_batch(
+        &self,
+        owner: &str,
+        now: DateTime<Utc>,
+        lease_ms: i64,
+        limit: i64,
+    ) -> Result<Vec<PeeringConnection>> {
+        let rows = sqlx::query(
             "UPDATE peering_connections SET lease_owner = $1, lease_until = $2 \
-             WHERE id = (SELECT id FROM peering_connections \
-                         WHERE next_check_at <= $3 AND (lease_until IS NULL OR lease_until < $3) \
-                           AND state IN ('APPROVED', 'PENDING_PEER', 'ACTIVE', 'DELETING') \
-                         ORDER BY next_check_at LIMIT 1) \
+             WHERE id IN (SELECT id FROM peering_connections \
+                          WHERE next_check_at <= $3 AND (lease_until IS NULL OR lease_until < $3) \
+                            AND state IN ('APPROVED', 'PENDING_PEER', 'ACTIVE', 'DELETING') \
+                          ORDER BY next_check_at LIMIT $4) \
                AND (lease_until IS NULL OR lease_until < $3) \
              RETURNING id",
         )
         .bind(owner)
         .bind(ms(now) + lease_ms)
         .bind(ms(now))
-        .fetch_optional(&self.pool)
+        .bind(limit)
+        .fetch_all(&self.pool)
         .await?;
-        match row {
-            None => Ok(None),
-            Some(r) => {
-                let id: String = r.try_get("id")?;
-                Ok(Some(
-                    self.connection(Uuid::parse_str(&id).map_err(|e| ControlPlaneError::Store(e.to_string()))?).await?,
-                ))
-            }
+        let mut claimed = Vec::with_capacity(rows.len());
+        for r in rows {
+            let id: String = r.try_get("id")?;
+            claimed.push(
+                self.connection(Uuid::parse_str(&id).map_err(|e| ControlPlaneError::Store(e.to_string()))?).await?,
+            );
         }
+        Ok(claimed)
     }
 
     /// Ends a lease and schedules the next check.

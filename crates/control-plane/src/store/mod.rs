@@ -42,8 +42,9 @@ impl Store {
                 Box::pin(async move {
                     if sqlite {
                         // WAL lets readers run beside the writer; the busy timeout queues writers
-                        // instead of failing them.
-                        conn.execute("PRAGMA journal_mode=WAL; PRAGMA busy_timeout=10000; PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL;").await?;
+                        // instead of failing them. With WAL, synchronous=NORMAL keeps every commit
+                        // through a process crash (kill -9); only a power loss may drop the last ones.
+                        conn.execute("PRAGMA journal_mode=WAL; PRAGMA busy_timeout=10000; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;").await?;
                     }
                     Ok(())
                 })
