@@ -18,6 +18,10 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
+import sys
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from cli_harness import CliResult, parse_env_sh  # noqa: E402
+
 import pytest
 import requests
 
@@ -40,21 +44,6 @@ AUTH_API = "api-version=2022-04-01"
 ROLE_DEF_API = "api-version=2022-05-01-preview"
 NETWORK_CONTRIBUTOR = "4d97b98b-1d4f-4787-a291-c67834d212e7"
 PEER_ACTION = "Microsoft.Network/virtualNetworks/peer/action"
-
-
-@dataclass
-class AvnResult:
-    args: list
-    code: int
-    stdout: str
-    stderr: str
-
-    @property
-    def json(self):
-        return json.loads(self.stdout)
-
-    def describe(self):
-        return f"$ avn {shlex.join(self.args)}\nexit {self.code}\n--- stdout\n{self.stdout}\n--- stderr\n{self.stderr}"
 
 
 def spawn(args, log_file, env=None):
@@ -315,7 +304,7 @@ class Avn:
     def run(self, *args, check=True):
         args = [str(a) for a in args]
         proc = subprocess.run([AVN_BIN, *args], env=self.env, capture_output=True, text=True, timeout=AVN_TIMEOUT)
-        result = AvnResult(args, proc.returncode, proc.stdout, proc.stderr)
+        result = CliResult("avn", args, proc.returncode, proc.stdout, proc.stderr)
         if check:
             assert result.code == 0, result.describe()
             assert "Traceback" not in result.stderr, result.describe()

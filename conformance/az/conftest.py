@@ -16,8 +16,11 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from dataclasses import dataclass
 from pathlib import Path
+
+import sys
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from cli_harness import CliResult, parse_env_sh  # noqa: E402
 
 import pytest
 
@@ -29,21 +32,6 @@ AZ_BIN = os.environ.get("AZ_BIN") or shutil.which("az") or "az"
 
 # Any single az call that takes longer than this is hung (e.g. a device-code poll that never ends).
 AZ_TIMEOUT = 120
-
-
-@dataclass
-class AzResult:
-    args: list
-    code: int
-    stdout: str
-    stderr: str
-
-    @property
-    def json(self):
-        return json.loads(self.stdout)
-
-    def describe(self):
-        return f"$ az {shlex.join(self.args)}\nexit {self.code}\n--- stdout\n{self.stdout}\n--- stderr\n{self.stderr}"
 
 
 class Emulator:
@@ -118,16 +106,6 @@ class Emulator:
         return self.request("POST", "/devicelogin", form={"code": code, "username": username, "password": password})
 
 
-def parse_env_sh(path):
-    """The `export K='V'` lines of env.sh as a dict."""
-    env = {}
-    for line in Path(path).read_text().splitlines():
-        m = re.match(r"""^export\s+([A-Za-z_][A-Za-z0-9_]*)=(.*)$""", line.strip())
-        if m:
-            env[m.group(1)] = shlex.split(m.group(2))[0] if m.group(2) else ""
-    return env
-
-
 class Az:
     """The real `az`, with its own AZURE_CONFIG_DIR, pointed at one emulator."""
 
@@ -150,7 +128,7 @@ class Az:
     def run(self, *args, check=True):
         args = [str(a) for a in args]
         proc = subprocess.run([AZ_BIN, *args], env=self.env, capture_output=True, text=True, timeout=AZ_TIMEOUT)
-        result = AzResult(args, proc.returncode, proc.stdout, proc.stderr)
+        result = CliResult("az", args, proc.returncode, proc.stdout, proc.stderr)
         if check:
             assert result.code == 0, result.describe()
         return result
@@ -191,7 +169,7 @@ class Az:
         status, page = self.emulator.sign_in_device_code(code, username, password)
         assert status == 200, page
         out, err = proc.communicate(timeout=AZ_TIMEOUT)
-        result = AzResult(args, proc.returncode, out, "".join(stderr_lines) + err)
+        result = CliResult("az", args, proc.returncode, out, "".join(stderr_lines) + err)
         assert result.code == 0, result.describe()
         return result.json
 

@@ -19,8 +19,11 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from dataclasses import dataclass
 from pathlib import Path
+
+import sys
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from cli_harness import CliResult, parse_env_sh  # noqa: E402
 
 import pytest
 
@@ -37,34 +40,6 @@ READY_TIMEOUT = 60
 # Variables of the machine that must not reach az or avn: the shell's only configuration is env.sh.
 FOREIGN_PREFIXES = ("AZURE_", "ARM_", "MSAL_", "AIVEN_", "ISTHMUS_")
 FOREIGN_NAMES = ("REQUESTS_CA_BUNDLE", "SSL_CERT_FILE", "SSL_CERT_DIR", "CURL_CA_BUNDLE")
-
-
-@dataclass
-class Result:
-    tool: str
-    args: list
-    code: int
-    stdout: str
-    stderr: str
-
-    @property
-    def json(self):
-        return json.loads(self.stdout)
-
-    def describe(self):
-        return (f"$ {self.tool} {shlex.join(self.args)}\nexit {self.code}\n"
-                f"--- stdout\n{self.stdout}\n--- stderr\n{self.stderr}")
-
-
-def parse_env_sh(path):
-    """The `export K='V'` / `export K=V` lines of env.sh as a dict (what `source` would set)."""
-    env = {}
-    for line in Path(path).read_text().splitlines():
-        m = re.match(r"^export\s+([A-Za-z_][A-Za-z0-9_]*)=(.*)$", line.strip())
-        if m:
-            words = shlex.split(m.group(2))
-            env[m.group(1)] = words[0] if words else ""
-    return env
 
 
 class Up:
@@ -175,7 +150,7 @@ class Shell:
     def _run(self, tool, binary, args, check):
         args = [str(a) for a in args]
         proc = subprocess.run([binary, *args], env=self.env, capture_output=True, text=True, timeout=COMMAND_TIMEOUT)
-        result = Result(tool, args, proc.returncode, proc.stdout, proc.stderr)
+        result = CliResult(tool, args, proc.returncode, proc.stdout, proc.stderr)
         self.log.append(result)
         if check:
             assert result.code == 0, result.describe()
@@ -219,7 +194,7 @@ class Shell:
             if proc.poll() is None:
                 proc.kill()
                 proc.communicate()
-        result = Result("az", args, proc.returncode, out, "".join(stderr_lines) + err)
+        result = CliResult("az", args, proc.returncode, out, "".join(stderr_lines) + err)
         self.log.append(result)
         assert result.code == 0, result.describe()
         return result.json, page
