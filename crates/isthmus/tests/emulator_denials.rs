@@ -13,31 +13,6 @@ fn nc_id(sub: &str) -> String {
     format!("/subscriptions/{sub}/providers/Microsoft.Authorization/roleDefinitions/{NC}")
 }
 
-/// A customer app with an SP and secret in the customer tenant: (app id, SP object id, secret).
-async fn customer_app(emu: &Emu, name: &str) -> (String, String, String) {
-    let g = emu.user_token(CUSTOMER_ADMIN, &emu.graph_resource()).await;
-    let app = emu
-        .graph(
-            Method::POST,
-            "/applications",
-            &g,
-            Some(json!({"displayName": name, "signInAudience": "AzureADMultipleOrgs"})),
-        )
-        .await;
-    assert_eq!(app.status, 201, "{}", app.body);
-    let app_id = app.body["appId"].as_str().unwrap().to_string();
-    let sp = emu.graph(Method::POST, "/servicePrincipals", &g, Some(json!({"appId": app_id}))).await;
-    let pw = emu
-        .graph(
-            Method::POST,
-            &format!("/applications/{}/addPassword", app.body["id"].as_str().unwrap()),
-            &g,
-            Some(json!({})),
-        )
-        .await;
-    (app_id, sp.body["id"].as_str().unwrap().to_string(), pw.body["secretText"].as_str().unwrap().to_string())
-}
-
 #[tokio::test]
 async fn no_assignment_is_authorization_failed() {
     let emu = Emu::start().await;
@@ -61,7 +36,7 @@ async fn no_assignment_is_authorization_failed() {
 async fn peering_without_auxiliary_token_or_remote_permission_is_linked_authorization_failed() {
     let emu = Emu::start().await;
     let admin = emu.user_token(CUSTOMER_ADMIN, ARM).await;
-    let (app_id, sp, secret) = customer_app(&emu, "linked-app").await;
+    let (app_id, sp, secret) = emu.customer_app("linked-app").await;
     assert_eq!(emu.assign(&admin, &customer_vnet(), &nc_id(CUSTOMER_SUB), &sp).await.status, 201);
     // the provider creates the customer app's SP in its tenant but grants nothing
     let p_graph = emu.sp_token(PROVIDER_TENANT, PROVIDER_APP, PROVIDER_SECRET, &emu.graph_resource()).await;
@@ -145,7 +120,7 @@ async fn bad_secret_and_missing_service_principal_read_as_aad() {
     assert!(bad.body["error_description"].as_str().unwrap().starts_with(&format!(
         "AADSTS7000215: Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '{PROVIDER_APP}'."
     )));
-    let (app_id, _, secret) = customer_app(&emu, "no-sp-in-provider").await;
+    let (app_id, _, secret) = emu.customer_app("no-sp-in-provider").await;
     let missing = emu.sp_token_reply(PROVIDER_TENANT, &app_id, &secret, ARM).await;
     assert_eq!(missing.status, 400);
     assert_eq!(missing.body["error"], "unauthorized_client");

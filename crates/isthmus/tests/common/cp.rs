@@ -200,34 +200,12 @@ pub async fn customer_setup(
 ) -> (String, String) {
     let admin_arm = emu.user_token(CUSTOMER_ADMIN, ARM).await;
     let g = emu.user_token(CUSTOMER_ADMIN, &emu.graph_resource()).await;
-    let app = emu
-        .graph(
-            Method::POST,
-            "/applications",
-            &g,
-            Some(json!({"displayName": name, "signInAudience": "AzureADMultipleOrgs"})),
-        )
-        .await;
-    let app_id = app.body["appId"].as_str().unwrap().to_string();
-    let sp = emu.graph(Method::POST, "/servicePrincipals", &g, Some(json!({"appId": app_id}))).await;
-    let pw = emu
-        .graph(
-            Method::POST,
-            &format!("/applications/{}/addPassword", app.body["id"].as_str().unwrap()),
-            &g,
-            Some(json!({})),
-        )
-        .await;
+    let (app_id, sp_id, secret) = emu.customer_app(name).await;
     let nc = format!("/subscriptions/{CUSTOMER_SUB}/providers/Microsoft.Authorization/roleDefinitions/4d97b98b-1d4f-4787-a291-c67834d212e7");
     assert_eq!(
-        emu.assign(
-            &admin_arm,
-            &format!("/subscriptions/{CUSTOMER_SUB}/resourceGroups/customer-rg"),
-            &nc,
-            sp.body["id"].as_str().unwrap()
-        )
-        .await
-        .status,
+        emu.assign(&admin_arm, &format!("/subscriptions/{CUSTOMER_SUB}/resourceGroups/customer-rg"), &nc, &sp_id)
+            .await
+            .status,
         201
     );
     if with_provider_sp {
@@ -254,7 +232,7 @@ pub async fn customer_setup(
             assert_eq!(ra.status, 201, "{}", ra.body);
         }
     }
-    (app_id, pw.body["secretText"].as_str().unwrap().to_string())
+    (app_id, secret)
 }
 
 pub fn connection_body(vnet: &str, app_id: &str) -> Value {

@@ -246,6 +246,31 @@ impl Emu {
         .await
     }
 
+    /// A customer app with an SP and secret in the customer tenant: (app id, SP object id, secret).
+    pub async fn customer_app(&self, name: &str) -> (String, String, String) {
+        let g = self.user_token(CUSTOMER_ADMIN, &self.graph_resource()).await;
+        let app = self
+            .graph(
+                Method::POST,
+                "/applications",
+                &g,
+                Some(json!({"displayName": name, "signInAudience": "AzureADMultipleOrgs"})),
+            )
+            .await;
+        assert_eq!(app.status, 201, "{}", app.body);
+        let app_id = app.body["appId"].as_str().unwrap().to_string();
+        let sp = self.graph(Method::POST, "/servicePrincipals", &g, Some(json!({"appId": app_id}))).await;
+        let pw = self
+            .graph(
+                Method::POST,
+                &format!("/applications/{}/addPassword", app.body["id"].as_str().unwrap()),
+                &g,
+                Some(json!({})),
+            )
+            .await;
+        (app_id, sp.body["id"].as_str().unwrap().to_string(), pw.body["secretText"].as_str().unwrap().to_string())
+    }
+
     /// Defines a custom role granting `actions`, assignable at `scopes`.
     pub async fn define_role(&self, token: &str, name: &str, actions: &[&str], scopes: &[&str]) -> Reply {
         let id = uuid::Uuid::new_v4();
