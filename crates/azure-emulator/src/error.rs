@@ -1,6 +1,6 @@
-//! The crate's one error enum. Each variant carries Azure's own code (`code()`), the HTTP status Azure
-//! answers with (`status()`), and Azure's message text (`Display`), so the wire layer only chooses the
-//! envelope (ARM, Graph or AAD) and never rewrites what a client reads.
+//! The crate's one error enum. Each variant carries Azure's own code (`code()`) and Azure's message
+//! text (`Display`). The HTTP status is the wire's choice (`wire::status`), as is the envelope (ARM,
+//! Graph or AAD); neither rewrites what a client reads.
 
 use thiserror::Error;
 
@@ -54,8 +54,14 @@ pub enum EmulatorError {
     RequestTooLarge(usize),
     #[error("Property id '{id}' at path '{path}' is invalid. Expect fully qualified resource Id that start with '/subscriptions/{{subscriptionId}}' or '/providers/{{resourceProviderNamespace}}/'.")]
     LinkedInvalidPropertyId { id: String, path: String },
-    #[error("The specified resource name '{0}' is invalid. A name must begin with a letter or number, end with a letter, number or underscore, and may contain only letters, numbers, underscores, periods, or hyphens, at most 80 characters.")]
-    InvalidResourceName(String),
+    #[error("Resource name '{name}' is invalid. The name of a {kind} must be {min} to {max} characters long, begin with a letter or digit, end with a letter, digit or '_', and contain only letters, digits, '_', '.' and '-'.")]
+    InvalidResourceName { name: String, kind: &'static str, min: usize, max: usize },
+    #[error("The provided resource group name '{name}' has these invalid characters: '{invalid}'. The name can only be a letter, digit, '-', '.', '(', ')' or '_', 1 to 90 characters long, and cannot end with '.'.")]
+    InvalidResourceGroup { name: String, invalid: String },
+    #[error("The value of '{property}' is {length} characters long; at most {max} are allowed.")]
+    PropertyTooLong { property: String, length: usize, max: usize },
+    #[error("{what}: the limit of {limit} is reached. Delete some before creating more.")]
+    QuotaExceeded { what: String, limit: usize },
     #[error("{0}")]
     InvalidParameter(String),
     #[error("The provided subscription identifier '{0}' is malformed or invalid.")]
@@ -158,6 +164,10 @@ pub enum EmulatorError {
     GraphUnsupportedQuery(String),
     #[error("No credential with keyId '{0}' was found on the application.")]
     GraphNoSuchCredential(String),
+    #[error("Invalid value specified for property '{property}' of resource '{resource}': {reason}")]
+    GraphInvalidValueBecause { property: String, resource: String, reason: String },
+    #[error("The directory object quota limit for the tenant ({0} objects) has been exceeded. Delete objects to reduce the used quota.")]
+    GraphDirectoryQuotaExceeded(usize),
 
     // ---- AAD (login) ---------------------------------------------------------------------------
     #[error("AADSTS90002: Tenant '{0}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud. Check with your subscription administrator, this may happen if there are no active subscriptions for the tenant.")]
@@ -188,6 +198,10 @@ pub enum EmulatorError {
     AadUserNotInTenant { upn: String, tenant: String },
     #[error("AADSTS7000222: The provided client secret keys for app '{0}' are expired.")]
     AadSecretExpired(String),
+    #[error("AADSTS50053: The account is locked, you've tried to sign in too many times with an incorrect user ID or password. Try again in {0} seconds.")]
+    AadAccountLocked(i64),
+    #[error("Too many device codes are waiting for a sign-in in this tenant (at most {0}); sign in with one of them or wait until they expire (15 minutes), then retry.")]
+    AadTooManyDeviceCodes(usize),
 
     // ---- emulator admin and internals -----------------------------------------------------------
     #[error("The admin key is missing or wrong. Pass the key printed at start in header 'x-emulator-admin-key'.")]
@@ -218,7 +232,10 @@ impl EmulatorError {
             InvalidRequestContent(_) => "InvalidRequestContent",
             RequestTooLarge(_) => "RequestEntityTooLarge",
             LinkedInvalidPropertyId { .. } => "LinkedInvalidPropertyId",
-            InvalidResourceName(_) => "InvalidResourceName",
+            InvalidResourceName { .. } => "InvalidResourceName",
+            InvalidResourceGroup { .. } => "InvalidResourceGroup",
+            PropertyTooLong { .. } => "InvalidParameter",
+            QuotaExceeded { .. } => "QuotaExceeded",
             InvalidParameter(_) => "InvalidParameter",
             InvalidSubscriptionId(_) => "InvalidSubscriptionId",
             NoRoute(_) => "NoRouteFound",
@@ -260,67 +277,25 @@ impl EmulatorError {
             GraphInvalidValue { .. } => "Request_BadRequest",
             GraphUnsupportedQuery(_) => "Request_UnsupportedQuery",
             GraphNoSuchCredential(_) => "Request_ResourceNotFound",
+            GraphInvalidValueBecause { .. } => "Request_BadRequest",
+            GraphDirectoryQuotaExceeded(_) => "Directory_QuotaExceeded",
             AadTenantNotFound(_) | AadMissingParameter(_) | AadInvalidScope(_) => "invalid_request",
             AadAppNotFoundInTenant { .. } => "unauthorized_client",
             AadInvalidClientSecret(_) | AadSecretExpired(_) => "invalid_client",
-            AadInvalidCredentials | AadUserNotFound(_) | AadInvalidGrant(_) | AadUserNotInTenant { .. } => {
-                "invalid_grant"
-            }
+            AadInvalidCredentials
+            | AadUserNotFound(_)
+            | AadInvalidGrant(_)
+            | AadUserNotInTenant { .. }
+            | AadAccountLocked(_) => "invalid_grant",
             AadAuthorizationPending => "authorization_pending",
             AadDeviceCodeExpired => "expired_token",
             AadResourceNotFound(_) => "invalid_resource",
             AadUnsupportedGrant(_) => "unsupported_grant_type",
+            AadTooManyDeviceCodes(_) => "temporarily_unavailable",
             AdminKeyRequired => "AdminKeyRequired",
             InvalidWorld(_) => "InvalidWorld",
             Persistence(_) => "PersistenceFailed",
             Internal(_) => "InternalServerError",
-        }
-    }
-
-    /// The HTTP status Azure answers this error with.
-    pub fn status(&self) -> u16 {
-        use EmulatorError::*;
-        match self {
-            AuthenticationMissing
-            | AuthenticationMalformed
-            | InvalidToken
-            | WrongAudience { .. }
-            | ExpiredToken { .. }
-            | WrongTokenTenant { .. }
-            | InvalidAuxiliaryToken { .. }
-            | TooManyAuxiliaryTokens
-            | GraphTokenMissing
-            | GraphInvalidAudience
-            | GraphTokenExpired
-            | GraphInvalidToken
-            | AadInvalidClientSecret(_)
-            | AadSecretExpired(_)
-            | AdminKeyRequired => 401,
-            AuthorizationFailed { .. }
-            | LinkedAuthorizationFailed { .. }
-            | LinkedTenantNotAuthorized { .. }
-            | GraphInsufficientPrivileges
-            | GraphForeignAppNeedsAdmin
-            | BuiltInRoleReadOnly => 403,
-            SubscriptionNotFound(_)
-            | ResourceGroupNotFound(_)
-            | ResourceNotFound { .. }
-            | RoleDefinitionDoesNotExist(_)
-            | RoleAssignmentNotFound(_)
-            | GraphResourceNotFound(_)
-            | GraphNoSuchCredential(_)
-            | NoRoute(_) => 404,
-            MethodNotAllowed(_) => 405,
-            RoleDefinitionWithSameNameExists
-            | RoleAssignmentExists(_)
-            | RoleAssignmentUpdateNotPermitted
-            | ServicePrincipalNameInUse(_)
-            | ResourceGroupNotEmpty(_)
-            | InUseVirtualNetworkCannotBeDeleted(_) => 409,
-            RequestTooLarge(_) => 413,
-            Throttled { .. } => 429,
-            Persistence(_) | Internal(_) => 500,
-            _ => 400,
         }
     }
 

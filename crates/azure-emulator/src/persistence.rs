@@ -1,13 +1,16 @@
 //! Durable state: every acknowledged write is a whole-state snapshot written to a temporary file,
 //! fsynced, and renamed over `state.json`, so `kill -9` at any instant leaves the old or the new
 //! state, never a torn one.
+//!
+//! A panicking operation runs on a private copy, so it leaves nothing half-done; the locks here are
+//! taken poison-tolerant, so one failed request never turns into an outage for everyone.
 
 use crate::error::{EmulatorError, Result};
 use crate::model::State;
 use std::fs::{self, File, OpenOptions};
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError, RwLock};
 
 pub struct Store {
     current: RwLock<Arc<State>>,
@@ -30,26 +33,44 @@ impl Store {
             _ => None,
         };
         let existed = loaded.is_some();
+        let loaded = loaded.map(|mut s: State| {
+            s.knobs.sanitize();
+            s
+        });
         let store = Store { current: RwLock::new(Arc::new(loaded.unwrap_or_default())), file, writer: Mutex::new(()) };
         Ok((store, existed))
     }
 
+    /// The current state: one consistent snapshot, however long the caller holds it.
     pub fn read(&self) -> Arc<State> {
-        self.current.read().expect("state lock").clone()
+        self.current.read().unwrap_or_else(PoisonError::into_inner).clone()
     }
 
     /// Applies `op` to a copy of the state; persists and publishes the copy only if `op` succeeds.
     pub fn write<T>(&self, op: impl FnOnce(&mut State) -> Result<T>) -> Result<T> {
-        let _guard = self.writer.lock().expect("writer lock");
+        self.commit(op).map(|(out, _)| out)
+    }
+
+    /// `write`, also returning the snapshot the write published, so a handler renders exactly what
+    /// it wrote and never re-reads a state another request may have changed since.
+    pub fn commit<T>(&self, op: impl FnOnce(&mut State) -> Result<T>) -> Result<(T, Arc<State>)> {
+        let _guard = lock(&self.writer);
         let mut next = (*self.read()).clone();
         let out = op(&mut next)?;
         if let Some(f) = &self.file {
             let bytes = serde_json::to_vec(&next).map_err(|e| EmulatorError::Persistence(e.to_string()))?;
             write_atomically(f, &bytes)?;
         }
-        *self.current.write().expect("state lock") = Arc::new(next);
-        Ok(out)
+        let next = Arc::new(next);
+        *self.current.write().unwrap_or_else(PoisonError::into_inner) = next.clone();
+        Ok((out, next))
     }
+}
+
+/// Takes a mutex whatever an earlier holder did: every value guarded in this crate is either
+/// replaced whole or valid after each single update, so a panic elsewhere leaves nothing torn.
+pub fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {

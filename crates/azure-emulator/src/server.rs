@@ -9,6 +9,7 @@ use crate::persistence::{write_private_file, Store};
 use crate::throttle::Throttle;
 use crate::tls::Certificates;
 use crate::tokens::Signer;
+use crate::wire::audiences::{origins_for, Audiences};
 use crate::wire::{self, AppState};
 use hyper_util::rt::{TokioExecutor, TokioIo};
 use hyper_util::server::conn::auto;
@@ -28,6 +29,9 @@ pub struct EmulatorConfig {
     pub listen: SocketAddr,
     /// Loaded only into a fresh state, so a restart keeps what happened since.
     pub world: Option<World>,
+    /// Further origins (`https://host[:port]`) clients reach this emulator by, beyond loopback; the
+    /// token audiences served derive from these, never from a request's `Host` header.
+    pub public_urls: Vec<String>,
 }
 
 pub struct Emulator {
@@ -66,6 +70,10 @@ pub async fn start(cfg: EmulatorConfig) -> Result<Emulator> {
     let clock = Clock::with_offset_ms(store.read().knobs.clock_offset_ms);
     let admin_key = secrets::random_token(24);
     write_private_file(&dir.join("admin-key"), admin_key.as_bytes())?;
+    let listener = TcpListener::bind(cfg.listen)
+        .await
+        .map_err(|e| EmulatorError::Internal(format!("cannot listen on {}: {e}", cfg.listen)))?;
+    let addr = listener.local_addr().map_err(io_err)?;
     let app = Arc::new(AppState {
         store,
         signer,
@@ -73,13 +81,10 @@ pub async fn start(cfg: EmulatorConfig) -> Result<Emulator> {
         throttle: Throttle::default(),
         admin_key_hash: secrets::sha256_hex(&admin_key),
         device_codes: Default::default(),
-        operations: Default::default(),
+        passwords: Default::default(),
+        audiences: Audiences::for_origins(&origins_for(addr, &cfg.public_urls)),
     });
 
-    let listener = TcpListener::bind(cfg.listen)
-        .await
-        .map_err(|e| EmulatorError::Internal(format!("cannot listen on {}: {e}", cfg.listen)))?;
-    let addr = listener.local_addr().map_err(io_err)?;
     let host = if addr.ip().is_unspecified() { "127.0.0.1".to_string() } else { addr.ip().to_string() };
     let url = if addr.port() == 443 { format!("https://{host}") } else { format!("https://{host}:{}", addr.port()) };
     let ca_file = dir.join("ca.pem");

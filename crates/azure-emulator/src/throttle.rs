@@ -30,6 +30,14 @@ impl RequestKind {
             RequestKind::Delete => "deletes",
         }
     }
+    /// ARM's `x-ms-ratelimit-remaining-subscription-*` header for this kind.
+    pub fn remaining_header(self) -> &'static str {
+        match self {
+            RequestKind::Read => "x-ms-ratelimit-remaining-subscription-reads",
+            RequestKind::Write => "x-ms-ratelimit-remaining-subscription-writes",
+            RequestKind::Delete => "x-ms-ratelimit-remaining-subscription-deletes",
+        }
+    }
     fn bucket(self, t: &Throttling) -> Bucket {
         match self {
             RequestKind::Read => t.reads,
@@ -68,7 +76,7 @@ impl Throttle {
         if !cfg.enabled {
             return Admission::Admitted { remaining: bucket.capacity };
         }
-        let mut buckets = self.buckets.lock().expect("throttle lock");
+        let mut buckets = crate::persistence::lock(&self.buckets);
         let (tokens, last) = buckets.entry((subscription, principal, kind)).or_insert((capacity, now));
         let elapsed = (now - *last).num_milliseconds().max(0) as f64 / 1000.0;
         *tokens = (*tokens + elapsed * bucket.refill_per_second).min(capacity);
@@ -83,7 +91,7 @@ impl Throttle {
     }
 
     pub fn reset(&self) {
-        self.buckets.lock().expect("throttle lock").clear();
+        crate::persistence::lock(&self.buckets).clear();
     }
 }
 

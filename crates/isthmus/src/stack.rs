@@ -54,6 +54,7 @@ impl Stack {
             data_dir: Some(cfg.data_dir.join("azure")),
             listen: cfg.azure_listen,
             world: Some(world.emulator_world()?),
+            public_urls: vec![],
         })
         .await
         .context("starting the Azure emulator")?;

@@ -54,9 +54,11 @@ async fn acknowledged_writes_survive_kill_9() {
     assert_eq!(emu.admin(Method::PATCH, "knobs", Some(json!({"propagationDelaySeconds": 7}))).await.status, 200);
 
     let ca_before = std::fs::read(tmp.path().join("ca.pem")).unwrap();
+    let port = emu.port();
     emu.kill9().await;
 
-    let emu = Emu::start_in(tmp.path(), Some(&world)).await;
+    // Back on the same origin, as a restarted service is: its tokens' audiences are still served.
+    let emu = Emu::start_at(tmp.path(), Some(&world), &format!("127.0.0.1:{port}")).await;
     assert_eq!(std::fs::read(tmp.path().join("ca.pem")).unwrap(), ca_before, "clients keep trusting the same CA");
     // tokens minted before the crash still verify: the signing key persisted
     let vnet = emu.arm(Method::GET, &format!("{new_vnet}?{NET_API}"), &admin, &[], None).await;

@@ -50,6 +50,7 @@ pub async fn start() -> Env {
         data_dir: Some(dir.path().to_path_buf()),
         listen: "127.0.0.1:0".parse().unwrap(),
         world: Some(world),
+        public_urls: vec![],
     })
     .await
     .expect("emulator starts");

@@ -1,12 +1,14 @@
 //! RBAC rules over the state: deciding access, and writing role definitions and assignments.
 
+use super::access::{Caller, Op};
 use super::builtin_roles::builtin_roles;
 use super::identity::Principal;
+use super::limits;
 use super::rbac::{self, Permission, RoleAssignment, RoleDefinition, RoleType};
 use super::scope::{self, Scope};
 use super::state::State;
 use crate::error::{EmulatorError, Result};
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 /// What a client sends to create or update a custom role.
@@ -34,19 +36,6 @@ impl State {
 
     pub fn is_allowed(&self, principal: Uuid, action: &str, target: &str, now: DateTime<Utc>) -> bool {
         rbac::is_allowed(self.role_assignments.values(), |id| self.role_definition(id), principal, action, target, now)
-    }
-
-    pub fn authorize(&self, p: &Principal, action: &str, target: &str, now: DateTime<Utc>) -> Result<()> {
-        if self.is_allowed(p.object_id, action, target, now) {
-            Ok(())
-        } else {
-            Err(EmulatorError::AuthorizationFailed {
-                client: p.display.clone(),
-                object_id: p.object_id.to_string(),
-                action: action.to_string(),
-                scope: target.to_string(),
-            })
-        }
     }
 
     /// The subscriptions `GET /subscriptions` lists: those of the token's tenant in which the caller
@@ -97,27 +86,69 @@ impl State {
         }
     }
 
-    /// Built-ins plus the custom roles whose assignable scopes lie on the same branch as `at`.
-    pub fn role_definitions_at(&self, at: &str) -> Vec<&RoleDefinition> {
-        builtin_roles()
+    /// Reads at a scope need the scope to exist and the read action there; the root is open to every
+    /// signed-in principal, but shows only what the caller could read anyway.
+    fn check_read_at(&self, c: &Caller, at: &Scope, op: Op) -> Result<()> {
+        if at == &Scope::Root {
+            return Ok(());
+        }
+        self.ensure_scope_exists(at)?;
+        self.check(c, op, &at.id())
+    }
+
+    /// A custom role is visible to callers of its own tenant who may read role definitions at one
+    /// of its assignable scopes; built-ins are visible to all.
+    fn role_visible(&self, c: &Caller, r: &RoleDefinition) -> bool {
+        match r.tenant_id {
+            None => true,
+            Some(t) => {
+                t == c.principal.tenant_id && r.assignable_scopes.iter().any(|s| self.may(c, Op::ReadRoleDefinition, s))
+            }
+        }
+    }
+
+    /// Built-ins plus the custom roles the caller may see whose assignable scopes lie on the same
+    /// branch as `at`, optionally narrowed by a predicate (`$filter`).
+    pub fn list_role_definitions(
+        &self,
+        c: &Caller,
+        at: &Scope,
+        filter: impl Fn(&RoleDefinition) -> bool,
+    ) -> Result<Vec<&RoleDefinition>> {
+        self.check_read_at(c, at, Op::ReadRoleDefinition)?;
+        let at_id = at.id();
+        let on_branch = |r: &RoleDefinition| {
+            r.assignable_scopes.iter().any(|s| scope::is_within(&at_id, s) || scope::is_within(s, &at_id))
+        };
+        Ok(builtin_roles()
             .iter()
-            .chain(
-                self.role_definitions
-                    .values()
-                    .filter(|r| r.assignable_scopes.iter().any(|s| scope::is_within(at, s) || scope::is_within(s, at))),
-            )
-            .collect()
+            .chain(self.role_definitions.values().filter(|r| on_branch(r) && self.role_visible(c, r)))
+            .filter(|r| filter(r))
+            .collect())
+    }
+
+    pub fn read_role_definition(&self, c: &Caller, at: &Scope, id: Uuid) -> Result<&RoleDefinition> {
+        self.check_read_at(c, at, Op::ReadRoleDefinition)?;
+        self.role_definition(id)
+            .filter(|r| self.role_visible(c, r))
+            .ok_or_else(|| EmulatorError::RoleDefinitionDoesNotExist(id.to_string()))
     }
 
     /// Creates or updates a custom role. Names are unique per tenant; every assignable scope must exist,
     /// lie in one tenant, and allow the caller `roleDefinitions/write`.
     pub fn put_role_definition(
         &mut self,
-        p: &Principal,
+        c: &Caller,
+        at: &Scope,
         id: Uuid,
         spec: RoleDefinitionSpec,
-        now: DateTime<Utc>,
     ) -> Result<(RoleDefinition, bool)> {
+        let (p, now) = (&c.principal, c.now);
+        if at != &Scope::Root {
+            self.ensure_scope_exists(at)?;
+            self.check(c, Op::WriteRoleDefinition, &at.id())?;
+        }
+        check_role_spec(&spec)?;
         if builtin_roles().iter().any(|r| r.id == id) {
             return Err(EmulatorError::BuiltInRoleReadOnly);
         }
@@ -147,17 +178,22 @@ impl State {
                 EmulatorError::InvalidRoleDefinition("The root scope '/' cannot be an assignable scope of a custom role; use a subscription, resource group or resource.".into())
             })?;
             self.ensure_scope_exists(&parsed)?;
-            let t = self.tenant_of_subscription(sub).expect("scope exists");
+            let t =
+                self.tenant_of_subscription(sub).ok_or_else(|| EmulatorError::SubscriptionNotFound(sub.to_string()))?;
             if tenant.is_some_and(|x| x != t) {
                 return Err(EmulatorError::InvalidRoleDefinition(
                     "All assignable scopes of a role definition must belong to one tenant.".into(),
                 ));
             }
             tenant = Some(t);
-            self.authorize(p, "Microsoft.Authorization/roleDefinitions/write", &parsed.id(), now)?;
+            self.check(c, Op::WriteRoleDefinition, &parsed.id())?;
             scopes.push(parsed.id());
         }
-        let tenant = tenant.expect("at least one scope");
+        let Some(tenant) = tenant else {
+            return Err(EmulatorError::InvalidRoleDefinition(
+                "The role definition must have at least one assignable scope.".into(),
+            ));
+        };
         let clash = self.role_definitions.values().any(|r| {
             r.id != id && r.tenant_id == Some(tenant) && r.role_name.eq_ignore_ascii_case(spec.role_name.trim())
         }) || builtin_roles().iter().any(|r| r.role_name.eq_ignore_ascii_case(spec.role_name.trim()));
@@ -167,6 +203,10 @@ impl State {
         let existing = self.role_definitions.get(&id).cloned();
         if existing.as_ref().is_some_and(|e| e.tenant_id != Some(tenant)) {
             return Err(EmulatorError::RoleDefinitionDoesNotExist(id.to_string()));
+        }
+        if existing.is_none() {
+            let used = self.role_definitions.values().filter(|r| r.tenant_id == Some(tenant)).count();
+            limits::quota("Custom roles in this directory", used, limits::CUSTOM_ROLES_PER_TENANT)?;
         }
         let def = RoleDefinition {
             id,
@@ -185,18 +225,13 @@ impl State {
         Ok((def, existing.is_none()))
     }
 
-    pub fn delete_role_definition(
-        &mut self,
-        p: &Principal,
-        id: Uuid,
-        now: DateTime<Utc>,
-    ) -> Result<Option<RoleDefinition>> {
+    pub fn delete_role_definition(&mut self, c: &Caller, id: Uuid) -> Result<Option<RoleDefinition>> {
         if builtin_roles().iter().any(|r| r.id == id) {
             return Err(EmulatorError::BuiltInRoleReadOnly);
         }
         let Some(def) = self.role_definitions.get(&id) else { return Ok(None) };
         for s in &def.assignable_scopes {
-            self.authorize(p, "Microsoft.Authorization/roleDefinitions/delete", s, now)?;
+            self.check(c, Op::DeleteRoleDefinition, s)?;
         }
         if self.role_assignments.values().any(|a| a.role_definition_id == id) {
             return Err(EmulatorError::InvalidRoleDefinition(
@@ -210,14 +245,19 @@ impl State {
     /// a no-op, anything else is refused).
     pub fn put_role_assignment(
         &mut self,
-        p: &Principal,
+        c: &Caller,
         at: &Scope,
         id: Uuid,
         spec: RoleAssignmentSpec,
-        now: DateTime<Utc>,
     ) -> Result<(RoleAssignment, bool)> {
+        let (p, now) = (&c.principal, c.now);
         self.ensure_scope_exists(at)?;
         let scope_id = at.id();
+        self.check(c, Op::WriteRoleAssignment, &scope_id)?;
+        if let Some(d) = &spec.description {
+            limits::arm_len("properties.description", d, limits::DESCRIPTION)?;
+        }
+        limits::arm_len("properties.roleDefinitionId", &spec.role_definition_id, 1024)?;
         let role_guid = spec
             .role_definition_id
             .rsplit('/')
@@ -252,7 +292,7 @@ impl State {
         if let Some(existing) = self.role_assignments.get(&id) {
             let same = existing.principal_id == principal_id
                 && existing.role_definition_id == role_guid
-                && scope::normalize(&existing.scope) == scope::normalize(&scope_id);
+                && scope::same(&existing.scope, &scope_id);
             return if same {
                 Ok((existing.clone(), false))
             } else {
@@ -260,13 +300,19 @@ impl State {
             };
         }
         if let Some(dup) = self.role_assignments.values().find(|a| {
-            a.principal_id == principal_id
-                && a.role_definition_id == role_guid
-                && scope::normalize(&a.scope) == scope::normalize(&scope_id)
+            a.principal_id == principal_id && a.role_definition_id == role_guid && scope::same(&a.scope, &scope_id)
         }) {
             return Err(EmulatorError::RoleAssignmentExists(dup.id.simple().to_string()));
         }
-        let delay = Duration::seconds(self.knobs.propagation_delay_seconds as i64);
+        if let Some(sub) = at.subscription() {
+            let used = self
+                .role_assignments
+                .values()
+                .filter(|a| a.tenant_id == tenant && in_subscription(&a.scope, sub))
+                .count();
+            limits::quota("Role assignments in this subscription", used, limits::ROLE_ASSIGNMENTS_PER_SUBSCRIPTION)?;
+        }
+        let delay = i64::try_from(self.knobs.propagation_delay_seconds).unwrap_or(i64::MAX);
         let assignment = RoleAssignment {
             id,
             scope: scope_id,
@@ -276,25 +322,81 @@ impl State {
             tenant_id: tenant,
             description: spec.description,
             created: now,
-            effective_at: now + delay,
+            effective_at: limits::add_seconds(now, delay),
             created_by: Some(p.object_id),
         };
         self.role_assignments.insert(id, assignment.clone());
         Ok((assignment, true))
     }
 
-    pub fn delete_role_assignment(&mut self, at: &Scope, id: Uuid) -> Option<RoleAssignment> {
-        let matches =
-            self.role_assignments.get(&id).is_some_and(|a| scope::normalize(&a.scope) == scope::normalize(&at.id()));
-        if matches {
-            self.role_assignments.remove(&id)
-        } else {
-            None
-        }
+    pub fn delete_role_assignment(&mut self, c: &Caller, at: &Scope, id: Uuid) -> Result<Option<RoleAssignment>> {
+        self.check(c, Op::DeleteRoleAssignment, &at.id())?;
+        let matches = self.role_assignments.get(&id).is_some_and(|a| scope::same(&a.scope, &at.id()));
+        Ok(if matches { self.role_assignments.remove(&id) } else { None })
+    }
+
+    /// Assignments related to a scope the caller may see: with `at_scope_only` those at or above it,
+    /// otherwise also those beneath it; optionally only one principal's. Only the caller's tenant,
+    /// and at the root only assignments at scopes where the caller may read assignments.
+    pub fn list_role_assignments(
+        &self,
+        c: &Caller,
+        at: &Scope,
+        at_scope_only: bool,
+        principal: Option<Uuid>,
+    ) -> Result<Vec<&RoleAssignment>> {
+        self.check_read_at(c, at, Op::ReadRoleAssignment)?;
+        let target = at.id();
+        let root = at == &Scope::Root;
+        Ok(self
+            .role_assignments
+            .values()
+            .filter(|a| a.tenant_id == c.principal.tenant_id)
+            .filter(|a| scope::is_within(&target, &a.scope) || (!at_scope_only && scope::is_within(&a.scope, &target)))
+            .filter(|a| !root || self.may(c, Op::ReadRoleAssignment, &a.scope))
+            .filter(|a| principal.is_none_or(|p| a.principal_id == p))
+            .collect())
+    }
+
+    pub fn read_role_assignment(&self, c: &Caller, at: &Scope, id: Uuid) -> Result<&RoleAssignment> {
+        self.check_read_at(c, at, Op::ReadRoleAssignment)?;
+        self.role_assignments
+            .get(&id)
+            .filter(|a| a.tenant_id == c.principal.tenant_id && scope::same(&a.scope, &at.id()))
+            .filter(|a| at != &Scope::Root || self.may(c, Op::ReadRoleAssignment, &a.scope))
+            .ok_or_else(|| EmulatorError::RoleAssignmentNotFound(id.to_string()))
     }
 
     /// Removes everything attached at or beneath a deleted scope.
     pub(crate) fn drop_assignments_within(&mut self, deleted: &str) {
         self.role_assignments.retain(|_, a| !scope::is_within(&a.scope, deleted));
     }
+}
+
+fn in_subscription(scope: &str, sub: Uuid) -> bool {
+    scope::is_within(scope, &format!("/subscriptions/{sub}"))
+}
+
+/// A custom role's text fields and lists within Azure's limits.
+fn check_role_spec(spec: &RoleDefinitionSpec) -> Result<()> {
+    limits::arm_len("properties.roleName", &spec.role_name, limits::ROLE_NAME)?;
+    limits::arm_len("properties.description", &spec.description, limits::DESCRIPTION)?;
+    if spec.assignable_scopes.len() > limits::ASSIGNABLE_SCOPES {
+        return Err(EmulatorError::InvalidRoleDefinition(format!(
+            "A role definition has at most {} assignable scopes.",
+            limits::ASSIGNABLE_SCOPES
+        )));
+    }
+    let actions: Vec<&String> = spec
+        .permissions
+        .iter()
+        .flat_map(|p| p.actions.iter().chain(&p.not_actions).chain(&p.data_actions).chain(&p.not_data_actions))
+        .collect();
+    if actions.len() > limits::ACTIONS_PER_ROLE {
+        return Err(EmulatorError::InvalidRoleDefinition(format!(
+            "A role definition lists at most {} actions.",
+            limits::ACTIONS_PER_ROLE
+        )));
+    }
+    actions.iter().try_for_each(|a| limits::arm_len("properties.permissions.actions", a, limits::ACTION_LENGTH))
 }

@@ -2,6 +2,7 @@
 //! which credentials sign in to which tenant.
 
 use super::identity::*;
+use super::limits;
 use super::secrets;
 use super::state::State;
 use crate::error::{EmulatorError, Result};
@@ -16,7 +17,71 @@ pub struct ApplicationPatch {
     pub identifier_uris: Option<Vec<String>>,
 }
 
+/// How Graph names an application or service principal: by object id (`/applications/{id}`) or by
+/// its app id (`/applications(appId='{appId}')`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ObjectKey {
+    ObjectId(Uuid),
+    AppId(Uuid),
+}
+
 impl State {
+    /// The applications of the caller's tenant that pass `filter`; reading needs directory access.
+    pub fn list_applications(&self, p: &Principal, filter: impl Fn(&Application) -> bool) -> Result<Vec<&Application>> {
+        self.check_can_read(p)?;
+        Ok(self.applications.values().filter(|a| a.tenant_id == p.tenant_id && filter(a)).collect())
+    }
+
+    /// An application of the caller's tenant, by either key.
+    pub fn find_application(&self, p: &Principal, key: ObjectKey) -> Result<&Application> {
+        let found = match key {
+            ObjectKey::ObjectId(id) => self.applications.get(&id),
+            ObjectKey::AppId(app_id) => self.application_by_app_id(app_id),
+        };
+        let not_found = || {
+            EmulatorError::GraphResourceNotFound(match key {
+                ObjectKey::ObjectId(id) | ObjectKey::AppId(id) => id.to_string(),
+            })
+        };
+        found.filter(|a| a.tenant_id == p.tenant_id).ok_or_else(not_found)
+    }
+
+    pub fn read_application(&self, p: &Principal, key: ObjectKey) -> Result<&Application> {
+        self.check_can_read(p)?;
+        self.find_application(p, key)
+    }
+
+    pub fn list_service_principals(
+        &self,
+        p: &Principal,
+        filter: impl Fn(&ServicePrincipal) -> bool,
+    ) -> Result<Vec<&ServicePrincipal>> {
+        self.check_can_read(p)?;
+        Ok(self.service_principals.values().filter(|s| s.tenant_id == p.tenant_id && filter(s)).collect())
+    }
+
+    /// A service principal of the caller's tenant, by object id or app id.
+    pub fn find_service_principal(&self, p: &Principal, key: ObjectKey) -> Result<&ServicePrincipal> {
+        let found = match key {
+            ObjectKey::ObjectId(id) => self.service_principals.get(&id).filter(|s| s.tenant_id == p.tenant_id),
+            ObjectKey::AppId(app_id) => self.service_principal_for(p.tenant_id, app_id),
+        };
+        found.ok_or_else(|| EmulatorError::GraphResourceNotFound("servicePrincipal".into()))
+    }
+
+    pub fn read_service_principal(&self, p: &Principal, key: ObjectKey) -> Result<&ServicePrincipal> {
+        self.check_can_read(p)?;
+        self.find_service_principal(p, key)
+    }
+
+    fn check_can_read(&self, p: &Principal) -> Result<()> {
+        if self.can_read_directory(p) {
+            Ok(())
+        } else {
+            Err(EmulatorError::GraphInsufficientPrivileges)
+        }
+    }
+
     pub fn tenant(&self, id: Uuid) -> Result<&Tenant> {
         self.tenants.get(&id).ok_or_else(|| EmulatorError::AadTenantNotFound(id.to_string()))
     }
@@ -53,13 +118,6 @@ impl State {
         app.tenant_id == p.tenant_id && (self.is_application_admin(p) || app.owners.contains(&p.object_id))
     }
 
-    pub fn application_in_tenant(&self, tenant: Uuid, object_id: Uuid) -> Result<&Application> {
-        self.applications
-            .get(&object_id)
-            .filter(|a| a.tenant_id == tenant)
-            .ok_or_else(|| EmulatorError::GraphResourceNotFound(object_id.to_string()))
-    }
-
     pub fn create_application(
         &mut self,
         p: &Principal,
@@ -72,12 +130,8 @@ impl State {
         if !allowed {
             return Err(EmulatorError::GraphInsufficientPrivileges);
         }
-        if display_name.trim().is_empty() {
-            return Err(EmulatorError::GraphInvalidValue {
-                property: "displayName".into(),
-                resource: "application".into(),
-            });
-        }
+        check_display_name(display_name)?;
+        self.check_directory_quota(p.tenant_id)?;
         let id = Uuid::new_v4();
         let owners = if p.kind == PrincipalKind::User { vec![p.object_id] } else { vec![] };
         self.applications.insert(
@@ -97,18 +151,21 @@ impl State {
         Ok(id)
     }
 
-    pub fn update_application(&mut self, p: &Principal, object_id: Uuid, patch: ApplicationPatch) -> Result<()> {
-        let app = self.application_in_tenant(p.tenant_id, object_id)?;
+    pub fn update_application(&mut self, p: &Principal, key: ObjectKey, patch: ApplicationPatch) -> Result<()> {
+        let app = self.find_application(p, key)?;
+        let object_id = app.id;
         if !self.can_manage_application(p, app) {
             return Err(EmulatorError::GraphInsufficientPrivileges);
         }
-        if patch.display_name.as_deref().is_some_and(|n| n.trim().is_empty()) {
-            return Err(EmulatorError::GraphInvalidValue {
-                property: "displayName".into(),
-                resource: "application".into(),
-            });
+        if let Some(n) = &patch.display_name {
+            check_display_name(n)?;
         }
-        let app = self.applications.get_mut(&object_id).expect("checked above");
+        if let Some(uris) = &patch.identifier_uris {
+            check_identifier_uris(uris)?;
+        }
+        let Some(app) = self.applications.get_mut(&object_id) else {
+            return Err(EmulatorError::GraphResourceNotFound(object_id.to_string()));
+        };
         if let Some(n) = patch.display_name {
             app.display_name = n;
         }
@@ -123,8 +180,9 @@ impl State {
 
     /// Deleting an application also deletes its service principal in the home tenant; service
     /// principals in other tenants stay, as in Entra ID.
-    pub fn delete_application(&mut self, p: &Principal, object_id: Uuid) -> Result<()> {
-        let app = self.application_in_tenant(p.tenant_id, object_id)?;
+    pub fn delete_application(&mut self, p: &Principal, key: ObjectKey) -> Result<()> {
+        let app = self.find_application(p, key)?;
+        let object_id = app.id;
         if !self.can_manage_application(p, app) {
             return Err(EmulatorError::GraphInsufficientPrivileges);
         }
@@ -138,24 +196,31 @@ impl State {
     pub fn add_password(
         &mut self,
         p: &Principal,
-        object_id: Uuid,
+        key: ObjectKey,
         display_name: Option<String>,
         start: Option<DateTime<Utc>>,
         end: Option<DateTime<Utc>>,
         now: DateTime<Utc>,
     ) -> Result<(PasswordCredential, String)> {
-        let app = self.application_in_tenant(p.tenant_id, object_id)?;
+        let app = self.find_application(p, key)?;
+        let object_id = app.id;
         if !self.can_manage_application(p, app) {
             return Err(EmulatorError::GraphInsufficientPrivileges);
         }
-        let start = start.unwrap_or(now);
-        let end = end.unwrap_or(start + Duration::days(730));
-        if end <= start {
-            return Err(EmulatorError::GraphInvalidValue {
-                property: "passwordCredential.endDateTime".into(),
+        if let Some(n) = &display_name {
+            limits::graph_len("passwordCredential.displayName", "application", n, limits::CREDENTIAL_DISPLAY_NAME)?;
+        }
+        if app.password_credentials.len() >= limits::PASSWORD_CREDENTIALS_PER_APP {
+            return Err(EmulatorError::GraphInvalidValueBecause {
+                property: "passwordCredentials".into(),
                 resource: "application".into(),
+                reason: format!(
+                    "an application holds at most {} secrets; remove one with removePassword first.",
+                    limits::PASSWORD_CREDENTIALS_PER_APP
+                ),
             });
         }
+        let (start, end) = credential_window(start, end, now)?;
         let secret = secrets::new_client_secret();
         let cred = PasswordCredential {
             key_id: Uuid::new_v4(),
@@ -165,16 +230,22 @@ impl State {
             start,
             end,
         };
-        self.applications.get_mut(&object_id).expect("checked above").password_credentials.push(cred.clone());
+        let Some(app) = self.applications.get_mut(&object_id) else {
+            return Err(EmulatorError::GraphResourceNotFound(object_id.to_string()));
+        };
+        app.password_credentials.push(cred.clone());
         Ok((cred, secret))
     }
 
-    pub fn remove_password(&mut self, p: &Principal, object_id: Uuid, key_id: Uuid) -> Result<()> {
-        let app = self.application_in_tenant(p.tenant_id, object_id)?;
+    pub fn remove_password(&mut self, p: &Principal, key: ObjectKey, key_id: Uuid) -> Result<()> {
+        let app = self.find_application(p, key)?;
+        let object_id = app.id;
         if !self.can_manage_application(p, app) {
             return Err(EmulatorError::GraphInsufficientPrivileges);
         }
-        let app = self.applications.get_mut(&object_id).expect("checked above");
+        let Some(app) = self.applications.get_mut(&object_id) else {
+            return Err(EmulatorError::GraphResourceNotFound(object_id.to_string()));
+        };
         let before = app.password_credentials.len();
         app.password_credentials.retain(|c| c.key_id != key_id);
         if app.password_credentials.len() == before {
@@ -206,6 +277,7 @@ impl State {
         if self.service_principal_for(p.tenant_id, app_id).is_some() {
             return Err(EmulatorError::ServicePrincipalNameInUse(app_id.to_string()));
         }
+        self.check_directory_quota(p.tenant_id)?;
         let sp = ServicePrincipal {
             id: Uuid::new_v4(),
             app_id,
@@ -221,12 +293,9 @@ impl State {
         Ok(id)
     }
 
-    pub fn delete_service_principal(&mut self, p: &Principal, id: Uuid) -> Result<()> {
-        let sp = self
-            .service_principals
-            .get(&id)
-            .filter(|s| s.tenant_id == p.tenant_id)
-            .ok_or_else(|| EmulatorError::GraphResourceNotFound(id.to_string()))?;
+    pub fn delete_service_principal(&mut self, p: &Principal, key: ObjectKey) -> Result<()> {
+        let sp = self.find_service_principal(p, key)?;
+        let id = sp.id;
         let owns = self
             .application_by_app_id(sp.app_id)
             .is_some_and(|a| a.tenant_id == p.tenant_id && a.owners.contains(&p.object_id));
@@ -235,6 +304,17 @@ impl State {
         }
         self.service_principals.remove(&id);
         self.role_assignments.retain(|_, a| a.principal_id != id);
+        Ok(())
+    }
+
+    /// Entra ID's per-tenant quota of directory objects (users, applications, service principals).
+    fn check_directory_quota(&self, tenant: Uuid) -> Result<()> {
+        let used = self.users.values().filter(|u| u.tenant_id == tenant).count()
+            + self.applications.values().filter(|a| a.tenant_id == tenant).count()
+            + self.service_principals.values().filter(|s| s.tenant_id == tenant).count();
+        if used >= limits::DIRECTORY_OBJECTS_PER_TENANT {
+            return Err(EmulatorError::GraphDirectoryQuotaExceeded(limits::DIRECTORY_OBJECTS_PER_TENANT));
+        }
         Ok(())
     }
 
@@ -266,14 +346,64 @@ impl State {
             }),
         }
     }
+}
 
-    /// Username + password: the user must exist and the password must match.
-    pub fn authenticate_user(&self, upn: &str, password: &str) -> Result<&User> {
-        let user = self.user_by_upn(upn).ok_or_else(|| EmulatorError::AadUserNotFound(upn.to_string()))?;
-        if secrets::verify_password(password, &user.password_hash) {
-            Ok(user)
-        } else {
-            Err(EmulatorError::AadInvalidCredentials)
-        }
+fn check_display_name(name: &str) -> Result<()> {
+    if name.trim().is_empty() {
+        return Err(EmulatorError::GraphInvalidValue {
+            property: "displayName".into(),
+            resource: "application".into(),
+        });
     }
+    limits::graph_len("displayName", "application", name, limits::GRAPH_DISPLAY_NAME)
+}
+
+fn check_identifier_uris(uris: &[String]) -> Result<()> {
+    if uris.len() > limits::IDENTIFIER_URIS {
+        return Err(EmulatorError::GraphInvalidValueBecause {
+            property: "identifierUris".into(),
+            resource: "application".into(),
+            reason: format!("at most {} identifier URIs are allowed.", limits::IDENTIFIER_URIS),
+        });
+    }
+    uris.iter().try_for_each(|u| limits::graph_len("identifierUris", "application", u, limits::IDENTIFIER_URI_LENGTH))
+}
+
+/// A secret's validity window with Entra ID's rules: it ends after it starts, lives at most two
+/// years, and both ends are dates .NET can hold. Defaults: from now, for two years.
+fn credential_window(
+    start: Option<DateTime<Utc>>,
+    end: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> Result<(DateTime<Utc>, DateTime<Utc>)> {
+    let invalid = |property: &str, reason: String| EmulatorError::GraphInvalidValueBecause {
+        property: format!("passwordCredential.{property}"),
+        resource: "application".into(),
+        reason,
+    };
+    let max = Duration::days(limits::SECRET_LIFETIME_DAYS);
+    let start = start.unwrap_or(now);
+    if !limits::in_dotnet_range(start) {
+        return Err(invalid("startDateTime", "the date must lie between the years 0001 and 9999.".into()));
+    }
+    let end = match end {
+        Some(e) => e,
+        None => start
+            .checked_add_signed(max)
+            .filter(|e| limits::in_dotnet_range(*e))
+            .ok_or_else(|| invalid("startDateTime", "a secret starting then would end after the year 9999.".into()))?,
+    };
+    if !limits::in_dotnet_range(end) {
+        return Err(invalid("endDateTime", "the date must lie between the years 0001 and 9999.".into()));
+    }
+    if end <= start {
+        return Err(invalid("endDateTime", "endDateTime must be later than startDateTime.".into()));
+    }
+    if end.signed_duration_since(start) > max {
+        return Err(invalid(
+            "endDateTime",
+            format!("a client secret lives at most {} days (2 years); choose an earlier endDateTime.", max.num_days()),
+        ));
+    }
+    Ok((start, end))
 }

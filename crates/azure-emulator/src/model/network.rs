@@ -2,11 +2,13 @@
 //! `Initiated` until the remote side points back, then both `Connected`; deleting one side (or its
 //! VNet) leaves the other `Disconnected` until it is re-created.
 
+use super::access::{Caller, Op};
+use super::limits;
+use super::names::{self, NameKind};
 use super::resources::*;
 use super::scope::{self, VnetRef};
 use super::state::State;
 use crate::error::{EmulatorError, Result};
-use chrono::{DateTime, Utc};
 use ipnet::IpNet;
 use std::collections::BTreeMap;
 use uuid::Uuid;
@@ -56,7 +58,33 @@ impl State {
         })
     }
 
+    /// The resource groups of a subscription the caller may read (ARM filters lists by permission).
+    pub fn list_resource_groups(&self, c: &Caller, subscription: Uuid) -> Vec<&ResourceGroup> {
+        self.resource_groups
+            .values()
+            .filter(|rg| rg.subscription_id == subscription && self.may(c, Op::ReadResourceGroup, &rg.id()))
+            .collect()
+    }
+
+    pub fn read_resource_group(&self, c: &Caller, subscription: Uuid, name: &str) -> Result<&ResourceGroup> {
+        self.check(c, Op::ReadResourceGroup, &rg_scope(subscription, name))?;
+        self.resource_group(subscription, name)
+    }
+
     pub fn put_resource_group(
+        &mut self,
+        c: &Caller,
+        subscription: Uuid,
+        name: &str,
+        location: &str,
+        tags: BTreeMap<String, String>,
+    ) -> Result<(ResourceGroup, bool)> {
+        self.check(c, Op::WriteResourceGroup, &rg_scope(subscription, name))?;
+        self.insert_resource_group(subscription, name, location, tags)
+    }
+
+    /// Creates or updates a resource group without an authorization check (the world file).
+    pub fn insert_resource_group(
         &mut self,
         subscription: Uuid,
         name: &str,
@@ -64,16 +92,15 @@ impl State {
         tags: BTreeMap<String, String>,
     ) -> Result<(ResourceGroup, bool)> {
         self.subscription(subscription)?;
-        if name.is_empty() || name.len() > 90 || name.ends_with('.') {
-            return Err(EmulatorError::InvalidResourceName(name.to_string()));
-        }
-        if location.trim().is_empty() {
-            return Err(EmulatorError::InvalidParameter(
-                "The 'location' property is required for a resource group.".into(),
-            ));
-        }
+        names::validate(NameKind::ResourceGroup, name)?;
+        check_location(location, "resource group")?;
+        limits::tags(&tags)?;
         let key = ResourceGroup::key(subscription, name);
         let created = !self.resource_groups.contains_key(&key);
+        if created {
+            let used = self.resource_groups.values().filter(|g| g.subscription_id == subscription).count();
+            limits::quota("Resource groups in this subscription", used, limits::RESOURCE_GROUPS_PER_SUBSCRIPTION)?;
+        }
         let rg = self.resource_groups.entry(key).or_insert_with(|| ResourceGroup {
             subscription_id: subscription,
             name: name.to_string(),
@@ -85,7 +112,8 @@ impl State {
     }
 
     /// Deletes a resource group with everything in it, as ARM does.
-    pub fn delete_resource_group(&mut self, subscription: Uuid, name: &str) -> Result<bool> {
+    pub fn delete_resource_group(&mut self, c: &Caller, subscription: Uuid, name: &str) -> Result<bool> {
+        self.check(c, Op::DeleteResourceGroup, &rg_scope(subscription, name))?;
         let Ok(rg) = self.resource_group(subscription, name) else { return Ok(false) };
         let rg_id = rg.id();
         let vnets: Vec<VnetRef> = self
@@ -95,16 +123,59 @@ impl State {
             .map(|n| n.vnet.clone())
             .collect();
         for v in vnets {
-            self.delete_virtual_network(&v)?;
+            self.remove_virtual_network(&v);
         }
         self.resource_groups.remove(&ResourceGroup::key(subscription, name));
         self.drop_assignments_within(&rg_id);
         Ok(true)
     }
 
-    pub fn put_virtual_network(&mut self, v: &VnetRef, spec: VirtualNetworkSpec) -> Result<(VirtualNetwork, bool)> {
+    /// The VNets of a subscription (or one of its groups) the caller may read.
+    pub fn list_virtual_networks(&self, c: &Caller, sub: Uuid, rg: Option<&str>) -> Result<Vec<&VirtualNetwork>> {
+        if let Some(rg) = rg {
+            self.resource_group(sub, rg)?;
+        }
+        Ok(self
+            .virtual_networks
+            .values()
+            .filter(|n| n.vnet.subscription == sub && rg.is_none_or(|g| n.vnet.resource_group.eq_ignore_ascii_case(g)))
+            .filter(|n| self.may(c, Op::ReadVnet, &n.vnet.id()))
+            .collect())
+    }
+
+    pub fn read_virtual_network(&self, c: &Caller, v: &VnetRef) -> Result<&VirtualNetwork> {
+        self.check(c, Op::ReadVnet, &v.id())?;
+        self.virtual_network(v)
+    }
+
+    pub fn put_virtual_network(
+        &mut self,
+        c: &Caller,
+        v: &VnetRef,
+        spec: VirtualNetworkSpec,
+    ) -> Result<(VirtualNetwork, bool)> {
+        self.check(c, Op::WriteVnet, &v.id())?;
+        self.insert_virtual_network(v, spec)
+    }
+
+    /// Creates or updates a VNet without an authorization check (the world file, subnet writes).
+    pub fn insert_virtual_network(&mut self, v: &VnetRef, spec: VirtualNetworkSpec) -> Result<(VirtualNetwork, bool)> {
         self.resource_group(v.subscription, &v.resource_group)?;
-        scope::validate_name(&v.name)?;
+        names::validate(NameKind::VirtualNetwork, &v.name)?;
+        check_location(&spec.location, "virtual network")?;
+        limits::tags(&spec.tags)?;
+        if spec.address_prefixes.len() > limits::PREFIXES_PER_VNET {
+            return Err(EmulatorError::InvalidParameter(format!(
+                "A virtual network holds at most {} address prefixes.",
+                limits::PREFIXES_PER_VNET
+            )));
+        }
+        if spec.subnets.len() > limits::SUBNETS_PER_VNET {
+            return Err(EmulatorError::InvalidParameter(format!(
+                "A virtual network holds at most {} subnets.",
+                limits::SUBNETS_PER_VNET
+            )));
+        }
         if spec.address_prefixes.is_empty() {
             return Err(EmulatorError::InvalidParameter(
                 "Virtual network must have at least one address prefix in properties.addressSpace.addressPrefixes."
@@ -118,7 +189,7 @@ impl State {
             )));
         }
         for (i, (name, prefix)) in spec.subnets.iter().enumerate() {
-            scope::validate_name(name)?;
+            names::validate(NameKind::Subnet, name)?;
             if !spec.address_prefixes.iter().any(|p| p.contains(prefix)) {
                 return Err(EmulatorError::NetcfgSubnetRangeOutsideVnet { subnet: name.clone(), vnet: v.name.clone() });
             }
@@ -134,6 +205,10 @@ impl State {
         }
         let existing = self.virtual_networks.get(&v.key());
         let created = existing.is_none();
+        if created {
+            let used = self.virtual_networks.values().filter(|n| n.vnet.subscription == v.subscription).count();
+            limits::quota("Virtual networks in this subscription", used, limits::VNETS_PER_SUBSCRIPTION)?;
+        }
         let subnets = spec
             .subnets
             .into_iter()
@@ -156,10 +231,15 @@ impl State {
         Ok((net, created))
     }
 
-    /// Deletes a VNet; peerings elsewhere that point at it become `Disconnected`.
-    pub fn delete_virtual_network(&mut self, v: &VnetRef) -> Result<bool> {
+    pub fn delete_virtual_network(&mut self, c: &Caller, v: &VnetRef) -> Result<bool> {
+        self.check(c, Op::DeleteVnet, &v.id())?;
+        Ok(self.remove_virtual_network(v))
+    }
+
+    /// Removes a VNet; peerings elsewhere that point at it become `Disconnected`.
+    fn remove_virtual_network(&mut self, v: &VnetRef) -> bool {
         if self.virtual_networks.remove(&v.key()).is_none() {
-            return Ok(false);
+            return false;
         }
         let key = v.key();
         for net in self.virtual_networks.values_mut() {
@@ -169,10 +249,27 @@ impl State {
             }
         }
         self.drop_assignments_within(&v.id());
-        Ok(true)
+        true
     }
 
-    pub fn put_subnet(&mut self, v: &VnetRef, name: &str, prefix: IpNet) -> Result<(Subnet, bool)> {
+    pub fn list_subnets(&self, c: &Caller, v: &VnetRef) -> Result<&VirtualNetwork> {
+        self.check(c, Op::ReadSubnet, &format!("{}/subnets", v.id()))?;
+        self.virtual_network(v)
+    }
+
+    pub fn read_subnet(&self, c: &Caller, v: &VnetRef, name: &str) -> Result<(&VirtualNetwork, &Subnet)> {
+        self.check(c, Op::ReadSubnet, &format!("{}/subnets/{name}", v.id()))?;
+        let net = self.virtual_network(v)?;
+        let subnet = net.subnet(name).ok_or_else(|| EmulatorError::ResourceNotFound {
+            resource_type: format!("Microsoft.Network/virtualNetworks/{}/subnets", v.name),
+            name: name.to_string(),
+            resource_group: v.resource_group.clone(),
+        })?;
+        Ok((net, subnet))
+    }
+
+    pub fn put_subnet(&mut self, c: &Caller, v: &VnetRef, name: &str, prefix: IpNet) -> Result<(Subnet, bool)> {
+        self.check(c, Op::WriteSubnet, &format!("{}/subnets/{name}", v.id()))?;
         let net = self.virtual_network(v)?.clone();
         let mut subnets: Vec<(String, IpNet)> =
             net.subnets.iter().map(|s| (s.name.clone(), s.address_prefix)).collect();
@@ -192,11 +289,13 @@ impl State {
             subnets,
             tags: net.tags,
         };
-        let (net, _) = self.put_virtual_network(v, spec)?;
-        Ok((net.subnet(name).expect("just written").clone(), created))
+        let (net, _) = self.insert_virtual_network(v, spec)?;
+        let subnet = net.subnet(name).cloned().ok_or_else(|| EmulatorError::Internal("subnet not written".into()))?;
+        Ok((subnet, created))
     }
 
-    pub fn delete_subnet(&mut self, v: &VnetRef, name: &str) -> Result<bool> {
+    pub fn delete_subnet(&mut self, c: &Caller, v: &VnetRef, name: &str) -> Result<bool> {
+        self.check(c, Op::DeleteSubnet, &format!("{}/subnets/{name}", v.id()))?;
         let net = self.virtual_networks.get_mut(&v.key()).ok_or_else(|| EmulatorError::ResourceNotFound {
             resource_type: scope::VNET_TYPE.into(),
             name: v.name.clone(),
@@ -207,16 +306,69 @@ impl State {
         Ok(net.subnets.len() != before)
     }
 
-    /// Creates or updates the peering `name` on `local`. Authorization is the caller's job; this
-    /// enforces Azure's network rules and moves both sides' states.
+    pub fn list_peerings(&self, c: &Caller, v: &VnetRef) -> Result<&VirtualNetwork> {
+        self.check(c, Op::ReadPeering, &format!("{}/virtualNetworkPeerings", v.id()))?;
+        self.virtual_network(v)
+    }
+
+    pub fn read_peering(&self, c: &Caller, v: &VnetRef, name: &str) -> Result<(&VirtualNetwork, &Peering)> {
+        self.check(c, Op::ReadPeering, &peering_id(v, name))?;
+        let net = self.virtual_network(v)?;
+        let p = net.peering(name).ok_or_else(|| EmulatorError::ResourceNotFound {
+            resource_type: format!("Microsoft.Network/virtualNetworks/{}/virtualNetworkPeerings", v.name),
+            name: name.to_string(),
+            resource_group: v.resource_group.clone(),
+        })?;
+        Ok((net, p))
+    }
+
+    /// The remote half of a peering write (ARM's linked authorization). Same tenant: the caller needs
+    /// `peer/action` on the remote VNet. Another tenant: an auxiliary token for that tenant, of the
+    /// same application, whose principal has `peer/action` there.
+    fn check_linked(&self, c: &Caller, local_id: &str, remote: &VnetRef) -> Result<()> {
+        let me = &c.principal;
+        let tenant_denied = || EmulatorError::LinkedTenantNotAuthorized {
+            action: Op::WritePeering.action().into(),
+            scope: local_id.to_string(),
+            tenant_id: me.tenant_id.to_string(),
+            linked_subscription: remote.subscription.to_string(),
+        };
+        let remote_tenant = self.tenant_of_subscription(remote.subscription).ok_or_else(tenant_denied)?;
+        let acting = if remote_tenant == me.tenant_id {
+            me
+        } else {
+            c.auxiliary
+                .iter()
+                .find(|p| p.tenant_id == remote_tenant && p.app_id == me.app_id)
+                .ok_or_else(tenant_denied)?
+        };
+        if self.is_allowed(acting.object_id, Op::PeerVnet.action(), &remote.id(), c.now) {
+            Ok(())
+        } else {
+            Err(EmulatorError::LinkedAuthorizationFailed {
+                client: me.display.clone(),
+                object_id: me.object_id.to_string(),
+                action: Op::WritePeering.action().into(),
+                scope: local_id.to_string(),
+                linked_action: Op::PeerVnet.action().into(),
+                linked_scope: remote.id(),
+            })
+        }
+    }
+
+    /// Creates or updates the peering `name` on `local`: the caller's permission on both VNets,
+    /// then Azure's network rules; moves both sides' states.
     pub fn put_peering(
         &mut self,
+        c: &Caller,
         local: &VnetRef,
         name: &str,
         spec: PeeringSpec,
-        now: DateTime<Utc>,
     ) -> Result<(Peering, bool)> {
-        scope::validate_name(name)?;
+        let now = c.now;
+        self.check(c, Op::WritePeering, &peering_id(local, name))?;
+        self.check_linked(c, &peering_id(local, name), &spec.remote)?;
+        names::validate(NameKind::Peering, name)?;
         let local_net = self.virtual_network(local)?.clone();
         let peering_id = format!("{}/virtualNetworkPeerings/{name}", local_net.vnet.id());
         if spec.remote.key() == local.key() {
@@ -227,6 +379,12 @@ impl State {
             .map_err(|_| EmulatorError::RemoteVnetNotFound(spec.remote.id()))?
             .clone();
         let existing = local_net.peering(name).cloned();
+        if existing.is_none() && local_net.peerings.len() >= limits::PEERINGS_PER_VNET {
+            return Err(EmulatorError::QuotaExceeded {
+                what: format!("Peerings of virtual network {}", local_net.vnet.id()),
+                limit: limits::PEERINGS_PER_VNET,
+            });
+        }
         if let Some(e) = &existing {
             if e.remote.key() != remote_net.vnet.key() {
                 return Err(EmulatorError::PeeringRemoteVnetCannotBeChanged(peering_id));
@@ -272,14 +430,17 @@ impl State {
             etag: Uuid::new_v4(),
             created: existing.as_ref().map(|e| e.created).unwrap_or(now),
         };
-        let net = self.virtual_networks.get_mut(&local.key()).expect("checked above");
+        let Some(net) = self.virtual_networks.get_mut(&local.key()) else {
+            return Err(EmulatorError::Internal("local virtual network vanished".into()));
+        };
         match net.peerings.iter_mut().find(|p| p.name.eq_ignore_ascii_case(name)) {
             Some(slot) => *slot = peering.clone(),
             None => net.peerings.push(peering.clone()),
         }
         if state == PeeringState::Connected {
-            let remote = self.virtual_networks.get_mut(&remote_net.vnet.key()).expect("checked above");
-            if let Some(r) = remote.peerings.iter_mut().find(|p| p.remote.key() == local.key()) {
+            let back =
+                self.virtual_networks.get_mut(&remote_net.vnet.key()).into_iter().flat_map(|r| r.peerings.iter_mut());
+            if let Some(r) = back.into_iter().find(|p| p.remote.key() == local.key()) {
                 if r.state != PeeringState::Connected {
                     r.state = PeeringState::Connected;
                     r.etag = Uuid::new_v4();
@@ -319,9 +480,10 @@ impl State {
     }
 
     /// Deletes a peering; the remote side, if it pointed back, becomes `Disconnected`.
-    pub fn delete_peering(&mut self, local: &VnetRef, name: &str) -> Result<bool> {
+    pub fn delete_peering(&mut self, c: &Caller, local: &VnetRef, name: &str) -> Result<bool> {
+        self.check(c, Op::DeletePeering, &peering_id(local, name))?;
         self.virtual_network(local)?;
-        let net = self.virtual_networks.get_mut(&local.key()).expect("checked above");
+        let Some(net) = self.virtual_networks.get_mut(&local.key()) else { return Ok(false) };
         let Some(pos) = net.peerings.iter().position(|p| p.name.eq_ignore_ascii_case(name)) else { return Ok(false) };
         let removed = net.peerings.remove(pos);
         if let Some(remote) = self.virtual_networks.get_mut(&removed.remote.key()) {
@@ -365,4 +527,27 @@ fn overlapping_pairs_within(prefixes: &[IpNet]) -> Option<String> {
         }
     }
     None
+}
+
+fn rg_scope(subscription: Uuid, name: &str) -> String {
+    format!("/subscriptions/{subscription}/resourceGroups/{name}")
+}
+
+fn peering_id(v: &VnetRef, name: &str) -> String {
+    format!("{}/virtualNetworkPeerings/{name}", v.id())
+}
+
+/// A location is a short region name (`westeurope`, `West Europe`).
+fn check_location(location: &str, what: &str) -> Result<()> {
+    if location.trim().is_empty() {
+        return Err(EmulatorError::InvalidParameter(format!("The 'location' property is required for a {what}.")));
+    }
+    limits::arm_len("location", location, limits::LOCATION)?;
+    if !location.chars().all(|c| c.is_ascii_alphanumeric() || c == ' ' || c == '-') {
+        return Err(EmulatorError::InvalidParameter(format!(
+            "The location '{}' is not a region name; use one such as 'westeurope'.",
+            names::printable(location)
+        )));
+    }
+    Ok(())
 }

@@ -1,6 +1,7 @@
-//! ARM scopes and resource ids: parsing, canonical spelling, and the case-insensitive ancestry test
-//! that RBAC inheritance (subscription → resource group → resource) rests on.
+//! ARM scopes and resource ids: parsing (every name checked by its type's rule), canonical spelling,
+//! and the case-insensitive, segment-wise ancestry test that RBAC inheritance rests on.
 
+use super::names::{self, NameKind};
 use crate::error::{EmulatorError, Result};
 use uuid::Uuid;
 
@@ -47,12 +48,28 @@ impl VnetRef {
 
 impl Scope {
     pub fn parse(raw: &str) -> Result<Scope> {
-        let invalid = || EmulatorError::LinkedInvalidPropertyId { id: raw.to_string(), path: "scope".into() };
-        let trimmed = raw.trim_end_matches('/');
-        if trimmed.is_empty() {
-            return if raw == "/" { Ok(Scope::Root) } else { Err(invalid()) };
+        let invalid = || EmulatorError::LinkedInvalidPropertyId { id: names::printable(raw), path: "scope".into() };
+        if raw == "/" {
+            return Ok(Scope::Root);
         }
+        let trimmed = raw.strip_suffix('/').unwrap_or(raw);
         let segments: Vec<&str> = trimmed.strip_prefix('/').ok_or_else(invalid)?.split('/').collect();
+        Scope::from_segments(&segments).map_err(|e| match e {
+            EmulatorError::LinkedInvalidPropertyId { .. } => invalid(),
+            named => named,
+        })
+    }
+
+    /// Builds a scope from path segments that were split once and never re-joined, so a name can
+    /// never smuggle a `/` into another position. Every name is checked by its type's rule.
+    pub fn from_segments<S: AsRef<str>>(segments: &[S]) -> Result<Scope> {
+        let segments: Vec<&str> = segments.iter().map(AsRef::as_ref).collect();
+        let joined = || format!("/{}", segments.join("/"));
+        let invalid =
+            || EmulatorError::LinkedInvalidPropertyId { id: names::printable(&joined()), path: "scope".into() };
+        if segments.is_empty() {
+            return Ok(Scope::Root);
+        }
         if segments.iter().any(|s| s.is_empty()) {
             return Err(invalid());
         }
@@ -64,6 +81,7 @@ impl Scope {
         match segments.len() {
             2 => Ok(Scope::Subscription(subscription)),
             4 if eq(segments[2], "resourceGroups") => {
+                names::validate(NameKind::ResourceGroup, segments[3])?;
                 Ok(Scope::ResourceGroup { subscription, resource_group: segments[3].to_string() })
             }
             8 | 10
@@ -72,14 +90,18 @@ impl Scope {
                     && eq(segments[5], "Microsoft.Network")
                     && eq(segments[6], "virtualNetworks") =>
             {
+                names::validate(NameKind::ResourceGroup, segments[3])?;
+                names::validate(NameKind::VirtualNetwork, segments[7])?;
                 let vnet =
                     VnetRef { subscription, resource_group: segments[3].to_string(), name: segments[7].to_string() };
                 if segments.len() == 8 {
                     return Ok(Scope::VirtualNetwork(vnet));
                 }
                 let kind = if eq(segments[8], "subnets") {
+                    names::validate(NameKind::Subnet, segments[9])?;
                     "subnets"
                 } else if eq(segments[8], "virtualNetworkPeerings") {
+                    names::validate(NameKind::Peering, segments[9])?;
                     "virtualNetworkPeerings"
                 } else {
                     return Err(invalid());
@@ -94,7 +116,7 @@ impl Scope {
     pub fn parse_vnet_id(raw: &str, path: &str) -> Result<VnetRef> {
         match Scope::parse(raw) {
             Ok(Scope::VirtualNetwork(v)) => Ok(v),
-            _ => Err(EmulatorError::LinkedInvalidPropertyId { id: raw.to_string(), path: path.to_string() }),
+            _ => Err(EmulatorError::LinkedInvalidPropertyId { id: names::printable(raw), path: path.to_string() }),
         }
     }
 
@@ -121,7 +143,7 @@ impl Scope {
     }
 }
 
-/// Lower-cased, without a trailing slash: the form scopes are compared in.
+/// Lower-cased, without a trailing slash: the form scopes are shown in.
 pub fn normalize(scope: &str) -> String {
     let t = scope.trim_end_matches('/');
     if t.is_empty() {
@@ -131,29 +153,21 @@ pub fn normalize(scope: &str) -> String {
     }
 }
 
-/// True when `scope` is `ancestor` or lies beneath it, segment-wise and ignoring case
-/// (`/subscriptions/ab` is not an ancestor of `/subscriptions/abc`).
-pub fn is_within(scope: &str, ancestor: &str) -> bool {
-    let (s, a) = (normalize(scope), normalize(ancestor));
-    if a == "/" {
-        return true;
-    }
-    s == a || (s.starts_with(&a) && s.as_bytes().get(a.len()) == Some(&b'/'))
+/// The segments of a scope, for comparison: split on `/`, empty ones dropped.
+fn segments(scope: &str) -> impl Iterator<Item = &str> {
+    scope.split('/').filter(|s| !s.is_empty())
 }
 
-/// ARM's resource-name rule (1–80 characters, letters, digits, `_ . -`, not ending in `.` or `-`).
-pub fn validate_name(name: &str) -> Result<()> {
-    let ok = !name.is_empty()
-        && name.len() <= 80
-        && name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-' | '(' | ')'))
-        && name.chars().next().is_some_and(|c| c.is_ascii_alphanumeric() || c == '_')
-        && !name.ends_with('.')
-        && !name.ends_with('-');
-    if ok {
-        Ok(())
-    } else {
-        Err(EmulatorError::InvalidResourceName(name.to_string()))
-    }
+/// True when `scope` is `ancestor` or lies beneath it, compared segment by segment and ignoring case
+/// (`/subscriptions/ab` is not an ancestor of `/subscriptions/abc`). Never a string-prefix test.
+pub fn is_within(scope: &str, ancestor: &str) -> bool {
+    let mut s = segments(scope);
+    segments(ancestor).all(|a| s.next().is_some_and(|x| x.eq_ignore_ascii_case(a)))
+}
+
+/// True when two scopes name the same thing.
+pub fn same(a: &str, b: &str) -> bool {
+    segments(a).count() == segments(b).count() && is_within(a, b)
 }
 
 #[cfg(test)]
@@ -187,5 +201,16 @@ mod tests {
         assert!(!is_within("/subscriptions/abcd", "/subscriptions/abc"));
         assert!(is_within("/subscriptions/abc", "/"));
         assert!(!is_within("/subscriptions/abc", "/subscriptions/abc/resourceGroups/x"));
+        assert!(!is_within("/subscriptions/abc/resourceGroups/rgx", "/subscriptions/abc/resourceGroups/rg"));
+        assert!(same("/subscriptions/ABC/", "/subscriptions/abc"));
+    }
+
+    #[test]
+    fn a_name_cannot_carry_a_slash_into_another_segment() {
+        let s = "aaaaaaaa-0000-0000-0000-000000000001";
+        let rg = "rg-scoped/providers/Microsoft.Network/virtualNetworks/victim";
+        let smuggled = ["subscriptions", s, "resourceGroups", rg];
+        assert!(matches!(Scope::from_segments(&smuggled), Err(EmulatorError::InvalidResourceGroup { .. })));
+        assert!(Scope::parse(&format!("/subscriptions/{s}/resourceGroups/a\nb")).is_err());
     }
 }

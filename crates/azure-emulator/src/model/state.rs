@@ -33,6 +33,9 @@ pub struct State {
     pub role_assignments: BTreeMap<Uuid, RoleAssignment>,
     #[serde(default)]
     pub knobs: Knobs,
+    /// Long-running-operation records, kept until they expire.
+    #[serde(default)]
+    pub operations: BTreeMap<Uuid, super::operations::AsyncOperation>,
 }
 
 /// The fidelity knobs, kept with the state so a restart keeps them.
@@ -54,6 +57,18 @@ pub struct Knobs {
 
 fn default_token_lifetime() -> u64 {
     3599
+}
+
+impl Knobs {
+    /// Brings values from an older or hand-edited state file into the accepted ranges, so no stored
+    /// value can make time arithmetic overflow.
+    pub fn sanitize(&mut self) {
+        let max = super::limits::MAX_CLOCK_OFFSET_MS;
+        self.clock_offset_ms = self.clock_offset_ms.clamp(0, max);
+        self.propagation_delay_seconds =
+            self.propagation_delay_seconds.min(super::limits::MAX_PROPAGATION_DELAY_SECONDS);
+        self.token_lifetime_seconds = self.token_lifetime_seconds.clamp(60, 86_400);
+    }
 }
 
 impl Default for Knobs {

@@ -302,7 +302,7 @@ impl State {
         }
         self.subscriptions.insert(id, Subscription { id, tenant_id: tenant, display_name: s.display_name.clone() });
         for rg in &s.resource_groups {
-            self.put_resource_group(id, &rg.name, &rg.location, BTreeMap::new())?;
+            self.insert_resource_group(id, &rg.name, &rg.location, BTreeMap::new())?;
             for v in &rg.virtual_networks {
                 let parse = |p: &String| parse_prefix(p).ok_or_else(|| EmulatorError::InvalidAddressPrefix(p.clone()));
                 let spec = VirtualNetworkSpec {
@@ -316,7 +316,7 @@ impl State {
                     tags: BTreeMap::new(),
                 };
                 let vref = VnetRef { subscription: id, resource_group: rg.name.clone(), name: v.name.clone() };
-                self.put_virtual_network(&vref, spec)?;
+                self.insert_virtual_network(&vref, spec)?;
             }
         }
         Ok(())

@@ -5,6 +5,7 @@ use super::body;
 use super::envelope::{ApiError, ApiResult, Flavor, WithFlavor};
 use super::App;
 use crate::error::EmulatorError;
+use crate::model::limits;
 use crate::model::secrets::sha256_hex;
 use crate::model::state::{Bucket, Knobs};
 use crate::model::world::World;
@@ -46,7 +47,8 @@ async fn handle(app: App, rest: &str, method: Method, headers: HeaderMap, body: 
                 .arm()?;
             app.clock.set_offset_ms(0);
             app.throttle.reset();
-            app.device_codes.lock().expect("device codes").clear();
+            app.device_codes.clear();
+            app.passwords.clear();
             Ok(Json(json!({"reset": true})).into_response())
         }
         ("POST", "world") => {
@@ -64,12 +66,21 @@ async fn handle(app: App, rest: &str, method: Method, headers: HeaderMap, body: 
                 advance_seconds: f64,
             }
             let a: Advance = body::json(&bytes, Flavor::Arm)?;
-            if !(a.advance_seconds.is_finite() && a.advance_seconds >= 0.0) {
+            if !(a.advance_seconds.is_finite()
+                && (0.0..=limits::MAX_CLOCK_ADVANCE_SECONDS).contains(&a.advance_seconds))
+            {
+                return Err(ApiError::arm(EmulatorError::InvalidParameter(format!(
+                    "advanceSeconds must be a number from 0 to {} (ten years); the clock only moves forward.",
+                    limits::MAX_CLOCK_ADVANCE_SECONDS
+                ))));
+            }
+            if app.clock.offset_ms() as f64 + a.advance_seconds * 1000.0 > limits::MAX_CLOCK_OFFSET_MS as f64 {
                 return Err(ApiError::arm(EmulatorError::InvalidParameter(
-                    "advanceSeconds must be a non-negative number; the clock only moves forward.".into(),
+                    "The clock may run at most 100 years ahead of the wall clock; reset the emulator to start over."
+                        .into(),
                 )));
             }
-            let offset = app.clock.advance(chrono::Duration::milliseconds((a.advance_seconds * 1000.0) as i64));
+            let offset = app.clock.advance_ms((a.advance_seconds * 1000.0) as i64);
             app.store
                 .write(|s| {
                     s.knobs.clock_offset_ms = offset;
@@ -113,6 +124,12 @@ struct ThrottlingPatch {
 impl KnobsPatch {
     fn apply(self, k: &mut Knobs) -> crate::Result<()> {
         if let Some(d) = self.propagation_delay_seconds {
+            if d > limits::MAX_PROPAGATION_DELAY_SECONDS {
+                return Err(EmulatorError::InvalidParameter(format!(
+                    "propagationDelaySeconds must be between 0 and {}.",
+                    limits::MAX_PROPAGATION_DELAY_SECONDS
+                )));
+            }
             k.propagation_delay_seconds = d;
         }
         if let Some(t) = self.token_lifetime_seconds {
@@ -125,9 +142,10 @@ impl KnobsPatch {
         }
         if let Some(t) = self.throttling {
             for b in [&t.reads, &t.writes, &t.deletes].into_iter().flatten() {
-                if b.capacity == 0 || !(b.refill_per_second.is_finite() && b.refill_per_second >= 0.0) {
+                let refill_ok = b.refill_per_second.is_finite() && (0.0..=1e6).contains(&b.refill_per_second);
+                if !(1..=1_000_000).contains(&b.capacity) || !refill_ok {
                     return Err(EmulatorError::InvalidParameter(
-                        "A bucket needs capacity >= 1 and a non-negative refillPerSecond.".into(),
+                        "A bucket needs a capacity from 1 to 1000000 and a refillPerSecond from 0 to 1000000.".into(),
                     ));
                 }
             }

@@ -9,31 +9,11 @@ use axum::http::HeaderMap;
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-pub const ARM_AUDIENCES: [&str; 4] = [
-    "https://management.core.windows.net/",
-    "https://management.core.windows.net",
-    "https://management.azure.com/",
-    "https://management.azure.com",
-];
-
 /// Which API a token is presented to; decides the audiences accepted and the error wording.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Api {
     Arm,
     Graph,
-}
-
-pub fn is_graph_audience(aud: &str) -> bool {
-    let a = aud.trim_end_matches('/');
-    a == "https://graph.microsoft.com"
-        || a == "00000003-0000-0000-c000-000000000000"
-        || (a.starts_with("https://") && a.ends_with("/graph"))
-}
-
-/// ARM accepts the public ARM audiences and its own origin (what `az` asks for when the cloud's
-/// `activeDirectoryResourceId` is the emulator itself).
-pub fn is_arm_audience(aud: &str, origin: &str) -> bool {
-    ARM_AUDIENCES.contains(&aud) || aud.trim_end_matches('/') == origin.trim_end_matches('/')
 }
 
 fn bearer_value(raw: &str) -> Option<&str> {
@@ -42,14 +22,7 @@ fn bearer_value(raw: &str) -> Option<&str> {
 }
 
 /// Verifies a token presented to `api` and resolves the principal it names.
-pub fn verify(
-    app: &AppState,
-    state: &State,
-    token: &str,
-    api: Api,
-    origin: &str,
-    now: DateTime<Utc>,
-) -> Result<(Principal, Claims)> {
+pub fn verify(app: &AppState, state: &State, token: &str, api: Api, now: DateTime<Utc>) -> Result<(Principal, Claims)> {
     let graph = api == Api::Graph;
     let invalid = || if graph { EmulatorError::GraphInvalidToken } else { EmulatorError::InvalidToken };
     let claims = app.signer.verify(token).map_err(|_| invalid())?;
@@ -67,14 +40,14 @@ pub fn verify(
             }
         });
     }
-    let audience_ok = if graph { is_graph_audience(&claims.aud) } else { is_arm_audience(&claims.aud, origin) };
+    let audience_ok = if graph { app.audiences.is_graph(&claims.aud) } else { app.audiences.is_arm(&claims.aud) };
     if !audience_ok {
         return Err(if graph {
             EmulatorError::GraphInvalidAudience
         } else {
             EmulatorError::WrongAudience {
-                audience: claims.aud.clone(),
-                allowed: ARM_AUDIENCES.iter().map(|a| format!("'{a}'")).collect::<Vec<_>>().join(","),
+                audience: crate::model::names::printable(&claims.aud),
+                allowed: app.audiences.arm_list(),
             }
         });
     }
@@ -120,7 +93,6 @@ pub fn auxiliary_principals(
     app: &AppState,
     state: &State,
     headers: &HeaderMap,
-    origin: &str,
     now: DateTime<Utc>,
 ) -> Result<Vec<Principal>> {
     let Some(raw) = headers.get("x-ms-authorization-auxiliary").and_then(|v| v.to_str().ok()) else {
@@ -136,11 +108,11 @@ pub fn auxiliary_principals(
             let token = bearer_value(t)
                 .or_else(|| t.strip_prefix("EncryptedBearer "))
                 .ok_or(EmulatorError::AuthenticationMalformed)?;
-            verify(app, state, token, Api::Arm, origin, now).map(|(p, _)| p).map_err(|_| {
+            verify(app, state, token, Api::Arm, now).map(|(p, _)| p).map_err(|_| {
                 let claims = app.signer.verify(token).ok();
                 EmulatorError::InvalidAuxiliaryToken {
-                    app_id: claims.as_ref().map(|c| c.appid.clone()).unwrap_or_default(),
-                    tenant_id: claims.map(|c| c.tid).unwrap_or_default(),
+                    app_id: claims.as_ref().map(|c| crate::model::names::printable(&c.appid)).unwrap_or_default(),
+                    tenant_id: claims.map(|c| crate::model::names::printable(&c.tid)).unwrap_or_default(),
                 }
             })
         })

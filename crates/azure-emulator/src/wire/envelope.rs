@@ -56,7 +56,7 @@ impl<T> WithFlavor<T> for crate::error::Result<T> {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let e = &self.error;
-        let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let status = StatusCode::from_u16(super::status::of(e)).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         if status.is_server_error() {
             tracing::error!(code = e.code(), error = %e, "request failed");
         }

@@ -3,11 +3,13 @@
 
 pub mod admin;
 pub mod arm;
+pub mod audiences;
 pub mod auth;
 pub mod body;
 pub mod envelope;
 pub mod graph;
 pub mod login;
+pub mod status;
 
 use crate::clock::Clock;
 use crate::persistence::Store;
@@ -17,8 +19,7 @@ use axum::http::{HeaderMap, Uri};
 use axum::routing::{any, get, post};
 use axum::Router;
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
-use uuid::Uuid;
+use std::sync::Arc;
 
 /// Largest request body accepted, as ARM's 4 MB limit.
 pub const BODY_LIMIT: usize = 4 * 1024 * 1024;
@@ -30,9 +31,11 @@ pub struct AppState {
     pub throttle: Throttle,
     /// SHA-256 of the admin key; the key itself is only printed at start.
     pub admin_key_hash: String,
-    pub device_codes: Mutex<HashMap<String, login::device::DeviceGrant>>,
-    /// Async-operation status for LRO polling (`Azure-AsyncOperation`).
-    pub operations: Mutex<HashMap<Uuid, &'static str>>,
+    pub device_codes: login::device::DeviceCodes,
+    /// Password checks off the async workers, with Entra's lockout.
+    pub passwords: login::passwords::PasswordGate,
+    /// The token audiences served, fixed at start.
+    pub audiences: audiences::Audiences,
 }
 
 pub type App = Arc<AppState>;

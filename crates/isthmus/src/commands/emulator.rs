@@ -18,6 +18,10 @@ pub struct Args {
     /// A world file (JSON) loaded into a fresh state at start.
     #[arg(long)]
     world: Option<PathBuf>,
+    /// Another origin clients reach the emulator by (`https://host:port`), repeatable; tokens are
+    /// minted and accepted only for the loopback origins and these.
+    #[arg(long = "public-url")]
+    public_urls: Vec<String>,
 }
 
 pub async fn run(args: Args) -> anyhow::Result<()> {
@@ -32,8 +36,13 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
         }
         None => None,
     };
-    let emulator =
-        azure_emulator::start(EmulatorConfig { data_dir: args.data_dir, listen: args.listen, world }).await?;
+    let emulator = azure_emulator::start(EmulatorConfig {
+        data_dir: args.data_dir,
+        listen: args.listen,
+        world,
+        public_urls: args.public_urls,
+    })
+    .await?;
     // a closed stdout must not take the emulator down
     let mut out = std::io::stdout();
     let _ = writeln!(out, "admin-key {}", emulator.admin_key);

@@ -77,8 +77,17 @@ impl Emu {
     }
 
     pub async fn start_in(dir: &Path, world: Option<&Path>) -> Emu {
+        Emu::start_at(dir, world, "127.0.0.1:0").await
+    }
+
+    /// The port this emulator listens on.
+    pub fn port(&self) -> u16 {
+        self.url.rsplit(':').next().and_then(|p| p.parse().ok()).expect("port in url")
+    }
+
+    pub async fn start_at(dir: &Path, world: Option<&Path>, listen: &str) -> Emu {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_isthmus"));
-        cmd.arg("emulator").arg("--listen").arg("127.0.0.1:0").arg("--data-dir").arg(dir);
+        cmd.arg("emulator").arg("--listen").arg(listen).arg("--data-dir").arg(dir);
         if let Some(w) = world {
             cmd.arg("--world").arg(w);
         }

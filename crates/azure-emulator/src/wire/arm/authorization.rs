@@ -3,26 +3,17 @@
 use super::{list, ok, put_response, render, ArmCtx};
 use crate::error::EmulatorError;
 use crate::model::authorization::{RoleAssignmentSpec, RoleDefinitionSpec};
+use crate::model::names;
+use crate::model::query as filter;
 use crate::model::rbac::Permission;
-use crate::model::scope::{self, Scope};
+use crate::model::scope::Scope;
 use crate::wire::envelope::{ApiError, ApiResult, WithFlavor};
-use crate::wire::graph::filter;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
-use serde_json::Value;
 use uuid::Uuid;
 
 fn guid(raw: &str, err: impl FnOnce() -> EmulatorError) -> ApiResult<Uuid> {
     Uuid::parse_str(raw).map_err(|_| ApiError::arm(err()))
-}
-
-/// Root-scope reads of role definitions are open to every signed-in principal, as in Azure.
-fn authorize_read(ctx: &ArmCtx, at: &Scope, action: &str) -> ApiResult<()> {
-    if at == &Scope::Root {
-        return Ok(());
-    }
-    ctx.state().ensure_scope_exists(at).arm()?;
-    ctx.authorize(action, &at.id())
 }
 
 /// `$filter` clauses joined by `and`; `atScope()` is handled by the caller.
@@ -34,31 +25,22 @@ fn clauses(ctx: &ArmCtx) -> Vec<String> {
 }
 
 pub fn list_definitions(ctx: &ArmCtx, at: &Scope) -> ApiResult<Response> {
-    authorize_read(ctx, at, "Microsoft.Authorization/roleDefinitions/read")?;
     let filters =
         clauses(ctx).iter().map(|c| filter::parse(c).map_err(|_| bad_filter(c))).collect::<ApiResult<Vec<_>>>()?;
-    let state = ctx.state();
-    let values: Vec<Value> = state
-        .role_definitions_at(&at.id())
-        .into_iter()
-        .map(|r| render::role_definition(r, at.subscription()))
-        .filter(|v| filters.iter().all(|f| f.matches(&v["properties"])))
-        .collect();
-    list(values)
+    let defs = ctx.state.list_role_definitions(&ctx.caller, at, |r| filters.iter().all(|f| f.matches(r))).arm()?;
+    list(defs.into_iter().map(|r| render::role_definition(r, at.subscription())).collect())
 }
 
 fn bad_filter(clause: &str) -> ApiError {
-    ApiError::arm(EmulatorError::InvalidParameter(format!("The $filter clause '{clause}' is not supported.")))
+    ApiError::arm(EmulatorError::InvalidParameter(format!(
+        "The $filter clause '{}' is not supported.",
+        names::printable(clause)
+    )))
 }
 
 pub fn get_definition(ctx: &ArmCtx, at: &Scope, id: &str) -> ApiResult<Response> {
-    authorize_read(ctx, at, "Microsoft.Authorization/roleDefinitions/read")?;
-    let id = guid(id, || EmulatorError::RoleDefinitionDoesNotExist(id.to_string()))?;
-    let state = ctx.state();
-    let def = state
-        .role_definition(id)
-        .ok_or_else(|| ApiError::arm(EmulatorError::RoleDefinitionDoesNotExist(id.to_string())))?;
-    ok(render::role_definition(def, at.subscription()))
+    let id = guid(id, || EmulatorError::RoleDefinitionDoesNotExist(names::printable(id)))?;
+    ok(render::role_definition(ctx.state.read_role_definition(&ctx.caller, at, id).arm()?, at.subscription()))
 }
 
 #[derive(Deserialize)]
@@ -81,13 +63,10 @@ struct DefinitionProperties {
 pub fn put_definition(ctx: &ArmCtx, at: &Scope, id: &str) -> ApiResult<Response> {
     let id = guid(id, || {
         EmulatorError::InvalidRoleDefinition(format!(
-            "The role definition ID '{id}' is not valid. The role definition ID must be a GUID."
+            "The role definition ID '{}' is not valid. The role definition ID must be a GUID.",
+            names::printable(id)
         ))
     })?;
-    if at != &Scope::Root {
-        ctx.state().ensure_scope_exists(at).arm()?;
-        ctx.authorize("Microsoft.Authorization/roleDefinitions/write", &at.id())?;
-    }
     let body: DefinitionBody = ctx.json()?;
     let p = body.properties;
     let spec = RoleDefinitionSpec {
@@ -96,13 +75,13 @@ pub fn put_definition(ctx: &ArmCtx, at: &Scope, id: &str) -> ApiResult<Response>
         permissions: p.permissions,
         assignable_scopes: p.assignable_scopes,
     };
-    let (def, created) = ctx.app.store.write(|s| s.put_role_definition(&ctx.caller, id, spec, ctx.now)).arm()?;
+    let ((def, created), _) = ctx.commit(|s| s.put_role_definition(&ctx.caller, at, id, spec))?;
     put_response(render::role_definition(&def, at.subscription()), created)
 }
 
 pub fn delete_definition(ctx: &ArmCtx, at: &Scope, id: &str) -> ApiResult<Response> {
-    let id = guid(id, || EmulatorError::RoleDefinitionDoesNotExist(id.to_string()))?;
-    let removed = ctx.app.store.write(|s| s.delete_role_definition(&ctx.caller, id, ctx.now)).arm()?;
+    let id = guid(id, || EmulatorError::RoleDefinitionDoesNotExist(names::printable(id)))?;
+    let (removed, _) = ctx.commit(|s| s.delete_role_definition(&ctx.caller, id))?;
     match removed {
         Some(def) => ok(render::role_definition(&def, at.subscription())),
         None => Ok(axum::http::StatusCode::NO_CONTENT.into_response()),
@@ -112,8 +91,6 @@ pub fn delete_definition(ctx: &ArmCtx, at: &Scope, id: &str) -> ApiResult<Respon
 /// Lists assignments related to a scope: with `atScope()` those at or above it, otherwise also those
 /// beneath it; optionally only a principal's (`principalId eq` or `assignedTo()`).
 pub fn list_assignments(ctx: &ArmCtx, at: &Scope) -> ApiResult<Response> {
-    authorize_read(ctx, at, "Microsoft.Authorization/roleAssignments/read")?;
-    let target = at.id();
     let mut at_scope_only = false;
     let mut principal: Option<Uuid> = None;
     for c in clauses(ctx) {
@@ -130,33 +107,17 @@ pub fn list_assignments(ctx: &ArmCtx, at: &Scope) -> ApiResult<Response> {
             return Err(bad_filter(&c));
         }
     }
-    let state = ctx.state();
-    let tenant = at.subscription().and_then(|s| state.tenant_of_subscription(s)).unwrap_or(ctx.caller.tenant_id);
-    let values = state
-        .role_assignments
-        .values()
-        .filter(|a| a.tenant_id == tenant)
-        .filter(|a| scope::is_within(&target, &a.scope) || (!at_scope_only && scope::is_within(&a.scope, &target)))
-        .filter(|a| principal.is_none_or(|p| a.principal_id == p))
-        .map(render::role_assignment)
-        .collect();
-    list(values)
+    let found = ctx.state.list_role_assignments(&ctx.caller, at, at_scope_only, principal).arm()?;
+    list(found.into_iter().map(render::role_assignment).collect())
 }
 
 fn assignment_id(raw: &str) -> ApiResult<Uuid> {
-    guid(raw, || EmulatorError::InvalidRoleAssignmentId(raw.to_string()))
+    guid(raw, || EmulatorError::InvalidRoleAssignmentId(names::printable(raw)))
 }
 
 pub fn get_assignment(ctx: &ArmCtx, at: &Scope, id: &str) -> ApiResult<Response> {
-    authorize_read(ctx, at, "Microsoft.Authorization/roleAssignments/read")?;
     let id = assignment_id(id)?;
-    let state = ctx.state();
-    state
-        .role_assignments
-        .get(&id)
-        .filter(|a| scope::normalize(&a.scope) == scope::normalize(&at.id()))
-        .map(|a| ok(render::role_assignment(a)))
-        .unwrap_or_else(|| Err(ApiError::arm(EmulatorError::RoleAssignmentNotFound(id.to_string()))))
+    ok(render::role_assignment(ctx.state.read_role_assignment(&ctx.caller, at, id).arm()?))
 }
 
 #[derive(Deserialize)]
@@ -175,8 +136,6 @@ struct AssignmentProperties {
 
 pub fn put_assignment(ctx: &ArmCtx, at: &Scope, id: &str) -> ApiResult<Response> {
     let id = assignment_id(id)?;
-    ctx.state().ensure_scope_exists(at).arm()?;
-    ctx.authorize("Microsoft.Authorization/roleAssignments/write", &at.id())?;
     let body: AssignmentBody = ctx.json()?;
     let p = body.properties;
     let missing = |f: &str| {
@@ -190,15 +149,13 @@ pub fn put_assignment(ctx: &ArmCtx, at: &Scope, id: &str) -> ApiResult<Response>
         principal_type: p.principal_type,
         description: p.description,
     };
-    let (assignment, created) =
-        ctx.app.store.write(|s| s.put_role_assignment(&ctx.caller, at, id, spec, ctx.now)).arm()?;
+    let ((assignment, created), _) = ctx.commit(|s| s.put_role_assignment(&ctx.caller, at, id, spec))?;
     put_response(render::role_assignment(&assignment), created)
 }
 
 pub fn delete_assignment(ctx: &ArmCtx, at: &Scope, id: &str) -> ApiResult<Response> {
     let id = assignment_id(id)?;
-    ctx.authorize("Microsoft.Authorization/roleAssignments/delete", &at.id())?;
-    match ctx.app.store.write(|s| Ok(s.delete_role_assignment(at, id))).arm()? {
+    match ctx.commit(|s| s.delete_role_assignment(&ctx.caller, at, id))?.0 {
         Some(a) => ok(render::role_assignment(&a)),
         None => Ok(axum::http::StatusCode::NO_CONTENT.into_response()),
     }

@@ -15,42 +15,36 @@ use super::body;
 use super::envelope::{ApiError, ApiResult, Flavor, WithFlavor};
 use super::{origin, query_map, App};
 use crate::error::EmulatorError;
-use crate::model::{Principal, State};
+use crate::model::{Caller, State};
 use crate::throttle::{Admission, RequestKind};
 use axum::body::{Body, Bytes};
 use axum::extract::State as AxumState;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use chrono::{DateTime, Utc};
 use route::Route;
 use serde_json::Value;
 use std::collections::HashMap;
 use std::sync::Arc;
 
-/// One authenticated ARM request.
+/// One authenticated ARM request: the caller (who, with which auxiliary principals, when) and the
+/// one snapshot of the state it reads; writes render from the snapshot they published.
 pub struct ArmCtx {
     pub app: App,
-    pub caller: Principal,
-    pub headers: HeaderMap,
+    pub caller: Caller,
     pub origin: String,
-    pub now: DateTime<Utc>,
     pub query: HashMap<String, String>,
     pub body: Bytes,
+    pub state: Arc<State>,
 }
 
 impl ArmCtx {
-    pub fn state(&self) -> Arc<State> {
-        self.app.store.read()
-    }
     pub fn json<T: serde::de::DeserializeOwned>(&self) -> ApiResult<T> {
         body::json(&self.body, Flavor::Arm)
     }
-    pub fn authorize(&self, action: &str, scope: &str) -> ApiResult<()> {
-        self.state().authorize(&self.caller, action, scope, self.now).arm()
-    }
-    pub fn allowed(&self, action: &str, scope: &str) -> bool {
-        self.state().is_allowed(self.caller.object_id, action, scope, self.now)
+    /// Runs a model operation as one write; returns its result and the state it published.
+    pub fn commit<T>(&self, op: impl FnOnce(&mut State) -> crate::Result<T>) -> ApiResult<(T, Arc<State>)> {
+        self.app.store.commit(op).arm()
     }
 }
 
@@ -93,42 +87,38 @@ async fn handle(app: App, method: Method, headers: HeaderMap, uri: Uri, body: Bo
     let origin = origin(&headers, &uri);
     let state = app.store.read();
     let token = auth::primary_token(&headers, Api::Arm).arm()?;
-    let (caller, _) = auth::verify(&app, &state, token, Api::Arm, &origin, now).arm()?;
+    let (principal, _) = auth::verify(&app, &state, token, Api::Arm, now).arm()?;
+    let auxiliary = auth::auxiliary_principals(&app, &state, &headers, now).arm()?;
+    let caller = Caller { principal, auxiliary, now };
     let kind = RequestKind::for_method(method.as_str());
     let mut remaining = None;
     if let Some(sub) = route.subscription() {
         let tenant = state
             .tenant_of_subscription(sub)
             .ok_or_else(|| ApiError::arm(EmulatorError::SubscriptionNotFound(sub.to_string())))?;
-        if tenant != caller.tenant_id {
+        if tenant != caller.principal.tenant_id {
             return Err(ApiError::arm(EmulatorError::WrongTokenTenant {
-                token_tenant: caller.tenant_id.to_string(),
+                token_tenant: caller.principal.tenant_id.to_string(),
                 subscription_tenant: tenant.to_string(),
             }));
         }
-        match app.throttle.admit(&state.knobs.throttling, sub, caller.object_id, kind, now) {
+        match app.throttle.admit(&state.knobs.throttling, sub, caller.principal.object_id, kind, now) {
             Admission::Admitted { remaining: r } => remaining = Some(r),
             Admission::Throttled { retry_after_seconds } => {
                 return Err(ApiError::arm(EmulatorError::Throttled {
                     kind: kind.word().trim_end_matches('s').to_string(),
                     subscription: sub.to_string(),
-                    actor: caller.object_id.to_string(),
+                    actor: caller.principal.object_id.to_string(),
                     retry_after: retry_after_seconds,
                 }))
             }
         }
     }
-    drop(state);
-    let ctx = ArmCtx { app, caller, headers, origin, now, query, body };
+    let ctx = ArmCtx { app, caller, origin, query, body, state };
     let mut resp = route_request(&ctx, &method, route)?;
     let h = resp.headers_mut();
     if let Some(r) = remaining {
-        h.insert(
-            format!("x-ms-ratelimit-remaining-subscription-{}", kind.word())
-                .parse::<axum::http::HeaderName>()
-                .expect("valid"),
-            HeaderValue::from(r),
-        );
+        h.insert(axum::http::HeaderName::from_static(kind.remaining_header()), HeaderValue::from(r));
     }
     if let Ok(v) = HeaderValue::from_str(&uuid::Uuid::new_v4().to_string()) {
         h.insert("x-ms-request-id", v.clone());

@@ -2,6 +2,7 @@
 
 use super::{deleted, list, ok, put_response, render, ArmCtx};
 use crate::error::EmulatorError;
+use crate::model::names;
 use crate::model::network::VirtualNetworkSpec;
 use crate::model::resources::parse_prefix;
 use crate::model::scope::VnetRef;
@@ -12,29 +13,14 @@ use serde::Deserialize;
 use std::collections::BTreeMap;
 use uuid::Uuid;
 
-const VNET_READ: &str = "Microsoft.Network/virtualNetworks/read";
-const SUBNET_READ: &str = "Microsoft.Network/virtualNetworks/subnets/read";
-
 /// Lists VNets the caller may read (ARM filters list results by permission).
 pub fn list_vnets(ctx: &ArmCtx, sub: Uuid, rg: Option<&str>) -> ApiResult<Response> {
-    let state = ctx.state();
-    if let Some(rg) = rg {
-        state.resource_group(sub, rg).arm()?;
-    }
-    let nets = state
-        .virtual_networks
-        .values()
-        .filter(|n| n.vnet.subscription == sub && rg.is_none_or(|g| n.vnet.resource_group.eq_ignore_ascii_case(g)))
-        .filter(|n| ctx.allowed(VNET_READ, &n.vnet.id()))
-        .map(|n| render::virtual_network(&state, n))
-        .collect();
-    list(nets)
+    let nets = ctx.state.list_virtual_networks(&ctx.caller, sub, rg).arm()?;
+    list(nets.into_iter().map(|n| render::virtual_network(&ctx.state, n)).collect())
 }
 
 pub fn get_vnet(ctx: &ArmCtx, v: &VnetRef) -> ApiResult<Response> {
-    ctx.authorize(VNET_READ, &v.id())?;
-    let state = ctx.state();
-    ok(render::virtual_network(&state, state.virtual_network(v).arm()?))
+    ok(render::virtual_network(&ctx.state, ctx.state.read_virtual_network(&ctx.caller, v).arm()?))
 }
 
 #[derive(Deserialize)]
@@ -78,7 +64,7 @@ struct SubnetProperties {
 }
 
 fn prefix(raw: &str) -> ApiResult<IpNet> {
-    parse_prefix(raw).ok_or_else(|| ApiError::arm(EmulatorError::InvalidAddressPrefix(raw.to_string())))
+    parse_prefix(raw).ok_or_else(|| ApiError::arm(EmulatorError::InvalidAddressPrefix(names::printable(raw))))
 }
 
 fn subnet_prefix(p: &SubnetProperties, name: &str) -> ApiResult<IpNet> {
@@ -94,7 +80,6 @@ fn subnet_prefix(p: &SubnetProperties, name: &str) -> ApiResult<IpNet> {
 }
 
 pub fn put_vnet(ctx: &ArmCtx, v: &VnetRef) -> ApiResult<Response> {
-    ctx.authorize("Microsoft.Network/virtualNetworks/write", &v.id())?;
     let body: VnetBody = ctx.json()?;
     let location = body.location.filter(|l| !l.trim().is_empty()).ok_or_else(|| {
         ApiError::arm(EmulatorError::InvalidParameter(
@@ -122,35 +107,22 @@ pub fn put_vnet(ctx: &ArmCtx, v: &VnetRef) -> ApiResult<Response> {
         })
         .collect::<ApiResult<Vec<_>>>()?;
     let spec = VirtualNetworkSpec { location, address_prefixes, subnets, tags: body.tags };
-    let (net, created) = ctx.app.store.write(|s| s.put_virtual_network(v, spec)).arm()?;
-    let state = ctx.state();
+    let ((net, created), state) = ctx.commit(|s| s.put_virtual_network(&ctx.caller, v, spec))?;
     put_response(render::virtual_network(&state, &net), created)
 }
 
 pub fn delete_vnet(ctx: &ArmCtx, v: &VnetRef) -> ApiResult<Response> {
-    ctx.authorize("Microsoft.Network/virtualNetworks/delete", &v.id())?;
-    let existed = ctx.app.store.write(|s| s.delete_virtual_network(v)).arm()?;
+    let (existed, _) = ctx.commit(|s| s.delete_virtual_network(&ctx.caller, v))?;
     deleted(existed)
 }
 
 pub fn list_subnets(ctx: &ArmCtx, v: &VnetRef) -> ApiResult<Response> {
-    ctx.authorize(SUBNET_READ, &format!("{}/subnets", v.id()))?;
-    let state = ctx.state();
-    let net = state.virtual_network(v).arm()?;
+    let net = ctx.state.list_subnets(&ctx.caller, v).arm()?;
     list(net.subnets.iter().map(|s| render::subnet(net, s)).collect())
 }
 
 pub fn get_subnet(ctx: &ArmCtx, v: &VnetRef, name: &str) -> ApiResult<Response> {
-    ctx.authorize(SUBNET_READ, &format!("{}/subnets/{name}", v.id()))?;
-    let state = ctx.state();
-    let net = state.virtual_network(v).arm()?;
-    let subnet = net.subnet(name).ok_or_else(|| {
-        ApiError::arm(EmulatorError::ResourceNotFound {
-            resource_type: format!("Microsoft.Network/virtualNetworks/{}/subnets", v.name),
-            name: name.to_string(),
-            resource_group: v.resource_group.clone(),
-        })
-    })?;
+    let (net, subnet) = ctx.state.read_subnet(&ctx.caller, v, name).arm()?;
     ok(render::subnet(net, subnet))
 }
 
@@ -161,16 +133,13 @@ struct SubnetPut {
 }
 
 pub fn put_subnet(ctx: &ArmCtx, v: &VnetRef, name: &str) -> ApiResult<Response> {
-    ctx.authorize("Microsoft.Network/virtualNetworks/subnets/write", &format!("{}/subnets/{name}", v.id()))?;
     let body: SubnetPut = ctx.json()?;
     let p = subnet_prefix(&body.properties, name)?;
-    let (subnet, created) = ctx.app.store.write(|s| s.put_subnet(v, name, p)).arm()?;
-    let state = ctx.state();
+    let ((subnet, created), state) = ctx.commit(|s| s.put_subnet(&ctx.caller, v, name, p))?;
     put_response(render::subnet(state.virtual_network(v).arm()?, &subnet), created)
 }
 
 pub fn delete_subnet(ctx: &ArmCtx, v: &VnetRef, name: &str) -> ApiResult<Response> {
-    ctx.authorize("Microsoft.Network/virtualNetworks/subnets/delete", &format!("{}/subnets/{name}", v.id()))?;
-    let existed = ctx.app.store.write(|s| s.delete_subnet(v, name)).arm()?;
+    let (existed, _) = ctx.commit(|s| s.delete_subnet(&ctx.caller, v, name))?;
     deleted(existed)
 }

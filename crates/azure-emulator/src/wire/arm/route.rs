@@ -1,6 +1,7 @@
 //! ARM paths, matched case-insensitively as ARM does, into the routes the emulator serves.
 
 use crate::error::{EmulatorError, Result};
+use crate::model::names::{self, NameKind};
 use crate::model::scope::{Scope, VnetRef};
 use uuid::Uuid;
 
@@ -71,11 +72,11 @@ impl Route {
 }
 
 fn sub_id(raw: &str) -> Result<Uuid> {
-    Uuid::parse_str(raw).map_err(|_| EmulatorError::InvalidSubscriptionId(raw.to_string()))
+    Uuid::parse_str(raw).map_err(|_| EmulatorError::InvalidSubscriptionId(names::printable(raw)))
 }
 
 pub fn parse(path: &str) -> Result<Route> {
-    let no_route = || EmulatorError::NoRoute(path.to_string());
+    let no_route = || EmulatorError::NoRoute(names::printable(path));
     let segs: Vec<String> = path
         .split('/')
         .filter(|s| !s.is_empty())
@@ -88,13 +89,17 @@ pub fn parse(path: &str) -> Result<Route> {
     if let Some(i) =
         (0..l.len().saturating_sub(2)).rev().find(|&i| l[i] == "providers" && l[i + 1] == "microsoft.authorization")
     {
-        let scope_path = format!("/{}", segs[..i].join("/"));
-        let scope = Scope::parse(&scope_path).map_err(|_| {
-            if segs.len() > 1 && l[0] == "subscriptions" && Uuid::parse_str(&segs[1]).is_err() {
-                EmulatorError::InvalidSubscriptionId(segs[1].clone())
-            } else {
-                no_route()
+        // The scope is built from the decoded segments themselves, never re-joined and re-split, so
+        // a `%2F` inside a name stays inside that name (and fails its naming rule).
+        let scope = Scope::from_segments(&segs[..i]).map_err(|e| match e {
+            EmulatorError::LinkedInvalidPropertyId { .. } => {
+                if segs.len() > 1 && l[0] == "subscriptions" && Uuid::parse_str(&segs[1]).is_err() {
+                    EmulatorError::InvalidSubscriptionId(names::printable(&segs[1]))
+                } else {
+                    no_route()
+                }
             }
+            named => named,
         })?;
         let rest = &l[i + 2..];
         let name = segs.get(i + 3).cloned();
@@ -107,8 +112,18 @@ pub fn parse(path: &str) -> Result<Route> {
         };
     }
 
+    let group = |rg: &str| -> Result<String> {
+        names::validate(NameKind::ResourceGroup, rg)?;
+        Ok(rg.to_string())
+    };
     let vnet = |s: &str, rg: &str, name: &str| -> Result<VnetRef> {
-        Ok(VnetRef { subscription: sub_id(s)?, resource_group: rg.to_string(), name: name.to_string() })
+        let (subscription, resource_group) = (sub_id(s)?, group(rg)?);
+        names::validate(NameKind::VirtualNetwork, name)?;
+        Ok(VnetRef { subscription, resource_group, name: name.to_string() })
+    };
+    let child = |kind: NameKind, name: &str| -> Result<String> {
+        names::validate(kind, name)?;
+        Ok(name.to_string())
     };
     let s = |i: usize| segs[i].as_str();
     match l.as_slice() {
@@ -116,7 +131,7 @@ pub fn parse(path: &str) -> Result<Route> {
         ["tenants"] => Ok(Route::Tenants),
         ["subscriptions", _] => Ok(Route::Subscription(sub_id(s(1))?)),
         ["subscriptions", _, "resourcegroups"] => Ok(Route::ResourceGroups(sub_id(s(1))?)),
-        ["subscriptions", _, "resourcegroups", _] => Ok(Route::ResourceGroup(sub_id(s(1))?, s(3).into())),
+        ["subscriptions", _, "resourcegroups", _] => Ok(Route::ResourceGroup(sub_id(s(1))?, group(s(3))?)),
         ["subscriptions", _, "providers", "microsoft.network", "virtualnetworks"] => {
             Ok(Route::VnetsInSubscription(sub_id(s(1))?))
         }
@@ -125,12 +140,14 @@ pub fn parse(path: &str) -> Result<Route> {
         }
         ["subscriptions", _, "resourcegroups", _, "providers", "microsoft.network", "virtualnetworks", rest @ ..] => {
             match rest {
-                [] => Ok(Route::VnetsInGroup(sub_id(s(1))?, s(3).into())),
+                [] => Ok(Route::VnetsInGroup(sub_id(s(1))?, group(s(3))?)),
                 [_] => Ok(Route::Vnet(vnet(s(1), s(3), s(7))?)),
                 [_, "subnets"] => Ok(Route::Subnets(vnet(s(1), s(3), s(7))?)),
-                [_, "subnets", _] => Ok(Route::Subnet(vnet(s(1), s(3), s(7))?, s(9).into())),
+                [_, "subnets", _] => Ok(Route::Subnet(vnet(s(1), s(3), s(7))?, child(NameKind::Subnet, s(9))?)),
                 [_, "virtualnetworkpeerings"] => Ok(Route::Peerings(vnet(s(1), s(3), s(7))?)),
-                [_, "virtualnetworkpeerings", _] => Ok(Route::Peering(vnet(s(1), s(3), s(7))?, s(9).into())),
+                [_, "virtualnetworkpeerings", _] => {
+                    Ok(Route::Peering(vnet(s(1), s(3), s(7))?, child(NameKind::Peering, s(9))?))
+                }
                 _ => Err(no_route()),
             }
         }
@@ -157,7 +174,7 @@ mod tests {
             parse("/providers/Microsoft.Authorization/roleDefinitions/x").unwrap(),
             Route::RoleDefinition(Scope::Root, _)
         ));
-        let vnet = format!("/subscriptions/{S}/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/v");
+        let vnet = format!("/subscriptions/{S}/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/vn");
         assert!(matches!(
             parse(&format!("{vnet}/providers/Microsoft.Authorization/roleAssignments")).unwrap(),
             Route::RoleAssignments(Scope::VirtualNetwork(_))
@@ -171,5 +188,22 @@ mod tests {
             Err(EmulatorError::InvalidSubscriptionId("nope".into()))
         );
         assert!(parse("/subscriptions/x/y/z/w").is_err());
+    }
+
+    #[test]
+    fn an_encoded_slash_stays_inside_its_name_and_fails_it() {
+        let rg = "rg-scoped%2Fproviders%2FMicrosoft.Network%2FvirtualNetworks%2Fvictim";
+        for path in [
+            format!("/subscriptions/{S}/resourceGroups/{rg}"),
+            format!("/subscriptions/{S}/resourceGroups/{rg}/providers/Microsoft.Authorization/roleAssignments/x"),
+            format!(
+                "/subscriptions/{S}/resourceGroups/rg-scoped%2Fchild/providers/Microsoft.Network/virtualNetworks/v"
+            ),
+        ] {
+            assert!(matches!(parse(&path), Err(EmulatorError::InvalidResourceGroup { .. })), "{path}");
+        }
+        let vnet = format!("/subscriptions/{S}/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks");
+        assert!(matches!(parse(&format!("{vnet}/a%2Fb")), Err(EmulatorError::InvalidResourceName { .. })));
+        assert!(matches!(parse(&format!("{vnet}/vn/subnets/%00")), Err(EmulatorError::InvalidResourceName { .. })));
     }
 }

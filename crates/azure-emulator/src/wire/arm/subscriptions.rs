@@ -2,7 +2,7 @@
 
 use super::{deleted, list, ok, put_response, render, ArmCtx};
 use crate::error::EmulatorError;
-use crate::model::resources::ResourceGroup;
+use crate::model::Op;
 use crate::wire::envelope::{ApiError, ApiResult, WithFlavor};
 use axum::response::Response;
 use serde::Deserialize;
@@ -10,55 +10,39 @@ use serde_json::json;
 use std::collections::BTreeMap;
 use uuid::Uuid;
 
-const RG_READ: &str = "Microsoft.Resources/subscriptions/resourceGroups/read";
-
 /// Subscriptions of the token's tenant in which the caller holds any role assignment.
 pub fn list_subscriptions(ctx: &ArmCtx) -> ApiResult<Response> {
-    let state = ctx.state();
+    let c = &ctx.caller;
     let subs: Vec<_> =
-        state.subscriptions_visible_to(&ctx.caller, ctx.now).into_iter().map(render::subscription).collect();
+        ctx.state.subscriptions_visible_to(&c.principal, c.now).into_iter().map(render::subscription).collect();
     ok(json!({ "count": {"type": "Total", "value": subs.len()}, "value": subs }))
 }
 
 /// The caller's own tenant (we model no guest memberships).
 pub fn list_tenants(ctx: &ArmCtx) -> ApiResult<Response> {
-    let state = ctx.state();
-    let tenant = state.tenant(ctx.caller.tenant_id).arm()?;
+    let tenant = ctx.state.tenant(ctx.caller.principal.tenant_id).arm()?;
     ok(json!({ "value": [render::tenant(tenant)] }))
 }
 
 pub fn get_subscription(ctx: &ArmCtx, id: Uuid) -> ApiResult<Response> {
-    let state = ctx.state();
-    match state.subscriptions_visible_to(&ctx.caller, ctx.now).into_iter().find(|s| s.id == id) {
+    let c = &ctx.caller;
+    match ctx.state.subscriptions_visible_to(&c.principal, c.now).into_iter().find(|s| s.id == id) {
         Some(s) => ok(render::subscription(s)),
         None => Err(ApiError::arm(EmulatorError::AuthorizationFailed {
-            client: ctx.caller.display.clone(),
-            object_id: ctx.caller.object_id.to_string(),
-            action: "Microsoft.Resources/subscriptions/read".into(),
+            client: c.principal.display.clone(),
+            object_id: c.principal.object_id.to_string(),
+            action: Op::ReadSubscription.action().into(),
             scope: format!("/subscriptions/{id}"),
         })),
     }
 }
 
 pub fn list_groups(ctx: &ArmCtx, sub: Uuid) -> ApiResult<Response> {
-    let state = ctx.state();
-    let groups = state
-        .resource_groups
-        .values()
-        .filter(|rg| rg.subscription_id == sub && ctx.allowed(RG_READ, &rg.id()))
-        .map(render::resource_group)
-        .collect();
-    list(groups)
-}
-
-fn rg_scope(sub: Uuid, name: &str) -> String {
-    format!("/subscriptions/{sub}/resourceGroups/{name}")
+    list(ctx.state.list_resource_groups(&ctx.caller, sub).into_iter().map(render::resource_group).collect())
 }
 
 pub fn get_group(ctx: &ArmCtx, sub: Uuid, name: &str) -> ApiResult<Response> {
-    ctx.authorize(RG_READ, &rg_scope(sub, name))?;
-    let state = ctx.state();
-    ok(render::resource_group(state.resource_group(sub, name).arm()?))
+    ok(render::resource_group(ctx.state.read_resource_group(&ctx.caller, sub, name).arm()?))
 }
 
 #[derive(Deserialize)]
@@ -69,16 +53,13 @@ struct GroupBody {
 }
 
 pub fn put_group(ctx: &ArmCtx, sub: Uuid, name: &str) -> ApiResult<Response> {
-    ctx.authorize("Microsoft.Resources/subscriptions/resourceGroups/write", &rg_scope(sub, name))?;
     let body: GroupBody = ctx.json()?;
     let location = body.location.unwrap_or_default();
-    let (rg, created): (ResourceGroup, bool) =
-        ctx.app.store.write(|s| s.put_resource_group(sub, name, &location, body.tags)).arm()?;
+    let ((rg, created), _) = ctx.commit(|s| s.put_resource_group(&ctx.caller, sub, name, &location, body.tags))?;
     put_response(render::resource_group(&rg), created)
 }
 
 pub fn delete_group(ctx: &ArmCtx, sub: Uuid, name: &str) -> ApiResult<Response> {
-    ctx.authorize("Microsoft.Resources/subscriptions/resourceGroups/delete", &rg_scope(sub, name))?;
-    let existed = ctx.app.store.write(|s| s.delete_resource_group(sub, name)).arm()?;
+    let (existed, _) = ctx.commit(|s| s.delete_resource_group(&ctx.caller, sub, name))?;
     deleted(existed)
 }

@@ -1,8 +1,8 @@
 //! `/applications`: list, create, read, update, delete, addPassword, removePassword.
 
-use super::{created, no_content, ok, render, GraphCtx, Key};
+use super::{created, no_content, ok, passes, render, GraphCtx};
 use crate::error::EmulatorError;
-use crate::model::directory::ApplicationPatch;
+use crate::model::directory::{ApplicationPatch, ObjectKey};
 use crate::model::identity::SignInAudience;
 use crate::wire::envelope::{ApiError, ApiResult, WithFlavor};
 use axum::response::Response;
@@ -30,30 +30,10 @@ fn audience(raw: Option<&str>) -> ApiResult<Option<SignInAudience>> {
     .transpose()
 }
 
-/// The object id an application key names in the caller's tenant.
-fn object_id(ctx: &GraphCtx, key: Key) -> ApiResult<Uuid> {
-    let state = ctx.app.store.read();
-    match key {
-        Key::ObjectId(id) => Ok(id),
-        Key::AppId(app_id) => state
-            .applications
-            .values()
-            .find(|a| a.app_id == app_id && a.tenant_id == ctx.caller.tenant_id)
-            .map(|a| a.id)
-            .ok_or_else(|| ApiError::graph(EmulatorError::GraphResourceNotFound(app_id.to_string()))),
-    }
-}
-
 pub fn list(ctx: &GraphCtx) -> ApiResult<Response> {
-    ctx.ensure_can_read()?;
-    let state = ctx.app.store.read();
-    let items = state
-        .applications
-        .values()
-        .filter(|a| a.tenant_id == ctx.caller.tenant_id)
-        .map(|a| render::application(&state, a))
-        .collect();
-    ok(render::collection("applications", ctx.filtered(items)?))
+    let filter = ctx.filter()?;
+    let apps = ctx.state.list_applications(&ctx.caller, |a| passes(&filter, a)).graph()?;
+    ok(render::collection("applications", apps.into_iter().map(|a| render::application(&ctx.state, a)).collect()))
 }
 
 pub fn create(ctx: &GraphCtx) -> ApiResult<Response> {
@@ -65,48 +45,36 @@ pub fn create(ctx: &GraphCtx) -> ApiResult<Response> {
         })
     })?;
     let aud = audience(body.sign_in_audience.as_deref())?.unwrap_or(SignInAudience::AzureADMyOrg);
-    let id = ctx
-        .app
-        .store
-        .write(|s| {
-            let id = s.create_application(&ctx.caller, &name, aud, ctx.now)?;
-            if let Some(uris) = body.identifier_uris.clone() {
-                s.update_application(
-                    &ctx.caller,
-                    id,
-                    ApplicationPatch { identifier_uris: Some(uris), ..Default::default() },
-                )?;
-            }
-            Ok(id)
-        })
-        .graph()?;
-    let state = ctx.app.store.read();
-    created(render::entity("applications", render::application(&state, &state.applications[&id])))
+    let (id, state) = ctx.commit(|s| {
+        let id = s.create_application(&ctx.caller, &name, aud, ctx.now)?;
+        if let Some(uris) = body.identifier_uris.clone() {
+            let patch = ApplicationPatch { identifier_uris: Some(uris), ..Default::default() };
+            s.update_application(&ctx.caller, ObjectKey::ObjectId(id), patch)?;
+        }
+        Ok(id)
+    })?;
+    let app = state.find_application(&ctx.caller, ObjectKey::ObjectId(id)).graph()?;
+    created(render::entity("applications", render::application(&state, app)))
 }
 
-pub fn get(ctx: &GraphCtx, key: Key) -> ApiResult<Response> {
-    ctx.ensure_can_read()?;
-    let id = object_id(ctx, key)?;
-    let state = ctx.app.store.read();
-    let a = state.application_in_tenant(ctx.caller.tenant_id, id).graph()?;
-    ok(render::entity("applications", render::application(&state, a)))
+pub fn get(ctx: &GraphCtx, key: ObjectKey) -> ApiResult<Response> {
+    let a = ctx.state.read_application(&ctx.caller, key).graph()?;
+    ok(render::entity("applications", render::application(&ctx.state, a)))
 }
 
-pub fn patch(ctx: &GraphCtx, key: Key) -> ApiResult<Response> {
-    let id = object_id(ctx, key)?;
+pub fn patch(ctx: &GraphCtx, key: ObjectKey) -> ApiResult<Response> {
     let body: ApplicationBody = ctx.json()?;
     let patch = ApplicationPatch {
         display_name: body.display_name,
         sign_in_audience: audience(body.sign_in_audience.as_deref())?,
         identifier_uris: body.identifier_uris,
     };
-    ctx.app.store.write(|s| s.update_application(&ctx.caller, id, patch)).graph()?;
+    ctx.commit(|s| s.update_application(&ctx.caller, key, patch))?;
     no_content()
 }
 
-pub fn delete(ctx: &GraphCtx, key: Key) -> ApiResult<Response> {
-    let id = object_id(ctx, key)?;
-    ctx.app.store.write(|s| s.delete_application(&ctx.caller, id)).graph()?;
+pub fn delete(ctx: &GraphCtx, key: ObjectKey) -> ApiResult<Response> {
+    ctx.commit(|s| s.delete_application(&ctx.caller, key))?;
     no_content()
 }
 
@@ -124,18 +92,13 @@ struct PasswordCredentialBody {
     end_date_time: Option<DateTime<Utc>>,
 }
 
-pub fn add_password(ctx: &GraphCtx, key: Key) -> ApiResult<Response> {
-    let id = object_id(ctx, key)?;
+pub fn add_password(ctx: &GraphCtx, key: ObjectKey) -> ApiResult<Response> {
     let body: AddPasswordBody =
         if ctx.body.iter().all(u8::is_ascii_whitespace) { AddPasswordBody::default() } else { ctx.json()? };
     let cred = body.password_credential.unwrap_or_default();
-    let (stored, secret) = ctx
-        .app
-        .store
-        .write(|s| {
-            s.add_password(&ctx.caller, id, cred.display_name, cred.start_date_time, cred.end_date_time, ctx.now)
-        })
-        .graph()?;
+    let ((stored, secret), _) = ctx.commit(|s| {
+        s.add_password(&ctx.caller, key, cred.display_name, cred.start_date_time, cred.end_date_time, ctx.now)
+    })?;
     let mut v = render::password_credential(&stored, Some(&secret));
     v["@odata.context"] = "https://graph.microsoft.com/v1.0/$metadata#microsoft.graph.passwordCredential".into();
     ok(v)
@@ -147,9 +110,8 @@ struct RemovePasswordBody {
     key_id: Uuid,
 }
 
-pub fn remove_password(ctx: &GraphCtx, key: Key) -> ApiResult<Response> {
-    let id = object_id(ctx, key)?;
+pub fn remove_password(ctx: &GraphCtx, key: ObjectKey) -> ApiResult<Response> {
     let body: RemovePasswordBody = ctx.json()?;
-    ctx.app.store.write(|s| s.remove_password(&ctx.caller, id, body.key_id)).graph()?;
+    ctx.commit(|s| s.remove_password(&ctx.caller, key, body.key_id))?;
     no_content()
 }

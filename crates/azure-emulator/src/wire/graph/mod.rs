@@ -3,7 +3,6 @@
 //! `model::directory`.
 
 mod applications;
-pub mod filter;
 mod objects;
 pub mod render;
 mod service_principals;
@@ -11,9 +10,12 @@ mod service_principals;
 use super::auth::{self, Api};
 use super::body;
 use super::envelope::{ApiError, ApiResult, Flavor, WithFlavor};
-use super::{origin, query_map, App};
+use super::{query_map, App};
 use crate::error::EmulatorError;
-use crate::model::Principal;
+use crate::model::directory::ObjectKey;
+use crate::model::names;
+use crate::model::query::{self, Filter};
+use crate::model::{Principal, State as World};
 use axum::body::{Body, Bytes};
 use axum::extract::State;
 use axum::http::{HeaderMap, Method, StatusCode, Uri};
@@ -22,38 +24,37 @@ use axum::Json;
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 use std::collections::HashMap;
+use std::sync::Arc;
 use uuid::Uuid;
 
-/// One Graph request, authenticated.
+/// One Graph request, authenticated, reading one snapshot of the state; writes render from the
+/// snapshot they published, so a concurrent delete can never pull an object out from under a read.
 pub struct GraphCtx {
     pub app: App,
     pub caller: Principal,
     pub now: DateTime<Utc>,
     pub query: HashMap<String, String>,
     pub body: Bytes,
+    pub state: Arc<World>,
 }
 
 impl GraphCtx {
     pub fn json<T: serde::de::DeserializeOwned>(&self) -> ApiResult<T> {
         body::json(&self.body, Flavor::Graph)
     }
-    pub fn ensure_can_read(&self) -> ApiResult<()> {
-        if self.app.store.read().can_read_directory(&self.caller) {
-            Ok(())
-        } else {
-            Err(ApiError::graph(EmulatorError::GraphInsufficientPrivileges))
-        }
+    /// The request's `$filter`, parsed; `None` matches everything.
+    pub fn filter(&self) -> ApiResult<Option<Filter>> {
+        self.query.get("$filter").map(|f| query::parse(f)).transpose().graph()
     }
-    /// Applies `$filter` to rendered entities.
-    pub fn filtered(&self, items: Vec<Value>) -> ApiResult<Vec<Value>> {
-        match self.query.get("$filter") {
-            None => Ok(items),
-            Some(f) => {
-                let f = filter::parse(f).graph()?;
-                Ok(items.into_iter().filter(|v| f.matches(v)).collect())
-            }
-        }
+    /// Runs a model operation as one write; returns its result and the state it published.
+    pub fn commit<T>(&self, op: impl FnOnce(&mut World) -> crate::Result<T>) -> ApiResult<(T, Arc<World>)> {
+        self.app.store.commit(op).graph()
     }
+}
+
+/// Does an entity pass an optional filter?
+pub fn passes(filter: &Option<Filter>, entity: &impl crate::model::query::Filterable) -> bool {
+    filter.as_ref().is_none_or(|f| f.matches(entity))
 }
 
 pub fn ok(v: Value) -> ApiResult<Response> {
@@ -68,19 +69,14 @@ pub fn no_content() -> ApiResult<Response> {
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
-/// Where an object is addressed either by object id (`/applications/{id}`) or by key
+/// An object is addressed either by object id (`/applications/{id}`) or by key
 /// (`/applications(appId='{appId}')`).
-pub enum Key {
-    ObjectId(Uuid),
-    AppId(Uuid),
-}
-
-fn parse_key(raw: &str) -> ApiResult<Key> {
-    let not_found = || ApiError::graph(EmulatorError::GraphResourceNotFound(raw.to_string()));
+fn parse_key(raw: &str) -> ApiResult<ObjectKey> {
+    let not_found = || ApiError::graph(EmulatorError::GraphResourceNotFound(names::printable(raw)));
     if let Some(inner) = raw.strip_prefix("(appId='").and_then(|r| r.strip_suffix("')")) {
-        return Uuid::parse_str(inner).map(Key::AppId).map_err(|_| not_found());
+        return Uuid::parse_str(inner).map(ObjectKey::AppId).map_err(|_| not_found());
     }
-    Uuid::parse_str(raw).map(Key::ObjectId).map_err(|_| not_found())
+    Uuid::parse_str(raw).map(ObjectKey::ObjectId).map_err(|_| not_found())
 }
 
 pub async fn dispatch(State(app): State<App>, method: Method, headers: HeaderMap, uri: Uri, body: Body) -> Response {
@@ -95,16 +91,18 @@ async fn handle(app: App, method: Method, headers: HeaderMap, uri: Uri, body: Bo
     let mut segments: Vec<String> =
         path.split('/').map(|s| percent_encoding::percent_decode_str(s).decode_utf8_lossy().into_owned()).collect();
     if !matches!(segments.first().map(String::as_str), Some("v1.0" | "beta")) {
-        return Err(ApiError::graph(EmulatorError::GraphBadRequest(format!("Invalid version: '{path}'."))));
+        return Err(ApiError::graph(EmulatorError::GraphBadRequest(format!(
+            "Invalid version: '{}'.",
+            names::printable(&path)
+        ))));
     }
     segments.remove(0);
     let body = body::read(body, Flavor::Graph).await?;
     let now = app.clock.now();
     let state = app.store.read();
     let token = auth::primary_token(&headers, Api::Graph).graph()?;
-    let (caller, _) = auth::verify(&app, &state, token, Api::Graph, &origin(&headers, &uri), now).graph()?;
-    drop(state);
-    let ctx = GraphCtx { app, caller, now, query: query_map(&uri), body };
+    let (caller, _) = auth::verify(&app, &state, token, Api::Graph, now).graph()?;
+    let ctx = GraphCtx { app, caller, now, query: query_map(&uri), body, state };
     // `applications(appId='x')` arrives as one segment; split it so routes see a key segment.
     if let Some(first) = segments.first().cloned() {
         for set in ["applications", "servicePrincipals"] {
@@ -131,8 +129,9 @@ async fn handle(app: App, method: Method, headers: HeaderMap, uri: Uri, body: Bo
         ("GET", ["me"]) => objects::me(&ctx),
         ("GET", ["organization"]) => objects::organization(&ctx),
         _ => Err(ApiError::graph(EmulatorError::GraphBadRequest(format!(
-            "Resource not found for the segment '{}' with method {m}.",
-            seg.first().copied().unwrap_or("")
+            "Resource not found for the segment '{}' with method {}.",
+            names::printable(seg.first().copied().unwrap_or("")),
+            names::printable(m)
         )))),
     }
 }

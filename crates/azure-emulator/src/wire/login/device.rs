@@ -3,9 +3,10 @@
 
 use super::super::body;
 use super::super::envelope::{ApiError, ApiResult, Flavor};
-use super::super::{origin, App, AppState};
+use super::super::{origin, App};
 use crate::error::EmulatorError;
-use crate::model::secrets;
+use crate::model::{names, secrets};
+use crate::persistence::lock;
 use axum::body::Body;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, Uri};
@@ -14,9 +15,16 @@ use axum::Json;
 use chrono::{DateTime, Duration, Utc};
 use rand::Rng;
 use serde_json::{json, Value};
+use std::collections::HashMap;
+use std::sync::Mutex;
 use uuid::Uuid;
 
+/// Device codes live 15 minutes, as Entra ID's do.
 const LIFETIME_SECONDS: i64 = 900;
+/// Codes waiting for a sign-in, per authority (a tenant, or `organizations`/`common`/`consumers`).
+pub const MAX_PENDING_PER_AUTHORITY: usize = 1000;
+/// The longest `scope` kept with a code.
+pub const MAX_SCOPE_LENGTH: usize = 2048;
 /// Seconds between polls we ask for; Entra ID says 5, one keeps tests quick.
 const POLL_INTERVAL: u64 = 1;
 
@@ -28,6 +36,68 @@ pub struct DeviceGrant {
     pub tenant: Option<Uuid>,
     pub expires: DateTime<Utc>,
     pub approved_user: Option<Uuid>,
+    /// Which authority's quota the code counts against.
+    pub authority: String,
+}
+
+/// Pending device codes, keyed by the SHA-256 of the device code; bounded per authority and
+/// pruned of expired codes whenever one is added.
+#[derive(Default)]
+pub struct DeviceCodes {
+    grants: Mutex<HashMap<String, DeviceGrant>>,
+}
+
+impl DeviceCodes {
+    fn issue(&self, key: String, grant: DeviceGrant, now: DateTime<Utc>) -> crate::Result<()> {
+        let mut grants = lock(&self.grants);
+        grants.retain(|_, g| g.expires > now);
+        let pending = grants.values().filter(|g| g.authority == grant.authority).count();
+        if pending >= MAX_PENDING_PER_AUTHORITY {
+            return Err(EmulatorError::AadTooManyDeviceCodes(MAX_PENDING_PER_AUTHORITY));
+        }
+        grants.insert(key, grant);
+        Ok(())
+    }
+
+    /// Called by the token endpoint: pending until someone signs in on the page.
+    pub fn redeem(&self, device_code: &str, now: DateTime<Utc>) -> crate::Result<Approved> {
+        let key = secrets::sha256_hex(device_code);
+        let mut grants = lock(&self.grants);
+        let grant = grants.get(&key).ok_or(EmulatorError::AadDeviceCodeExpired)?;
+        if grant.expires <= now {
+            grants.remove(&key);
+            return Err(EmulatorError::AadDeviceCodeExpired);
+        }
+        let user_id = grant.approved_user.ok_or(EmulatorError::AadAuthorizationPending)?;
+        let grant = grants.remove(&key).ok_or(EmulatorError::AadDeviceCodeExpired)?;
+        Ok(Approved { user_id, client_id: grant.client_id, scope: grant.scope })
+    }
+
+    /// Marks the live, unused code `user_code` as approved by `user` of `tenant`.
+    fn approve(&self, user_code: &str, user: Uuid, tenant: Uuid, upn: &str, now: DateTime<Utc>) -> crate::Result<()> {
+        let mut grants = lock(&self.grants);
+        let grant = grants
+            .values_mut()
+            .find(|g| g.user_code == user_code && g.expires > now && g.approved_user.is_none())
+            .ok_or(EmulatorError::AadDeviceCodeExpired)?;
+        if let Some(t) = grant.tenant.filter(|t| *t != tenant) {
+            return Err(EmulatorError::AadUserNotInTenant { upn: upn.to_string(), tenant: t.to_string() });
+        }
+        grant.approved_user = Some(user);
+        Ok(())
+    }
+
+    pub fn len(&self) -> usize {
+        lock(&self.grants).len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    pub fn clear(&self) {
+        lock(&self.grants).clear();
+    }
 }
 
 /// An approved grant, ready to become tokens.
@@ -62,20 +132,22 @@ pub async fn device_code(
         .and_then(|c| Uuid::parse_str(c).ok())
         .ok_or_else(|| ApiError::aad(EmulatorError::AadMissingParameter("client_id".into())))?;
     let scope = form.get("scope").cloned().unwrap_or_default();
+    if scope.len() > MAX_SCOPE_LENGTH {
+        return Err(ApiError::aad(EmulatorError::AadInvalidScope(names::printable(&scope))));
+    }
     let device_code = secrets::random_token(48);
     let user_code = new_user_code();
     let verification_uri = format!("{}/devicelogin", origin(&headers, &uri));
-    app.device_codes.lock().expect("device codes").insert(
-        secrets::sha256_hex(&device_code),
-        DeviceGrant {
-            user_code: user_code.clone(),
-            client_id,
-            scope,
-            tenant: tenant_id,
-            expires: now + Duration::seconds(LIFETIME_SECONDS),
-            approved_user: None,
-        },
-    );
+    let grant = DeviceGrant {
+        user_code: user_code.clone(),
+        client_id,
+        scope,
+        tenant: tenant_id,
+        expires: now + Duration::seconds(LIFETIME_SECONDS),
+        approved_user: None,
+        authority: tenant_id.map(|t| t.to_string()).unwrap_or_else(|| tenant.to_ascii_lowercase()),
+    };
+    app.device_codes.issue(secrets::sha256_hex(&device_code), grant, now).map_err(ApiError::aad)?;
     Ok(Json(json!({
         "user_code": user_code,
         "device_code": device_code,
@@ -84,20 +156,6 @@ pub async fn device_code(
         "interval": POLL_INTERVAL,
         "message": format!("To sign in, use a web browser to open the page {verification_uri} and enter the code {user_code} to authenticate."),
     })))
-}
-
-/// Called by the token endpoint: pending until someone signs in on the page.
-pub fn redeem(app: &AppState, device_code: &str, now: DateTime<Utc>) -> crate::Result<Approved> {
-    let key = secrets::sha256_hex(device_code);
-    let mut codes = app.device_codes.lock().expect("device codes");
-    let grant = codes.get(&key).ok_or(EmulatorError::AadDeviceCodeExpired)?;
-    if grant.expires <= now {
-        codes.remove(&key);
-        return Err(EmulatorError::AadDeviceCodeExpired);
-    }
-    let user_id = grant.approved_user.ok_or(EmulatorError::AadAuthorizationPending)?;
-    let grant = codes.remove(&key).expect("present");
-    Ok(Approved { user_id, client_id: grant.client_id, scope: grant.scope })
 }
 
 fn page(message: &str, is_error: bool) -> String {
@@ -139,23 +197,18 @@ pub async fn sign_in_submit(State(app): State<App>, body: Body) -> (StatusCode, 
     let code = get("code").to_ascii_uppercase().replace('-', "");
     let now = app.clock.now();
     let world = app.store.read();
-    let user = match world.authenticate_user(&get("username"), &form.get("password").cloned().unwrap_or_default()) {
-        Ok(u) => u.clone(),
+    let password = form.get("password").cloned().unwrap_or_default();
+    let user = match app.passwords.sign_in(&world, &get("username"), &password, now).await {
+        Ok(u) => u,
         Err(e) => return (StatusCode::BAD_REQUEST, Html(page(&e.to_string(), true))),
     };
-    let mut codes = app.device_codes.lock().expect("device codes");
-    let Some(grant) = codes.values_mut().find(|g| g.user_code == code && g.expires > now && g.approved_user.is_none())
-    else {
-        return (StatusCode::BAD_REQUEST, Html(page("That code didn't work. Check the code and try again.", true)));
-    };
-    if grant.tenant.is_some_and(|t| t != user.tenant_id) {
-        let e = EmulatorError::AadUserNotInTenant {
-            upn: user.user_principal_name.clone(),
-            tenant: grant.tenant.unwrap_or_default().to_string(),
-        };
-        return (StatusCode::BAD_REQUEST, Html(page(&e.to_string(), true)));
+    match app.device_codes.approve(&code, user.id, user.tenant_id, &user.user_principal_name, now) {
+        Ok(()) => {}
+        Err(EmulatorError::AadDeviceCodeExpired) => {
+            return (StatusCode::BAD_REQUEST, Html(page("That code didn't work. Check the code and try again.", true)))
+        }
+        Err(e) => return (StatusCode::BAD_REQUEST, Html(page(&e.to_string(), true))),
     }
-    grant.approved_user = Some(user.id);
     (
         StatusCode::OK,
         Html(page(

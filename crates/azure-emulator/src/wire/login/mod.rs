@@ -3,4 +3,5 @@
 pub mod device;
 pub mod discovery;
 pub mod issue;
+pub mod passwords;
 pub mod token;

@@ -1,13 +1,13 @@
 //! `POST /{tenant}/oauth2/v2.0/token`: client credentials, password, refresh token and device code.
 
-use super::super::auth::{is_arm_audience, is_graph_audience};
+use super::super::audiences::Audiences;
 use super::super::body;
 use super::super::envelope::{ApiError, ApiResult, Flavor, WithFlavor};
 use super::super::{origin, App};
 use super::discovery::is_multi_tenant_authority;
-use super::{device, issue};
+use super::issue;
 use crate::error::EmulatorError;
-use crate::model::{Principal, State as World};
+use crate::model::{names, Principal, State as World};
 use axum::body::Body;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, Uri};
@@ -46,14 +46,14 @@ pub async fn token(
                     "tenant (client credentials need a specific tenant)".into(),
                 ))
             })?;
-            let audience = audience_of(&field("scope")?, &base).aad()?;
+            let audience = audience_of(&field("scope")?, &app.audiences).aad()?;
             let p = world.authenticate_client(tenant_id, &field("client_id")?, &field("client_secret")?, now).aad()?;
             Ok(Json(issue::app_response(&app, &p, &audience, now)))
         }
         "password" => {
             let scope = form.get("scope").cloned().unwrap_or_default();
-            let audience = audience_of(&scope, &base).aad()?;
-            let user = world.authenticate_user(&field("username")?, &field("password")?).aad()?;
+            let audience = audience_of(&scope, &app.audiences).aad()?;
+            let user = app.passwords.sign_in(&world, &field("username")?, &field("password")?, now).await.aad()?;
             let p = user_in_tenant(&world, user.id, tenant_id, client_id(&form)?)?;
             Ok(Json(issue::user_response(&app, &p, &scope, &audience, &base, now)))
         }
@@ -65,7 +65,7 @@ pub async fn token(
                 .filter(|c| c.token_use.as_deref() == Some("refresh") && c.exp > now.timestamp())
                 .ok_or_else(|| ApiError::aad(EmulatorError::AadInvalidGrant("refresh_token".into())))?;
             let scope = form.get("scope").cloned().or(claims.scp).unwrap_or_default();
-            let audience = audience_of(&scope, &base).aad()?;
+            let audience = audience_of(&scope, &app.audiences).aad()?;
             let user = Uuid::parse_str(&claims.oid)
                 .ok()
                 .and_then(|id| world.user(id))
@@ -75,8 +75,8 @@ pub async fn token(
         }
         "urn:ietf:params:oauth:grant-type:device_code" | "device_code" => {
             let code = form.get("device_code").or_else(|| form.get("code")).cloned().unwrap_or_default();
-            let approved = device::redeem(&app, &code, now).aad()?;
-            let audience = audience_of(&approved.scope, &base).aad()?;
+            let approved = app.device_codes.redeem(&code, now).aad()?;
+            let audience = audience_of(&approved.scope, &app.audiences).aad()?;
             let p = user_in_tenant(&world, approved.user_id, tenant_id, approved.client_id)?;
             Ok(Json(issue::user_response(&app, &p, &approved.scope, &audience, &base, now)))
         }
@@ -103,8 +103,11 @@ fn user_in_tenant(world: &World, user_id: Uuid, tenant: Option<Uuid>, client: Uu
 }
 
 /// The token audience a scope asks for: the resource before `/.default` (which keeps a trailing `/`
-/// when the client wrote `…//.default`), limited to ARM and Graph.
-pub fn audience_of(scope: &str, origin: &str) -> crate::Result<String> {
+/// when the client wrote `…//.default`), limited to the ARM and Graph audiences this emulator serves.
+pub fn audience_of(scope: &str, audiences: &Audiences) -> crate::Result<String> {
+    if scope.len() > super::device::MAX_SCOPE_LENGTH {
+        return Err(EmulatorError::AadInvalidScope(names::printable(scope)));
+    }
     let resource_scope = scope.split_whitespace().find(|s| !OIDC_SCOPES.contains(s));
     let Some(s) = resource_scope else {
         return Ok("https://graph.microsoft.com".into());
@@ -113,20 +116,21 @@ pub fn audience_of(scope: &str, origin: &str) -> crate::Result<String> {
         Some(r) => r.to_string(),
         None => s.rsplit_once('/').map(|(r, _)| r.to_string()).unwrap_or_else(|| s.to_string()),
     };
-    if is_arm_audience(&resource, origin) || is_graph_audience(&resource) {
+    if audiences.is_arm(&resource) || audiences.is_graph(&resource) {
         Ok(resource)
     } else {
-        Err(EmulatorError::AadResourceNotFound(resource))
+        Err(EmulatorError::AadResourceNotFound(names::printable(&resource)))
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::audience_of;
+    use crate::wire::audiences::Audiences;
 
     #[test]
     fn audience_keeps_the_double_slash_resource() {
-        let o = "https://127.0.0.1:8443";
+        let o = &Audiences::for_origins(&["https://127.0.0.1:8443".into()]);
         assert_eq!(
             audience_of("https://management.core.windows.net//.default", o).unwrap(),
             "https://management.core.windows.net/"
@@ -136,5 +140,6 @@ mod tests {
             "https://127.0.0.1:8443/graph/"
         );
         assert!(audience_of("https://vault.azure.net/.default", o).is_err());
+        assert!(audience_of("https://evil.example/.default", o).is_err());
     }
 }
