@@ -86,13 +86,25 @@ impl Emu {
     }
 
     pub async fn start_at(dir: &Path, world: Option<&Path>, listen: &str) -> Emu {
+        Emu::spawn(dir, world, listen, Stdio::inherit()).await
+    }
+
+    /// Starts an emulator with the two-tenant world whose log (stderr) goes to `log`.
+    pub async fn start_logged(log: &Path) -> Emu {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let file = std::fs::File::create(log).expect("log file");
+        let mut emu = Emu::spawn(tmp.path(), Some(&fixture("two-tenants.json")), "127.0.0.1:0", file.into()).await;
+        emu._tmp = Some(tmp);
+        emu
+    }
+
+    async fn spawn(dir: &Path, world: Option<&Path>, listen: &str, stderr: Stdio) -> Emu {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_isthmus"));
         cmd.arg("emulator").arg("--listen").arg(listen).arg("--data-dir").arg(dir);
         if let Some(w) = world {
             cmd.arg("--world").arg(w);
         }
-        let mut child =
-            cmd.stdout(Stdio::piped()).stderr(Stdio::inherit()).kill_on_drop(true).spawn().expect("spawn isthmus");
+        let mut child = cmd.stdout(Stdio::piped()).stderr(stderr).kill_on_drop(true).spawn().expect("spawn isthmus");
         let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
         let (mut url, mut admin_key) = (String::new(), String::new());
         let read = async {
@@ -116,6 +128,11 @@ impl Emu {
             .build()
             .expect("client");
         Emu { child, url, admin_key, dir: dir.to_path_buf(), _tmp: None, http }
+    }
+
+    /// The emulator's process id (to read its memory use).
+    pub fn pid(&self) -> Option<u32> {
+        self.child.id()
     }
 
     /// `kill -9`: no chance to flush anything.
