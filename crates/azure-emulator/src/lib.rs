@@ -5,8 +5,11 @@
 // size is not worth boxing every variant for.
 #![allow(clippy::result_large_err)]
 
+pub mod authorization;
 pub mod error;
+pub mod identity;
 pub mod model;
+pub mod network;
 
 pub use error::{EmulatorError, Result};
 pub mod clock;

@@ -3,7 +3,7 @@
 
 use crate::clock::Clock;
 use crate::error::{EmulatorError, Result};
-use crate::model::secrets;
+use crate::identity::secrets;
 use crate::model::world::World;
 use crate::persistence::{write_private_file, Store};
 use crate::throttle::Throttle;

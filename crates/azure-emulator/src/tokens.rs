@@ -65,7 +65,7 @@ impl Signer {
         let key = rcgen::KeyPair::from_pem(pem).map_err(|e| internal(&e))?;
         let encoding = EncodingKey::from_rsa_pem(pem.as_bytes()).map_err(|e| internal(&e))?;
         let decoding = DecodingKey::from_rsa_pem(key.public_key_pem().as_bytes()).map_err(|e| internal(&e))?;
-        let kid = crate::model::secrets::sha256_hex(&key.public_key_pem())[..27].to_string();
+        let kid = crate::identity::secrets::sha256_hex(&key.public_key_pem())[..27].to_string();
         let mut jwk = Jwk::from_encoding_key(&encoding, Algorithm::RS256).map_err(|e| internal(&e))?;
         jwk.common.key_id = Some(kid.clone());
         jwk.common.public_key_use = Some(jsonwebtoken::jwk::PublicKeyUse::Signature);

@@ -1,7 +1,9 @@
 //! Property tests of RBAC evaluation: wildcards, NotActions, scope inheritance and case-insensitive
 //! ids, checked against the definition of each rule rather than against fixed examples.
 
-use azure_emulator::model::rbac::{action_matches, is_allowed, Permission, RoleAssignment, RoleDefinition, RoleType};
+use azure_emulator::authorization::rbac::{
+    action_matches, is_allowed, Permission, RoleAssignment, RoleDefinition, RoleType,
+};
 use chrono::{Duration, Utc};
 use proptest::prelude::*;
 use uuid::Uuid;

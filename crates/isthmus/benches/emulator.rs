@@ -5,74 +5,16 @@
 //!
 //! Prints medians over several runs: machines here are shared and noisy.
 
+mod support;
+
 use serde_json::{json, Value};
-use std::path::{Path, PathBuf};
-use std::process::Stdio;
+use std::path::Path;
 use std::time::{Duration, Instant};
-use tokio::io::{AsyncBufReadExt, BufReader};
-use tokio::process::{Child, Command};
+use support::{client, median, rss_kib, start, Running};
 
 const RUNS: usize = 5;
 const CLIENTS: usize = 16;
 const REQUESTS_PER_CLIENT: usize = 1500;
-
-struct Running {
-    child: Child,
-    url: String,
-    admin_key: String,
-}
-
-fn world() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/two-tenants.json")
-}
-
-async fn start(dir: &Path) -> (Running, Duration) {
-    let t0 = Instant::now();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_isthmus"))
-        .args(["emulator", "--listen", "127.0.0.1:0", "--data-dir"])
-        .arg(dir)
-        .arg("--world")
-        .arg(world())
-        .stdout(Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("spawn");
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let (mut url, mut admin_key) = (String::new(), String::new());
-    while let Some(line) = lines.next_line().await.unwrap() {
-        if let Some(k) = line.strip_prefix("admin-key ") {
-            admin_key = k.to_string();
-        }
-        if let Some(rest) = line.strip_prefix("ready ") {
-            url = rest.split_whitespace().next().unwrap().to_string();
-            break;
-        }
-    }
-    (Running { child, url, admin_key }, t0.elapsed())
-}
-
-fn rss_kib(pid: u32) -> u64 {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmRSS:"))
-        .and_then(|v| v.split_whitespace().next()?.parse().ok())
-        .unwrap_or(0)
-}
-
-fn client(dir: &Path) -> reqwest::Client {
-    let ca = std::fs::read(dir.join("ca.pem")).unwrap();
-    reqwest::Client::builder()
-        .add_root_certificate(reqwest::Certificate::from_pem(&ca).unwrap())
-        .tls_built_in_root_certs(false)
-        .build()
-        .unwrap()
-}
-
-fn median(mut v: Vec<f64>) -> f64 {
-    v.sort_by(f64::total_cmp);
-    v[v.len() / 2]
-}
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted[((sorted.len() as f64 * p).ceil() as usize).saturating_sub(1).min(sorted.len() - 1)]

@@ -23,6 +23,10 @@ pub const VNETS_PER_SUBSCRIPTION: usize = 1000;
 pub const SUBNETS_PER_VNET: usize = 3000;
 pub const PEERINGS_PER_VNET: usize = 500;
 pub const PREFIXES_PER_VNET: usize = 1000;
+/// The emulator's own bound (Azure's per-VNet limits multiplied by 1,000 VNets would let one
+/// subscription hold millions of objects, and every write copies the state): subnets, address
+/// prefixes and peerings of all VNets of a subscription together.
+pub const NETWORK_OBJECTS_PER_SUBSCRIPTION: usize = 20_000;
 /// ARM tags: 50 per resource, names up to 512 characters, values up to 256.
 pub const TAGS: usize = 50;
 pub const TAG_NAME: usize = 512;
@@ -82,7 +86,7 @@ pub fn tags(tags: &std::collections::BTreeMap<String, String>) -> Result<()> {
     }
     for (k, v) in tags {
         arm_len("tags (name)", k, TAG_NAME)?;
-        arm_len(&format!("tags.{}", super::names::printable(k)), v, TAG_VALUE)?;
+        arm_len(&format!("tags.{}", crate::model::names::printable(k)), v, TAG_VALUE)?;
     }
     Ok(())
 }

@@ -1,23 +1,14 @@
-//! The emulator's rules, free of HTTP: identity, RBAC, resources and networking.
+//! What the services share: the whole state in one value, the world file, Azure's limits and naming
+//! rules, and `$filter` queries. Each service's own rules live with it (`identity`, `authorization`,
+//! `network`); nothing here imports the HTTP layer.
 
-pub mod access;
-pub mod authorization;
-pub mod builtin_roles;
-pub mod directory;
-pub mod identity;
 pub mod limits;
-pub mod lockout;
 pub mod names;
-pub mod network;
-pub mod operations;
 pub mod query;
-pub mod rbac;
-pub mod resources;
-pub mod scope;
-pub mod secrets;
 pub mod state;
 pub mod world;
 
-pub use access::{Caller, Op};
-pub use identity::{Principal, PrincipalKind};
+pub use crate::authorization::access::{Caller, Op};
+pub use crate::identity::objects::{Principal, PrincipalKind};
+pub use crate::identity::secrets;
 pub use state::State;

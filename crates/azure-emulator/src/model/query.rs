@@ -2,9 +2,9 @@
 //! `servicePrincipalNames/any(c:c eq 'x')`, `roleName eq 'x'`), evaluated on the model's own entities
 //! through the properties each one exposes (`Filterable`), never on rendered JSON.
 
-use super::identity::{Application, ServicePrincipal};
-use super::rbac::{RoleDefinition, RoleType};
+use crate::authorization::rbac::{RoleDefinition, RoleType};
 use crate::error::{EmulatorError, Result};
+use crate::identity::objects::{Application, ServicePrincipal};
 
 /// An entity's filterable properties, by their wire names.
 pub trait Filterable {
@@ -98,7 +98,7 @@ fn literal(s: &str) -> Option<(String, &str)> {
 }
 
 pub fn parse(raw: &str) -> Result<Filter> {
-    let bad = || EmulatorError::GraphUnsupportedQuery(super::names::printable(raw));
+    let bad = || EmulatorError::GraphUnsupportedQuery(crate::model::names::printable(raw));
     let s = raw.trim();
     if let Some(rest) = s.strip_prefix("startswith(").or_else(|| s.strip_prefix("startsWith(")) {
         let (field, rest) = rest.split_once(',').ok_or_else(bad)?;

@@ -1,9 +1,9 @@
 //! The whole emulated world in one serialisable value. Every write clones it, applies one operation
 //! and swaps it in only on success, so a failed operation never leaves half a record behind.
 
-use super::identity::{Application, Principal, ServicePrincipal, Tenant, User};
-use super::rbac::{RoleAssignment, RoleDefinition};
-use super::resources::{ResourceGroup, Subscription, VirtualNetwork};
+use crate::authorization::rbac::{RoleAssignment, RoleDefinition};
+use crate::identity::objects::{Application, Principal, ServicePrincipal, Tenant, User};
+use crate::network::resources::{ResourceGroup, Subscription, VirtualNetwork};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use uuid::Uuid;
@@ -35,7 +35,7 @@ pub struct State {
     pub knobs: Knobs,
     /// Long-running-operation records, kept until they expire.
     #[serde(default)]
-    pub operations: BTreeMap<Uuid, super::operations::AsyncOperation>,
+    pub operations: BTreeMap<Uuid, crate::network::operations::AsyncOperation>,
 }
 
 /// The fidelity knobs, kept with the state so a restart keeps them.
@@ -63,10 +63,10 @@ impl Knobs {
     /// Brings values from an older or hand-edited state file into the accepted ranges, so no stored
     /// value can make time arithmetic overflow.
     pub fn sanitize(&mut self) {
-        let max = super::limits::MAX_CLOCK_OFFSET_MS;
+        let max = crate::model::limits::MAX_CLOCK_OFFSET_MS;
         self.clock_offset_ms = self.clock_offset_ms.clamp(0, max);
         self.propagation_delay_seconds =
-            self.propagation_delay_seconds.min(super::limits::MAX_PROPAGATION_DELAY_SECONDS);
+            self.propagation_delay_seconds.min(crate::model::limits::MAX_PROPAGATION_DELAY_SECONDS);
         self.token_lifetime_seconds = self.token_lifetime_seconds.clamp(60, 86_400);
     }
 }
@@ -149,7 +149,7 @@ impl State {
             tenant_id: user.tenant_id,
             object_id: user.id,
             app_id: client_id,
-            kind: super::identity::PrincipalKind::User,
+            kind: crate::identity::objects::PrincipalKind::User,
             display: user.user_principal_name.clone(),
         }
     }

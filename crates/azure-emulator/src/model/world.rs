@@ -1,14 +1,14 @@
 //! The declarative world file: tenants with their users, apps, subscriptions, resource groups, VNets
 //! and role assignments, applied in one step (all of it or none of it).
 
-use super::identity::*;
-use super::network::VirtualNetworkSpec;
-use super::rbac::RoleAssignment;
-use super::resources::{parse_prefix, Subscription};
-use super::scope::{Scope, VnetRef};
-use super::secrets;
-use super::state::State;
+use crate::authorization::rbac::RoleAssignment;
+use crate::authorization::scope::{Scope, VnetRef};
 use crate::error::{EmulatorError, Result};
+use crate::identity::objects::*;
+use crate::identity::secrets;
+use crate::model::state::State;
+use crate::network::resources::{parse_prefix, Subscription};
+use crate::network::rules::VirtualNetworkSpec;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -324,7 +324,7 @@ impl State {
 
     fn add_world_assignment(&mut self, tenant: Uuid, ra: &WorldRoleAssignment, now: DateTime<Utc>) -> Result<()> {
         let principal = self.resolve_world_principal(tenant, &ra.principal)?;
-        let role = super::builtin_roles::builtin_roles()
+        let role = crate::authorization::builtin_roles::builtin_roles()
             .iter()
             .find(|r| r.role_name.eq_ignore_ascii_case(&ra.role))
             .map(|r| r.id)

@@ -7,8 +7,6 @@ pub mod audiences;
 pub mod auth;
 pub mod body;
 pub mod envelope;
-pub mod graph;
-pub mod login;
 pub mod status;
 
 use crate::clock::Clock;
@@ -31,9 +29,9 @@ pub struct AppState {
     pub throttle: Throttle,
     /// SHA-256 of the admin key; the key itself is only printed at start.
     pub admin_key_hash: String,
-    pub device_codes: login::device::DeviceCodes,
+    pub device_codes: crate::identity::wire::login::device::DeviceCodes,
     /// Password checks off the async workers, with Entra's lockout.
-    pub passwords: login::passwords::PasswordGate,
+    pub passwords: crate::identity::wire::login::passwords::PasswordGate,
     /// The token audiences served, fixed at start.
     pub audiences: audiences::Audiences,
 }
@@ -42,15 +40,22 @@ pub type App = Arc<AppState>;
 
 pub fn router(app: App) -> Router {
     Router::new()
-        .route("/metadata/endpoints", get(login::discovery::cloud_metadata))
-        .route("/{tenant}/v2.0/.well-known/openid-configuration", get(login::discovery::openid_configuration))
-        .route("/{tenant}/discovery/v2.0/keys", get(login::discovery::jwks))
-        .route("/{tenant}/oauth2/v2.0/token", post(login::token::token))
-        .route("/{tenant}/oauth2/v2.0/devicecode", post(login::device::device_code))
-        .route("/common/userrealm/{upn}", get(login::discovery::user_realm))
-        .route("/devicelogin", get(login::device::sign_in_page).post(login::device::sign_in_submit))
+        .route("/metadata/endpoints", get(crate::identity::wire::login::discovery::cloud_metadata))
+        .route(
+            "/{tenant}/v2.0/.well-known/openid-configuration",
+            get(crate::identity::wire::login::discovery::openid_configuration),
+        )
+        .route("/{tenant}/discovery/v2.0/keys", get(crate::identity::wire::login::discovery::jwks))
+        .route("/{tenant}/oauth2/v2.0/token", post(crate::identity::wire::login::token::token))
+        .route("/{tenant}/oauth2/v2.0/devicecode", post(crate::identity::wire::login::device::device_code))
+        .route("/common/userrealm/{upn}", get(crate::identity::wire::login::discovery::user_realm))
+        .route(
+            "/devicelogin",
+            get(crate::identity::wire::login::device::sign_in_page)
+                .post(crate::identity::wire::login::device::sign_in_submit),
+        )
         .route("/_emulator/{*rest}", any(admin::dispatch))
-        .route("/graph/{*rest}", any(graph::dispatch))
+        .route("/graph/{*rest}", any(crate::identity::wire::graph::dispatch))
         .fallback(arm::dispatch)
         .with_state(app)
         .layer(tower_http::catch_panic::CatchPanicLayer::custom(panic_response))

@@ -3,19 +3,16 @@
 //! subscription's tenant, throttled per subscription and principal, and authorized by RBAC.
 
 mod api_versions;
-mod authorization;
-mod network;
-mod peerings;
-pub mod render;
 pub mod route;
-mod subscriptions;
 
 use super::auth::{self, Api};
 use super::body;
 use super::envelope::{ApiError, ApiResult, Flavor, WithFlavor};
 use super::{origin, query_map, App};
+use crate::authorization::wire as authorization;
 use crate::error::EmulatorError;
 use crate::model::{Caller, State};
+use crate::network::wire::{peerings, subscriptions, vnets as network};
 use crate::throttle::{Admission, RequestKind};
 use axum::body::{Body, Bytes};
 use axum::extract::State as AxumState;
@@ -46,6 +43,11 @@ impl ArmCtx {
     pub fn commit<T>(&self, op: impl FnOnce(&mut State) -> crate::Result<T>) -> ApiResult<(T, Arc<State>)> {
         self.app.store.commit(op).arm()
     }
+}
+
+/// ARM's timestamps carry seven fractional digits (.NET ticks).
+pub fn time(t: chrono::DateTime<chrono::Utc>) -> String {
+    format!("{}{:07}Z", t.format("%Y-%m-%dT%H:%M:%S."), t.timestamp_subsec_nanos() / 100)
 }
 
 pub fn ok(v: Value) -> ApiResult<Response> {

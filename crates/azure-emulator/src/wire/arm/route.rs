@@ -1,8 +1,8 @@
 //! ARM paths, matched case-insensitively as ARM does, into the routes the emulator serves.
 
+use crate::authorization::scope::{Scope, VnetRef};
 use crate::error::{EmulatorError, Result};
 use crate::model::names::{self, NameKind};
-use crate::model::scope::{Scope, VnetRef};
 use uuid::Uuid;
 
 #[derive(Debug, Clone, PartialEq)]

@@ -1,8 +1,9 @@
 //! Subscriptions, tenants and resource groups.
 
-use super::{deleted, list, ok, put_response, render, ArmCtx};
+use super::render;
 use crate::error::EmulatorError;
 use crate::model::Op;
+use crate::wire::arm::{deleted, list, ok, put_response, ArmCtx};
 use crate::wire::envelope::{ApiError, ApiResult, WithFlavor};
 use axum::response::Response;
 use serde::Deserialize;

@@ -1,8 +1,8 @@
 //! Discovery documents: OpenID configuration, JWKS, the user realm, and ARM's cloud metadata that
 //! `ARM_CLOUD_METADATA_URL` points `az` at.
 
-use super::super::envelope::{ApiResult, WithFlavor};
-use super::super::{origin, query_map, App};
+use crate::wire::envelope::{ApiResult, WithFlavor};
+use crate::wire::{origin, query_map, App};
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, Uri};
 use axum::Json;

@@ -1,7 +1,7 @@
 //! Long-running-operation records (what `Azure-AsyncOperation` URLs poll). They live in the state,
 //! so a restart keeps those still alive, and they expire, so they never pile up.
 
-use super::state::State;
+use crate::model::state::State;
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;

@@ -1,10 +1,9 @@
-//! ARM's JSON for subscriptions, tenants, resource groups, VNets, subnets, peerings and RBAC.
+//! ARM's JSON for subscriptions, tenants, resource groups, VNets, subnets and peerings.
 
-use crate::model::identity::Tenant;
-use crate::model::network::PeeringView;
-use crate::model::rbac::{RoleAssignment, RoleDefinition, RoleType};
-use crate::model::resources::{ResourceGroup, Subnet, Subscription, VirtualNetwork};
+use crate::identity::objects::Tenant;
 use crate::model::State;
+use crate::network::resources::{ResourceGroup, Subnet, Subscription, VirtualNetwork};
+use crate::network::rules::PeeringView;
 use ipnet::IpNet;
 use serde_json::{json, Value};
 
@@ -14,11 +13,6 @@ fn etag(e: &uuid::Uuid) -> String {
 
 fn prefixes(p: &[IpNet]) -> Value {
     json!({ "addressPrefixes": p.iter().map(|n| n.to_string()).collect::<Vec<_>>() })
-}
-
-/// ARM's timestamps carry seven fractional digits (.NET ticks).
-fn time(t: chrono::DateTime<chrono::Utc>) -> String {
-    format!("{}{:07}Z", t.format("%Y-%m-%dT%H:%M:%S."), t.timestamp_subsec_nanos() / 100)
 }
 
 pub fn subscription(s: &Subscription) -> Value {
@@ -119,56 +113,6 @@ pub fn virtual_network(state: &State, net: &VirtualNetwork) -> Value {
             "virtualNetworkPeerings": net.peerings.iter().map(|p| peering(net, &state.peering_view(net, p), "Succeeded")).collect::<Vec<_>>(),
             "enableDdosProtection": false,
             "privateEndpointVNetPolicies": "Disabled",
-        },
-    })
-}
-
-/// Role definition ids read back subscription-scoped when asked at or under a subscription.
-pub fn role_definition_id(subscription: Option<uuid::Uuid>, id: &uuid::Uuid) -> String {
-    match subscription {
-        Some(s) => format!("/subscriptions/{s}/providers/Microsoft.Authorization/roleDefinitions/{id}"),
-        None => format!("/providers/Microsoft.Authorization/roleDefinitions/{id}"),
-    }
-}
-
-pub fn role_definition(r: &RoleDefinition, subscription: Option<uuid::Uuid>) -> Value {
-    json!({
-        "id": role_definition_id(subscription, &r.id),
-        "name": r.id,
-        "type": "Microsoft.Authorization/roleDefinitions",
-        "properties": {
-            "roleName": r.role_name,
-            "type": match r.role_type { RoleType::BuiltInRole => "BuiltInRole", RoleType::CustomRole => "CustomRole" },
-            "description": r.description,
-            "assignableScopes": r.assignable_scopes,
-            "permissions": r.permissions,
-            "createdOn": time(r.created),
-            "updatedOn": time(r.updated),
-            "createdBy": r.created_by,
-            "updatedBy": r.updated_by,
-        },
-    })
-}
-
-pub fn role_assignment(a: &RoleAssignment) -> Value {
-    let sub = crate::model::scope::Scope::parse(&a.scope).ok().and_then(|s| s.subscription());
-    json!({
-        "id": format!("{}/providers/Microsoft.Authorization/roleAssignments/{}", a.scope.trim_end_matches('/'), a.id),
-        "name": a.id,
-        "type": "Microsoft.Authorization/roleAssignments",
-        "properties": {
-            "roleDefinitionId": role_definition_id(sub, &a.role_definition_id),
-            "principalId": a.principal_id,
-            "principalType": a.principal_type,
-            "scope": a.scope,
-            "condition": null,
-            "conditionVersion": null,
-            "createdOn": time(a.created),
-            "updatedOn": time(a.created),
-            "createdBy": a.created_by,
-            "updatedBy": a.created_by,
-            "delegatedManagedIdentityResourceId": null,
-            "description": a.description,
         },
     })
 }

@@ -1,12 +1,12 @@
 //! The device-code flow: `devicecode` hands out a code, a person (or a test, as a browser would)
 //! signs in on the HTML page at the verification URI, and the next token poll redeems it.
 
-use super::super::body;
-use super::super::envelope::{ApiError, ApiResult, Flavor};
-use super::super::{origin, App};
 use crate::error::EmulatorError;
 use crate::model::{names, secrets};
 use crate::persistence::lock;
+use crate::wire::body;
+use crate::wire::envelope::{ApiError, ApiResult, Flavor};
+use crate::wire::{origin, App};
 use axum::body::Body;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, Uri};

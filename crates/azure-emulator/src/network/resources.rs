@@ -1,6 +1,6 @@
 //! ARM resources: subscriptions, resource groups, virtual networks with their subnets and peerings.
 
-use super::scope::VnetRef;
+use crate::authorization::scope::VnetRef;
 use chrono::{DateTime, Utc};
 use ipnet::IpNet;
 use serde::{Deserialize, Serialize};

@@ -2,7 +2,7 @@
 
 use super::{created, no_content, ok, passes, render, GraphCtx};
 use crate::error::EmulatorError;
-use crate::model::directory::ObjectKey;
+use crate::identity::directory::ObjectKey;
 use crate::model::names;
 use crate::wire::envelope::{ApiError, ApiResult, WithFlavor};
 use axum::response::Response;

@@ -2,11 +2,12 @@
 //! `virtualNetworks/peer/action` on the remote one (for another tenant, through an auxiliary token of
 //! the same application); the model decides both.
 
-use super::{deleted, ok, render, ArmCtx};
+use super::render;
+use crate::authorization::scope::{Scope, VnetRef};
 use crate::error::EmulatorError;
-use crate::model::network::PeeringSpec;
-use crate::model::resources::PeeringFlags;
-use crate::model::scope::{Scope, VnetRef};
+use crate::network::resources::PeeringFlags;
+use crate::network::rules::PeeringSpec;
+use crate::wire::arm::{deleted, ok, ArmCtx};
 use crate::wire::envelope::{ApiError, ApiResult, WithFlavor};
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -18,7 +19,9 @@ use uuid::Uuid;
 pub fn list(ctx: &ArmCtx, v: &VnetRef) -> ApiResult<Response> {
     let state = &ctx.state;
     let net = state.list_peerings(&ctx.caller, v).arm()?;
-    super::list(net.peerings.iter().map(|p| render::peering(net, &state.peering_view(net, p), "Succeeded")).collect())
+    crate::wire::arm::list(
+        net.peerings.iter().map(|p| render::peering(net, &state.peering_view(net, p), "Succeeded")).collect(),
+    )
 }
 
 pub fn get(ctx: &ArmCtx, v: &VnetRef, name: &str) -> ApiResult<Response> {

@@ -1,13 +1,13 @@
 //! `POST /{tenant}/oauth2/v2.0/token`: client credentials, password, refresh token and device code.
 
-use super::super::audiences::Audiences;
-use super::super::body;
-use super::super::envelope::{ApiError, ApiResult, Flavor, WithFlavor};
-use super::super::{origin, App};
 use super::discovery::is_multi_tenant_authority;
 use super::issue;
 use crate::error::EmulatorError;
 use crate::model::{names, Principal, State as World};
+use crate::wire::audiences::Audiences;
+use crate::wire::body;
+use crate::wire::envelope::{ApiError, ApiResult, Flavor, WithFlavor};
+use crate::wire::{origin, App};
 use axum::body::Body;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, Uri};

@@ -1,7 +1,7 @@
 //! Azure RBAC: role definitions, role assignments, and the one function that decides whether a
 //! principal may perform an action at a scope.
 
-use super::scope;
+use crate::authorization::scope;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -77,16 +77,29 @@ pub struct RoleAssignment {
 }
 
 /// Glob match of an action pattern, case-insensitive; `*` matches any run of characters, `/` too
-/// (`Microsoft.Authorization/*/read`, `*/read`, `Microsoft.Network/*`, `*`).
+/// (`Microsoft.Authorization/*/read`, `*/read`, `Microsoft.Network/*`, `*`). Greedy with one
+/// backtrack point, so a hostile pattern of many `*` costs at most pattern × action steps.
 pub fn action_matches(pattern: &str, action: &str) -> bool {
-    fn go(p: &[u8], a: &[u8]) -> bool {
-        match p.split_first() {
-            None => a.is_empty(),
-            Some((b'*', rest)) => (0..=a.len()).any(|i| go(rest, &a[i..])),
-            Some((c, rest)) => a.first().is_some_and(|x| x.eq_ignore_ascii_case(c)) && go(rest, &a[1..]),
+    let (p, a) = (pattern.as_bytes(), action.as_bytes());
+    let (mut pi, mut ai) = (0, 0);
+    let mut resume: Option<(usize, usize)> = None;
+    while ai < a.len() {
+        if pi < p.len() && p[pi] == b'*' {
+            resume = Some((pi, ai));
+            pi += 1;
+        } else if pi < p.len() && p[pi].eq_ignore_ascii_case(&a[ai]) {
+            pi += 1;
+            ai += 1;
+        } else if let Some((star, matched)) = resume {
+            // let the last `*` swallow one more character and try again from there
+            resume = Some((star, matched + 1));
+            pi = star + 1;
+            ai = matched + 1;
+        } else {
+            return false;
         }
     }
-    go(pattern.as_bytes(), action.as_bytes())
+    p[pi..].iter().all(|c| *c == b'*')
 }
 
 /// The decision: does `principal` hold `action` at `target`, through an assignment made at the target
@@ -119,5 +132,16 @@ mod tests {
         assert!(action_matches("Microsoft.Authorization/*/read", "Microsoft.Authorization/roleAssignments/read"));
         assert!(!action_matches("Microsoft.Authorization/*/read", "Microsoft.Authorization/roleAssignments/write"));
         assert!(!action_matches("Microsoft.Network/virtualNetworks/read", "Microsoft.Network/virtualNetworks/readx"));
+        assert!(action_matches("Microsoft.Network/**/action", "Microsoft.Network/virtualNetworks/peer/action"));
+        assert!(!action_matches("a*b", "ab/c"));
+        assert!(action_matches("", "") && !action_matches("", "x"));
+    }
+
+    #[test]
+    fn a_pattern_of_many_stars_is_cheap() {
+        // Exponential for a naive backtracking matcher: this would not finish.
+        let pattern = format!("{}x", "*a".repeat(250));
+        assert!(!action_matches(&pattern, &"a".repeat(500)));
+        assert!(action_matches(&format!("{}a", "*".repeat(500)), &"a".repeat(500)));
     }
 }

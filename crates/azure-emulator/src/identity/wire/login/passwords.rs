@@ -3,8 +3,8 @@
 //! any hashing happens.
 
 use crate::error::{EmulatorError, Result};
-use crate::model::identity::User;
-use crate::model::lockout::Lockouts;
+use crate::identity::lockout::Lockouts;
+use crate::identity::objects::User;
 use crate::model::{secrets, State};
 use crate::persistence::lock;
 use chrono::{DateTime, Utc};

@@ -1,8 +1,8 @@
 //! ARM scopes and resource ids: parsing (every name checked by its type's rule), canonical spelling,
 //! and the case-insensitive, segment-wise ancestry test that RBAC inheritance rests on.
 
-use super::names::{self, NameKind};
 use crate::error::{EmulatorError, Result};
+use crate::model::names::{self, NameKind};
 use uuid::Uuid;
 
 pub const VNET_TYPE: &str = "Microsoft.Network/virtualNetworks";

@@ -1,6 +1,6 @@
 //! Minting the token responses of every grant.
 
-use crate::model::secrets;
+use crate::identity::secrets;
 use crate::model::{Principal, PrincipalKind};
 use crate::tokens::{issuer, Claims};
 use crate::wire::AppState;

@@ -1,7 +1,7 @@
 //! Azure's built-in roles that the peering flow touches, with their real GUIDs and permissions.
 //! Built-in GUIDs are the same in every cloud, so tools that hard-code them keep working.
 
-use super::rbac::{Permission, RoleDefinition, RoleType};
+use crate::authorization::rbac::{Permission, RoleDefinition, RoleType};
 use chrono::{TimeZone, Utc};
 use std::sync::OnceLock;
 use uuid::Uuid;

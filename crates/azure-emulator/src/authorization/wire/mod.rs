@@ -1,12 +1,14 @@
 //! Role definitions and role assignments at any scope.
 
-use super::{list, ok, put_response, render, ArmCtx};
+use crate::wire::arm::{list, ok, put_response, ArmCtx};
+
+pub mod render;
+use crate::authorization::rbac::Permission;
+use crate::authorization::rules::{RoleAssignmentSpec, RoleDefinitionSpec};
+use crate::authorization::scope::Scope;
 use crate::error::EmulatorError;
-use crate::model::authorization::{RoleAssignmentSpec, RoleDefinitionSpec};
 use crate::model::names;
 use crate::model::query as filter;
-use crate::model::rbac::Permission;
-use crate::model::scope::Scope;
 use crate::wire::envelope::{ApiError, ApiResult, WithFlavor};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;

@@ -1,13 +1,13 @@
 //! RBAC rules over the state: deciding access, and writing role definitions and assignments.
 
-use super::access::{Caller, Op};
-use super::builtin_roles::builtin_roles;
-use super::identity::Principal;
-use super::limits;
-use super::rbac::{self, Permission, RoleAssignment, RoleDefinition, RoleType};
-use super::scope::{self, Scope};
-use super::state::State;
+use crate::authorization::access::{Caller, Op};
+use crate::authorization::builtin_roles::builtin_roles;
+use crate::authorization::rbac::{self, Permission, RoleAssignment, RoleDefinition, RoleType};
+use crate::authorization::scope::{self, Scope};
 use crate::error::{EmulatorError, Result};
+use crate::identity::objects::Principal;
+use crate::model::limits;
+use crate::model::state::State;
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
@@ -40,7 +40,11 @@ impl State {
 
     /// The subscriptions `GET /subscriptions` lists: those of the token's tenant in which the caller
     /// holds any assignment that has taken effect.
-    pub fn subscriptions_visible_to(&self, p: &Principal, now: DateTime<Utc>) -> Vec<&super::resources::Subscription> {
+    pub fn subscriptions_visible_to(
+        &self,
+        p: &Principal,
+        now: DateTime<Utc>,
+    ) -> Vec<&crate::network::resources::Subscription> {
         self.subscriptions
             .values()
             .filter(|s| s.tenant_id == p.tenant_id)

@@ -2,8 +2,8 @@
 
 use super::{created, no_content, ok, passes, render, GraphCtx};
 use crate::error::EmulatorError;
-use crate::model::directory::{ApplicationPatch, ObjectKey};
-use crate::model::identity::SignInAudience;
+use crate::identity::directory::{ApplicationPatch, ObjectKey};
+use crate::identity::objects::SignInAudience;
 use crate::wire::envelope::{ApiError, ApiResult, WithFlavor};
 use axum::response::Response;
 use chrono::{DateTime, Utc};

@@ -2,10 +2,10 @@
 //! access itself, from `Op::action` (the one route → action table) and the caller's role assignments,
 //! always within the caller's tenant.
 
-use super::identity::Principal;
-use super::scope;
-use super::state::State;
+use crate::authorization::scope;
 use crate::error::{EmulatorError, Result};
+use crate::identity::objects::Principal;
+use crate::model::state::State;
 use chrono::{DateTime, Utc};
 
 /// A verified caller: the principal of the primary token, the principals of the auxiliary tokens

@@ -1,6 +1,6 @@
 //! Graph's JSON for applications, service principals and users.
 
-use crate::model::identity::{Application, PasswordCredential, ServicePrincipal, User};
+use crate::identity::objects::{Application, PasswordCredential, ServicePrincipal, User};
 use crate::model::State;
 use serde_json::{json, Value};
 

@@ -2,13 +2,13 @@
 //! `Initiated` until the remote side points back, then both `Connected`; deleting one side (or its
 //! VNet) leaves the other `Disconnected` until it is re-created.
 
-use super::access::{Caller, Op};
-use super::limits;
-use super::names::{self, NameKind};
-use super::resources::*;
-use super::scope::{self, VnetRef};
-use super::state::State;
+use crate::authorization::access::{Caller, Op};
+use crate::authorization::scope::{self, VnetRef};
 use crate::error::{EmulatorError, Result};
+use crate::model::limits;
+use crate::model::names::{self, NameKind};
+use crate::model::state::State;
+use crate::network::resources::*;
 use ipnet::IpNet;
 use std::collections::BTreeMap;
 use uuid::Uuid;
@@ -209,6 +209,16 @@ impl State {
             let used = self.virtual_networks.values().filter(|n| n.vnet.subscription == v.subscription).count();
             limits::quota("Virtual networks in this subscription", used, limits::VNETS_PER_SUBSCRIPTION)?;
         }
+        let before = existing.map(network_objects).unwrap_or(0);
+        let after = spec.subnets.len() + spec.address_prefixes.len() + existing.map_or(0, |e| e.peerings.len());
+        if after > before {
+            let used = self.network_objects_in(v.subscription) - before;
+            limits::quota(
+                "Subnets, address prefixes and peerings in this subscription",
+                used + after - 1,
+                limits::NETWORK_OBJECTS_PER_SUBSCRIPTION,
+            )?;
+        }
         let subnets = spec
             .subnets
             .into_iter()
@@ -379,6 +389,14 @@ impl State {
             .map_err(|_| EmulatorError::RemoteVnetNotFound(spec.remote.id()))?
             .clone();
         let existing = local_net.peering(name).cloned();
+        if existing.is_none() {
+            let used = self.network_objects_in(local.subscription);
+            limits::quota(
+                "Subnets, address prefixes and peerings in this subscription",
+                used,
+                limits::NETWORK_OBJECTS_PER_SUBSCRIPTION,
+            )?;
+        }
         if existing.is_none() && local_net.peerings.len() >= limits::PEERINGS_PER_VNET {
             return Err(EmulatorError::QuotaExceeded {
                 what: format!("Peerings of virtual network {}", local_net.vnet.id()),
@@ -529,6 +547,17 @@ fn overlapping_pairs_within(prefixes: &[IpNet]) -> Option<String> {
     None
 }
 
+/// What a VNet holds that grows the state: its subnets, address prefixes and peerings.
+fn network_objects(n: &VirtualNetwork) -> usize {
+    n.subnets.len() + n.address_prefixes.len() + n.peerings.len()
+}
+
+impl State {
+    fn network_objects_in(&self, subscription: Uuid) -> usize {
+        self.virtual_networks.values().filter(|n| n.vnet.subscription == subscription).map(network_objects).sum()
+    }
+}
+
 fn rg_scope(subscription: Uuid, name: &str) -> String {
     format!("/subscriptions/{subscription}/resourceGroups/{name}")
 }
@@ -550,4 +579,38 @@ fn check_location(location: &str, what: &str) -> Result<()> {
         )));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::network::resources::Subscription;
+
+    #[test]
+    fn a_subscription_holds_a_bounded_number_of_network_objects() {
+        let mut s = State::default();
+        let sub = Uuid::new_v4();
+        s.subscriptions.insert(sub, Subscription { id: sub, tenant_id: Uuid::new_v4(), display_name: "s".into() });
+        s.insert_resource_group(sub, "rg", "westeurope", BTreeMap::new()).unwrap();
+        let spec = |base: u32, n: u32| VirtualNetworkSpec {
+            location: "westeurope".into(),
+            address_prefixes: (0..n)
+                .map(|i| IpNet::from(ipnet::Ipv4Net::new((base + i).into(), 32).unwrap()))
+                .collect(),
+            subnets: vec![],
+            tags: BTreeMap::new(),
+        };
+        let per = limits::PREFIXES_PER_VNET as u32;
+        let full = limits::NETWORK_OBJECTS_PER_SUBSCRIPTION as u32 / per;
+        for i in 0..full {
+            let v = VnetRef { subscription: sub, resource_group: "rg".into(), name: format!("vnet-{i}") };
+            s.insert_virtual_network(&v, spec(0x0a00_0000 + i * per, per)).unwrap();
+        }
+        let extra = VnetRef { subscription: sub, resource_group: "rg".into(), name: "one-more".into() };
+        let err = s.insert_virtual_network(&extra, spec(0x0b00_0000, 1)).unwrap_err();
+        assert!(matches!(err, EmulatorError::QuotaExceeded { .. }), "{err}");
+        // Rewriting a VNet with what it already holds is still fine.
+        let first = VnetRef { subscription: sub, resource_group: "rg".into(), name: "vnet-0".into() };
+        s.insert_virtual_network(&first, spec(0x0a00_0000, per)).unwrap();
+    }
 }

@@ -1,11 +1,11 @@
 //! Entra ID rules: who may register applications, add secrets and create service principals, and
 //! which credentials sign in to which tenant.
 
-use super::identity::*;
-use super::limits;
-use super::secrets;
-use super::state::State;
 use crate::error::{EmulatorError, Result};
+use crate::identity::objects::*;
+use crate::identity::secrets;
+use crate::model::limits;
+use crate::model::state::State;
 use chrono::{DateTime, Duration, Utc};
 use uuid::Uuid;
 

@@ -1,11 +1,12 @@
 //! Virtual networks and subnets.
 
-use super::{deleted, list, ok, put_response, render, ArmCtx};
+use super::render;
+use crate::authorization::scope::VnetRef;
 use crate::error::EmulatorError;
 use crate::model::names;
-use crate::model::network::VirtualNetworkSpec;
-use crate::model::resources::parse_prefix;
-use crate::model::scope::VnetRef;
+use crate::network::resources::parse_prefix;
+use crate::network::rules::VirtualNetworkSpec;
+use crate::wire::arm::{deleted, list, ok, put_response, ArmCtx};
 use crate::wire::envelope::{ApiError, ApiResult, WithFlavor};
 use axum::response::Response;
 use ipnet::IpNet;

@@ -1,0 +1,9 @@
+//! Identity (Entra ID and Microsoft Graph): tenants, users, applications, service principals and
+//! their secrets. The rules live here (`directory`, `lockout`), the formats in `wire` (the login
+//! endpoints and Graph); errors are the crate's one enum, whose identity variants sit together.
+
+pub mod directory;
+pub mod lockout;
+pub mod objects;
+pub mod secrets;
+pub mod wire;
