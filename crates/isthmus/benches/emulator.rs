@@ -28,7 +28,9 @@ async fn throughput(emu: &Running, dir: &Path) -> (f64, Duration, Duration) {
         .json(&knobs)
         .send()
         .await
-        .unwrap();
+        .unwrap()
+        .error_for_status()
+        .expect("throttling raised");
     let tok: Value = http
         .post(format!("{}/22222222-2222-2222-2222-222222222222/oauth2/v2.0/token", emu.url))
         .form(&[

@@ -354,6 +354,15 @@ async fn root_scope_reads_show_only_what_the_caller_may_see() {
     assert_eq!((one.status.as_u16(), one.code()), (404, "RoleDefinitionDoesNotExist"), "{}", one.body);
     let mine = emu.arm(Method::GET, &root_definitions, &admin, &[], None).await;
     assert!(mine.body.to_string().contains("\"peer\""), "the owner sees its own custom role: {}", mine.body);
+
+    let role_path = format!(
+        "/providers/Microsoft.Authorization/roleDefinitions/{}?{ROLE_DEF_API}",
+        role.body["name"].as_str().unwrap()
+    );
+    let gone = emu.arm(Method::DELETE, &role_path, &provider, &[], None).await;
+    assert_eq!(gone.status, 204, "another tenant's role reads as absent, also to DELETE: {}", gone.body);
+    let still = emu.arm(Method::GET, &role_path, &admin, &[], None).await;
+    assert_eq!(still.status, 200, "and it is still there: {}", still.body);
 }
 
 /// An HTTP/1.1 client, so the `Host` header is sent as written.

@@ -233,7 +233,10 @@ impl State {
         if builtin_roles().iter().any(|r| r.id == id) {
             return Err(EmulatorError::BuiltInRoleReadOnly);
         }
-        let Some(def) = self.role_definitions.get(&id) else { return Ok(None) };
+        // Another tenant's role reads as absent, as it does everywhere else.
+        let Some(def) = self.role_definitions.get(&id).filter(|d| d.tenant_id == Some(c.principal.tenant_id)) else {
+            return Ok(None);
+        };
         for s in &def.assignable_scopes {
             self.check(c, Op::DeleteRoleDefinition, s)?;
         }
