@@ -11,7 +11,7 @@ use crate::tls::Certificates;
 use crate::tokens::Signer;
 use crate::wire::audiences::{origins_for, Audiences};
 use crate::wire::{self, AppState};
-use hyper_util::rt::{TokioExecutor, TokioIo};
+use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use hyper_util::server::conn::auto;
 use hyper_util::service::TowerToHyperService;
 use std::net::SocketAddr;
@@ -19,8 +19,13 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::net::TcpListener;
-use tokio::sync::watch;
+use tokio::sync::{watch, Semaphore};
 use tokio_rustls::TlsAcceptor;
+
+/// Open connections at once; more wait in the listen backlog.
+const MAX_CONNECTIONS: usize = 4096;
+/// Time allowed for the TLS handshake, and for each request's headers.
+const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
 
 pub struct EmulatorConfig {
     /// Where state, keys and certificates live; `None` keeps state in memory (certificates and
@@ -94,8 +99,15 @@ pub async fn start(cfg: EmulatorConfig) -> Result<Emulator> {
     let acceptor = TlsAcceptor::from(certs.server_config()?);
     let (shutdown, mut stop) = watch::channel(false);
     let router = wire::router(app);
+    // Unauthenticated clients must not hold memory without bound: connections are capped, and a
+    // connection that does not finish its TLS handshake or its request headers in time is dropped.
+    let connections = Arc::new(Semaphore::new(MAX_CONNECTIONS));
     let task = tokio::spawn(async move {
         loop {
+            let permit = tokio::select! {
+                p = connections.clone().acquire_owned() => match p { Ok(p) => p, Err(_) => break },
+                _ = stop.changed() => break,
+            };
             let (tcp, _) = tokio::select! {
                 accepted = listener.accept() => match accepted { Ok(c) => c, Err(_) => continue },
                 _ = stop.changed() => break,
@@ -104,10 +116,13 @@ pub async fn start(cfg: EmulatorConfig) -> Result<Emulator> {
             let service =
                 TowerToHyperService::new(tower::ServiceExt::map_request(router.clone(), wire::normalize_path));
             tokio::spawn(async move {
-                let Ok(Ok(tls)) = tokio::time::timeout(Duration::from_secs(10), acceptor.accept(tcp)).await else {
+                let _permit = permit;
+                let Ok(Ok(tls)) = tokio::time::timeout(HANDSHAKE_TIMEOUT, acceptor.accept(tcp)).await else {
                     return;
                 };
-                let _ = auto::Builder::new(TokioExecutor::new()).serve_connection(TokioIo::new(tls), service).await;
+                let mut builder = auto::Builder::new(TokioExecutor::new());
+                builder.http1().timer(TokioTimer::new()).header_read_timeout(HANDSHAKE_TIMEOUT);
+                let _ = builder.serve_connection(TokioIo::new(tls), service).await;
             });
         }
     });

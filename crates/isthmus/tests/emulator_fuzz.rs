@@ -218,7 +218,33 @@ fn random_json(rng: &mut StdRng, depth: u32) -> Value {
 }
 
 /// A body shaped like one a real client sends to some route, aimed at either tenant.
-fn shaped_body(rng: &mut StdRng, sides: &[&Side]) -> Value {
+/// Which shaped body fits a path (the numbers of `shaped_body`'s kinds).
+fn kind_for(path: &str) -> Option<u32> {
+    let has = |k: &str| path.contains(k);
+    Some(if has("virtualNetworkPeerings/") {
+        2
+    } else if has("/virtualNetworks/") || has("subnets") {
+        1
+    } else if has("roleDefinitions/") {
+        3
+    } else if has("roleAssignments/") {
+        4
+    } else if has("Password") {
+        6
+    } else if has("/applications") {
+        5
+    } else if has("/servicePrincipals") {
+        7
+    } else if has("getByIds") {
+        8
+    } else if has("/resourceGroups/") {
+        0
+    } else {
+        return None;
+    })
+}
+
+fn shaped_body(rng: &mut StdRng, sides: &[&Side], path: &str) -> Value {
     let s = *pick(rng, sides);
     let remote = format!(
         "/subscriptions/{}/resourceGroups/{}/providers/Microsoft.Network/virtualNetworks/{}",
@@ -229,7 +255,11 @@ fn shaped_body(rng: &mut StdRng, sides: &[&Side]) -> Value {
         rng,
         &["2026-12-01T00:00:00Z", "+262142-12-31T23:59:59Z", "0001-01-01T00:00:00Z", "9999-12-31T23:59:59Z"],
     );
-    match rng.random_range(0..9) {
+    let kind = match kind_for(path) {
+        Some(k) if rng.random_bool(0.75) => k,
+        _ => rng.random_range(0..9),
+    };
+    match kind {
         0 => json!({"location": pick(rng, &["westeurope", "", "a\u{0}b"]), "tags": {"k": "v"}}),
         1 => {
             json!({"location": "westeurope", "properties": {"addressSpace": {"addressPrefixes": [pick(rng, &["10.77.0.0/16", "10.1.0.0/16", "10.2.0.0/16", "bogus"])]},
@@ -324,11 +354,59 @@ fn case(rng: &mut StdRng, base: &str, attacker: &Side, sides: &[&Side]) -> Case 
         3 => Some(format!("grant_type={}&client_id={}&scope=https%3A%2F%2Fmanagement.core.windows.net%2F%2F.default&username=admin%40provider.example&password=x&code=ABC",
             pick(rng, &["client_credentials", "password", "refresh_token", "device_code", "x"]), guid(rng)).into_bytes()),
         _ => {
-            let shaped = shaped_body(rng, sides);
+            let shaped = shaped_body(rng, sides, &p);
             Some(mutate(rng, shaped).to_string().into_bytes())
         }
     };
     Case { method, url, headers, body }
+}
+
+/// Every read of every victim object through every route that takes an id, with each of the
+/// attacker's tokens: the reads across tenants a random walk would reach only by luck.
+fn sweep(base: &str, attacker: &Side, victim: &Side) -> Vec<Case> {
+    let auth = "/providers/Microsoft.Authorization";
+    let mine = format!("/subscriptions/{}", attacker.sub);
+    let mut out = Vec::new();
+    for id in &victim.objects {
+        let gets = [
+            format!("/graph/v1.0/applications/{id}"),
+            format!("/graph/v1.0/applications(appId='{id}')"),
+            format!("/graph/v1.0/servicePrincipals/{id}"),
+            format!("/graph/v1.0/servicePrincipals(appId='{id}')"),
+            format!("{auth}/roleAssignments/{id}?api-version=2022-04-01"),
+            format!("{mine}{auth}/roleAssignments/{id}?api-version=2022-04-01"),
+            format!("{auth}/roleDefinitions/{id}?api-version=2022-05-01-preview"),
+            format!("{mine}{auth}/roleDefinitions/{id}?api-version=2022-05-01-preview"),
+            format!("{mine}{auth}/roleAssignments?api-version=2022-04-01&$filter=principalId%20eq%20'{id}'"),
+            format!("/subscriptions/{}/providers/Microsoft.Network/locations/westeurope/operations/{id}?api-version=2023-11-01", attacker.sub),
+        ];
+        for token in attacker.arm.iter().chain(&attacker.graph) {
+            let headers = vec![("authorization", format!("Bearer {token}"))];
+            for path in &gets {
+                out.push(Case {
+                    method: Method::GET,
+                    url: format!("{base}{path}"),
+                    headers: headers.clone(),
+                    body: None,
+                });
+            }
+            let ids = json!({"ids": [id], "types": []}).to_string().into_bytes();
+            let url = format!("{base}/graph/v1.0/directoryObjects/getByIds");
+            out.push(Case { method: Method::POST, url, headers, body: Some(ids) });
+        }
+    }
+    for token in &attacker.arm {
+        let headers = vec![("authorization", format!("Bearer {token}"))];
+        for path in [
+            "/subscriptions?api-version=2021-04-01".to_string(),
+            format!("{auth}/roleAssignments?api-version=2022-04-01"),
+            format!("{auth}/roleDefinitions?api-version=2022-05-01-preview"),
+            format!("/subscriptions/{}/resourceGroups?api-version=2021-04-01", victim.sub),
+        ] {
+            out.push(Case { method: Method::GET, url: format!("{base}{path}"), headers: headers.clone(), body: None });
+        }
+    }
+    out
 }
 
 /// What of one tenant the state holds: the attacker must leave all of it as it was.
@@ -367,6 +445,22 @@ fn markers(view: &Value, side: &Side) -> Vec<String> {
     out
 }
 
+/// Every string under an `id` key, at any depth.
+fn collect_ids(v: &Value, out: &mut Vec<String>) {
+    match v {
+        Value::Object(o) => {
+            for (k, x) in o {
+                match (k.as_str(), x) {
+                    ("id", Value::String(s)) => out.push(s.clone()),
+                    _ => collect_ids(x, out),
+                }
+            }
+        }
+        Value::Array(a) => a.iter().for_each(|x| collect_ids(x, out)),
+        _ => {}
+    }
+}
+
 /// What one phase saw: failures, and how many answers of each status class.
 struct Outcome {
     failures: Vec<String>,
@@ -381,8 +475,9 @@ async fn attack(emu: &Emu, rng: &mut StdRng, attacker: &Side, victim: &Side, cas
     let secret = markers(&victim_before, victim);
     let (mut failures, mut statuses, mut unsent) = (Vec::new(), std::collections::BTreeMap::new(), 0);
     let mut codes = std::collections::BTreeMap::new();
-    for _ in 0..cases {
-        let c = case(rng, &emu.url, attacker, &[attacker, victim]);
+    let sweep = sweep(&emu.url, attacker, victim);
+    let random = (0..cases).map(|_| case(rng, &emu.url, attacker, &[attacker, victim])).collect::<Vec<_>>();
+    for c in sweep.into_iter().chain(random) {
         let mut req = emu.http.request(c.method.clone(), &c.url);
         for (k, v) in &c.headers {
             req = req.header(*k, v);
@@ -421,9 +516,15 @@ async fn attack(emu: &Emu, rng: &mut StdRng, attacker: &Side, victim: &Side, cas
             );
             let asked = asked.to_ascii_lowercase();
             let text = text.to_ascii_lowercase();
+            // An object the answer is about (its `id`) must never be the victim's, even when the
+            // request named it; anywhere else a victim's id may only be the request's own echo.
+            let mut ids = Vec::new();
+            collect_ids(&body, &mut ids);
             for m in &secret {
                 let m = m.to_ascii_lowercase();
-                if text.contains(&m) && !asked.contains(&m) {
+                if ids.iter().any(|id| id.to_ascii_lowercase().contains(&m))
+                    || (text.contains(&m) && !asked.contains(&m))
+                {
                     failures.push(format!(
                         "read across tenants ({m}): {} -> {}",
                         c.describe(),

@@ -444,3 +444,31 @@ async fn repeated_wrong_passwords_lock_the_account() {
     emu.advance_clock(61.0).await;
     assert_eq!(grant(CUSTOMER_DEV.1).await.status, 200);
 }
+
+#[tokio::test]
+async fn a_connection_that_never_speaks_is_dropped() {
+    use tokio::io::AsyncReadExt;
+    let emu = Emu::start().await;
+    let mut idle = tokio::net::TcpStream::connect(("127.0.0.1", emu.port())).await.unwrap();
+    let mut buf = [0u8; 16];
+    let read = tokio::time::timeout(std::time::Duration::from_secs(20), idle.read(&mut buf)).await;
+    assert!(matches!(read, Ok(Ok(0)) | Ok(Err(_))), "the emulator closes a silent connection: {read:?}");
+    let r = emu.send(Method::GET, "/metadata/endpoints?api-version=2019-05-01", &[], None).await;
+    assert_eq!(r.status, 200, "and keeps serving others");
+}
+
+#[tokio::test]
+async fn directory_lookups_by_id_stay_in_the_callers_tenant() {
+    let emu = Emu::start().await;
+    let provider = emu.user_token(PROVIDER_ADMIN, &emu.graph_resource()).await;
+    let sps = emu.graph(Method::GET, "/servicePrincipals", &provider, None).await;
+    let provider_sp = sps.body["value"][0]["id"].as_str().unwrap().to_string();
+    let customer = emu.user_token(CUSTOMER_ADMIN, &emu.graph_resource()).await;
+    let body = json!({"ids": [provider_sp, "c0000000-0000-0000-0000-00000000000a"], "types": []});
+    let found = emu.graph(Method::POST, "/directoryObjects/getByIds", &customer, Some(body)).await;
+    assert_eq!(found.status, 200, "{}", found.body);
+    let ids: Vec<&str> = found.body["value"].as_array().unwrap().iter().filter_map(|o| o["id"].as_str()).collect();
+    assert_eq!(ids, vec!["c0000000-0000-0000-0000-00000000000a"], "only the caller's own tenant's objects");
+    let direct = emu.graph(Method::GET, &format!("/servicePrincipals/{provider_sp}"), &customer, None).await;
+    assert_eq!(direct.status, 404, "{}", direct.body);
+}

@@ -25,7 +25,55 @@ pub enum ObjectKey {
     AppId(Uuid),
 }
 
+/// What `directoryObjects/getByIds` finds.
+pub enum DirectoryObject<'a> {
+    User(&'a User),
+    ServicePrincipal(&'a ServicePrincipal),
+    Application(&'a Application),
+}
+
+/// Graph answers at most 1000 ids per `getByIds` call.
+pub const MAX_IDS_PER_LOOKUP: usize = 1000;
+
 impl State {
+    /// The objects of the caller's tenant among `ids`, of the `types` asked for (all when empty);
+    /// ids of other tenants' objects find nothing.
+    pub fn directory_objects_by_ids(
+        &self,
+        p: &Principal,
+        ids: &[String],
+        types: &[String],
+    ) -> Result<Vec<DirectoryObject<'_>>> {
+        self.check_can_read(p)?;
+        if ids.len() > MAX_IDS_PER_LOOKUP {
+            return Err(EmulatorError::GraphInvalidValueBecause {
+                property: "ids".into(),
+                resource: "directoryObjects".into(),
+                reason: format!("at most {MAX_IDS_PER_LOOKUP} ids are allowed per request."),
+            });
+        }
+        let wants = |t: &str| types.is_empty() || types.iter().any(|x| x.eq_ignore_ascii_case(t));
+        let tenant = p.tenant_id;
+        Ok(ids
+            .iter()
+            .filter_map(|i| Uuid::parse_str(i).ok())
+            .filter_map(|id| {
+                if let Some(u) = self.users.get(&id).filter(|u| u.tenant_id == tenant && wants("user")) {
+                    Some(DirectoryObject::User(u))
+                } else if let Some(s) =
+                    self.service_principals.get(&id).filter(|s| s.tenant_id == tenant && wants("servicePrincipal"))
+                {
+                    Some(DirectoryObject::ServicePrincipal(s))
+                } else {
+                    self.applications
+                        .get(&id)
+                        .filter(|a| a.tenant_id == tenant && wants("application"))
+                        .map(DirectoryObject::Application)
+                }
+            })
+            .collect())
+    }
+
     /// The applications of the caller's tenant that pass `filter`; reading needs directory access.
     pub fn list_applications(&self, p: &Principal, filter: impl Fn(&Application) -> bool) -> Result<Vec<&Application>> {
         self.check_can_read(p)?;

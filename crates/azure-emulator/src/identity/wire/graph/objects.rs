@@ -3,12 +3,12 @@
 
 use super::{ok, render, GraphCtx};
 use crate::error::EmulatorError;
+use crate::identity::directory::DirectoryObject;
 use crate::model::PrincipalKind;
-use crate::wire::envelope::{ApiError, ApiResult};
+use crate::wire::envelope::{ApiError, ApiResult, WithFlavor};
 use axum::response::Response;
 use serde::Deserialize;
 use serde_json::json;
-use uuid::Uuid;
 
 #[derive(Deserialize)]
 struct GetByIds {
@@ -17,36 +17,18 @@ struct GetByIds {
     types: Vec<String>,
 }
 
-/// Graph answers at most 1000 ids per call.
-const MAX_IDS: usize = 1000;
-
 pub fn get_by_ids(ctx: &GraphCtx) -> ApiResult<Response> {
-    if !ctx.state.can_read_directory(&ctx.caller) {
-        return Err(ApiError::graph(EmulatorError::GraphInsufficientPrivileges));
-    }
     let body: GetByIds = ctx.json()?;
-    if body.ids.len() > MAX_IDS {
-        return Err(ApiError::graph(EmulatorError::GraphInvalidValueBecause {
-            property: "ids".into(),
-            resource: "directoryObjects".into(),
-            reason: format!("at most {MAX_IDS} ids are allowed per request."),
-        }));
-    }
-    let wants = |t: &str| body.types.is_empty() || body.types.iter().any(|x| x.eq_ignore_ascii_case(t));
+    let found = ctx.state.directory_objects_by_ids(&ctx.caller, &body.ids, &body.types).graph()?;
     let state = &ctx.state;
-    let tenant = ctx.caller.tenant_id;
-    let mut out = Vec::new();
-    for id in body.ids.iter().filter_map(|i| Uuid::parse_str(i).ok()) {
-        if let Some(u) = state.users.get(&id).filter(|u| u.tenant_id == tenant && wants("user")) {
-            out.push(render::user(u));
-        } else if let Some(s) =
-            state.service_principals.get(&id).filter(|s| s.tenant_id == tenant && wants("servicePrincipal"))
-        {
-            out.push(render::service_principal(state, s));
-        } else if let Some(a) = state.applications.get(&id).filter(|a| a.tenant_id == tenant && wants("application")) {
-            out.push(render::application(state, a));
-        }
-    }
+    let out = found
+        .into_iter()
+        .map(|o| match o {
+            DirectoryObject::User(u) => render::user(u),
+            DirectoryObject::ServicePrincipal(s) => render::service_principal(state, s),
+            DirectoryObject::Application(a) => render::application(state, a),
+        })
+        .collect();
     ok(render::collection("directoryObjects", out))
 }
 
