@@ -467,6 +467,7 @@ struct Outcome {
     statuses: std::collections::BTreeMap<u16, u64>,
     codes: std::collections::BTreeMap<String, u64>,
     unsent: u64,
+    swept: usize,
 }
 
 async fn attack(emu: &Emu, rng: &mut StdRng, attacker: &Side, victim: &Side, cases: u64) -> Outcome {
@@ -476,6 +477,7 @@ async fn attack(emu: &Emu, rng: &mut StdRng, attacker: &Side, victim: &Side, cas
     let (mut failures, mut statuses, mut unsent) = (Vec::new(), std::collections::BTreeMap::new(), 0);
     let mut codes = std::collections::BTreeMap::new();
     let sweep = sweep(&emu.url, attacker, victim);
+    let swept = sweep.len();
     let random = (0..cases).map(|_| case(rng, &emu.url, attacker, &[attacker, victim])).collect::<Vec<_>>();
     for c in sweep.into_iter().chain(random) {
         let mut req = emu.http.request(c.method.clone(), &c.url);
@@ -541,7 +543,7 @@ async fn attack(emu: &Emu, rng: &mut StdRng, attacker: &Side, victim: &Side, cas
             tenant_view(&after, victim.tenant, victim.sub)
         ));
     }
-    Outcome { failures, statuses, codes, unsent }
+    Outcome { failures, statuses, codes, unsent, swept }
 }
 
 #[tokio::test]
@@ -601,7 +603,7 @@ async fn fuzzing_as_either_tenant_finds_no_5xx_no_panic_and_no_cross_tenant_acce
     };
     let (cases, seed) = (env_num("ISTHMUS_FUZZ_CASES", 4000), env_num("ISTHMUS_FUZZ_SEED", 1));
     let mut rng = StdRng::seed_from_u64(seed);
-    let mut failures = Vec::new();
+    let (mut failures, mut swept) = (Vec::new(), 0);
     for (attacker, victim) in [(&customer, &provider), (&provider, &customer)] {
         let o = attack(&emu, &mut rng, attacker, victim, cases).await;
         println!("fuzz as {}: statuses {:?}, {} not sendable", attacker.tenant, o.statuses, o.unsent);
@@ -609,10 +611,16 @@ async fn fuzzing_as_either_tenant_finds_no_5xx_no_panic_and_no_cross_tenant_acce
         let successes: u64 = o.statuses.iter().filter(|(s, _)| (200..300).contains(*s)).map(|(_, n)| n).sum();
         assert!(successes * 20 > cases, "the fuzz reaches real work, not only refusals: {:?}", o.statuses);
         failures.extend(o.failures);
+        swept += o.swept;
     }
     let log_text = std::fs::read_to_string(log.path()).unwrap_or_default();
     let panics: Vec<&str> = log_text.lines().filter(|l| l.contains("panicked")).collect();
-    println!("fuzz: seed {seed}, {} cases, {} failures, {} panics in the log", 2 * cases, failures.len(), panics.len());
+    println!(
+        "fuzz: seed {seed}, {} random cases and {swept} swept reads, {} failures, {} panics in the log",
+        2 * cases,
+        failures.len(),
+        panics.len()
+    );
     assert!(panics.is_empty(), "panics in the emulator's log:\n{}", panics.join("\n"));
     assert!(
         failures.is_empty(),
