@@ -6,8 +6,8 @@ use crate::authorization::rbac::{self, Permission, RoleAssignment, RoleDefinitio
 use crate::authorization::scope::{self, Scope};
 use crate::error::{EmulatorError, Result};
 use crate::identity::objects::Principal;
-use crate::model::limits;
 use crate::model::state::State;
+use crate::model::{limits, names};
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
@@ -175,7 +175,7 @@ impl State {
         let mut scopes = Vec::new();
         for raw in &spec.assignable_scopes {
             let parsed = Scope::parse(raw).map_err(|_| EmulatorError::LinkedInvalidPropertyId {
-                id: raw.clone(),
+                id: names::printable(raw),
                 path: "properties.assignableScopes".into(),
             })?;
             let sub = parsed.subscription().ok_or_else(|| {
@@ -285,14 +285,17 @@ impl State {
         if role.tenant_id.is_some_and(|t| t != tenant) {
             return Err(EmulatorError::RoleDefinitionDoesNotExist(role_guid.to_string()));
         }
-        let not_found =
-            || EmulatorError::PrincipalNotFound { principal: spec.principal_id.clone(), tenant: tenant.to_string() };
+        let not_found = || EmulatorError::PrincipalNotFound {
+            principal: names::printable(&spec.principal_id),
+            tenant: tenant.to_string(),
+        };
         let principal_id = Uuid::parse_str(&spec.principal_id).map_err(|_| not_found())?;
         let kind = self.principal_exists_in(tenant, principal_id).ok_or_else(not_found)?;
         if let Some(t) = spec.principal_type.as_deref() {
             if !["User", "Group", "ServicePrincipal", "ForeignGroup", "Device"].contains(&t) {
                 return Err(EmulatorError::InvalidParameter(format!(
-                    "The principal type '{t}' is not valid. Valid values are User, Group, ServicePrincipal, ForeignGroup and Device."
+                    "The principal type '{}' is not valid. Valid values are User, Group, ServicePrincipal, ForeignGroup and Device.",
+                    names::printable(t)
                 )));
             }
         }
