@@ -472,3 +472,34 @@ async fn directory_lookups_by_id_stay_in_the_callers_tenant() {
     let direct = emu.graph(Method::GET, &format!("/servicePrincipals/{provider_sp}"), &customer, None).await;
     assert_eq!(direct.status, 404, "{}", direct.body);
 }
+
+#[tokio::test]
+async fn a_request_whose_headers_never_end_is_dropped() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let emu = Emu::start().await;
+    let mut roots = rustls::RootCertStore::empty();
+    let ca = std::fs::read(emu.dir.join("ca.pem")).unwrap();
+    let pem = String::from_utf8(ca).unwrap();
+    let b64: String = pem.lines().filter(|l| !l.starts_with("-----")).collect();
+    use base64::Engine;
+    let der = base64::engine::general_purpose::STANDARD.decode(b64).unwrap();
+    roots.add(rustls::pki_types::CertificateDer::from(der)).unwrap();
+    let config =
+        rustls::ClientConfig::builder_with_provider(std::sync::Arc::new(rustls::crypto::aws_lc_rs::default_provider()))
+            .with_safe_default_protocol_versions()
+            .unwrap()
+            .with_root_certificates(roots)
+            .with_no_client_auth();
+    let tcp = tokio::net::TcpStream::connect(("127.0.0.1", emu.port())).await.unwrap();
+    let name = rustls::pki_types::ServerName::try_from("127.0.0.1").unwrap();
+    let mut tls = tokio_rustls::TlsConnector::from(std::sync::Arc::new(config)).connect(name, tcp).await.unwrap();
+    tls.write_all(b"GET /metadata/endpoints HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ").await.unwrap();
+    let mut buf = [0u8; 256];
+    let read = tokio::time::timeout(std::time::Duration::from_secs(25), tls.read(&mut buf)).await;
+    let closed = match read {
+        Ok(Ok(0)) | Ok(Err(_)) => true,
+        Ok(Ok(n)) => String::from_utf8_lossy(&buf[..n]).starts_with("HTTP/1.1 408"),
+        Err(_) => false,
+    };
+    assert!(closed, "the emulator gives up on headers that never end: {read:?}");
+}
