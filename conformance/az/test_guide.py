@@ -282,6 +282,41 @@ def test_both_sides_are_connected(guide):
     assert provider_side["peeringState"] == "Connected"
 
 
+# --- everyday commands around the guide ------------------------------------------------------------
+
+
+def test_group_exists_answers_true_and_false(guide):
+    az = guide.customer_az
+    assert az.run("group", "exists", "--name", guide.vnet_rg).stdout.strip() == "true"
+    assert az.run("group", "exists", "--name", "no-such-group").stdout.strip() == "false"
+
+
+def test_deleting_a_missing_group_fails_as_on_azure(guide):
+    result = guide.customer_az.run("group", "delete", "--name", "no-such-group", "--yes", check=False)
+    assert result.code == 3, result.describe()  # az's exit code for a missing resource
+    assert "(ResourceGroupNotFound) Resource group 'no-such-group' could not be found." in result.stderr
+
+
+def test_role_definition_update_saves_and_exits_zero(guide):
+    az = guide.customer_az
+    updated = az.json("role", "definition", "update", "--role-definition", role_definition(
+        CUSTOM_ROLE_NAME, "Peering to vnets in scope, updated", f"/subscriptions/{guide.customer_sub}"))
+    assert updated["description"] == "Peering to vnets in scope, updated"
+    [role] = az.json("role", "definition", "list", "--name", CUSTOM_ROLE_NAME, "--custom-role-only", "true")
+    assert role["description"] == "Peering to vnets in scope, updated"
+
+
+def test_peering_to_a_deleted_vnet_names_the_missing_reference(guide):
+    az = guide.customer_az
+    doomed = az.json("network", "vnet", "create", "--name", "doomed-vnet", "--resource-group", guide.vnet_rg,
+                     "--address-prefixes", "10.9.0.0/16")["newVNet"]
+    az.run("network", "vnet", "delete", "--name", "doomed-vnet", "--resource-group", guide.vnet_rg)
+    result = az.fails("network", "vnet", "peering", "create", "--name", "to-doomed", "--remote-vnet", doomed["id"],
+                      "--vnet-name", guide.vnet_name, "--resource-group", guide.vnet_rg,
+                      message="InvalidResourceReference")
+    assert f"Resource {doomed['id']} referenced by resource" in result.stderr
+
+
 # --- username + password (ROPC): MSAL always asks port 443 for the user realm ---------------------
 
 

@@ -84,8 +84,9 @@ pub enum EmulatorError {
     InvalidAddressPrefix(String),
     #[error("Subnet '{subnet}' is not valid because its IP address range is outside the IP address range of virtual network '{vnet}'.")]
     NetcfgSubnetRangeOutsideVnet { subnet: String, vnet: String },
-    #[error("Subnet '{a}' is not valid in virtual network '{vnet}' because it overlaps with subnet '{b}'.")]
-    NetcfgOverlappingSubnets { a: String, b: String, vnet: String },
+    // No captured source for this text: written after the network provider's `Netcfg…` messages.
+    #[error("Subnet '{a}' is not valid because its IP address range overlaps with that of an existing subnet '{b}' in virtual network '{vnet}'.")]
+    NetcfgSubnetRangesOverlap { a: String, b: String, vnet: String },
     #[error("Cannot delete virtual network '{0}' while it has peerings referencing it; delete the peerings first.")]
     InUseVirtualNetworkCannotBeDeleted(String),
 
@@ -106,8 +107,13 @@ pub enum EmulatorError {
     RemotePeeringIsDisconnected,
     #[error("Cannot change the remote virtual network of peering {0}. Delete the peering and create it again.")]
     PeeringRemoteVnetCannotBeChanged(String),
-    #[error("Referenced resource {0} was not found. Make sure the remote virtual network exists.")]
-    RemoteVnetNotFound(String),
+    /// Text as captured in `reference/azure-wire.md` for a missing referenced resource.
+    #[error("Resource {remote} referenced by resource {peering} was not found. Please make sure that the referenced resource exists, and that both resources are in the same region.")]
+    RemoteVnetNotFound { remote: String, peering: String },
+    /// The network provider's 404 for a child resource (subnet, peering) of an existing VNet. No
+    /// captured source for the exact text.
+    #[error("Resource {0} not found.")]
+    NetworkChildNotFound(String),
     #[error("Cannot peer virtual network {0} with itself.")]
     PeeringToSelf(String),
 
@@ -246,14 +252,15 @@ impl EmulatorError {
             ResourceGroupNotEmpty(_) => "ResourceGroupNotEmpty",
             InvalidAddressPrefix(_) => "InvalidAddressPrefixFormat",
             NetcfgSubnetRangeOutsideVnet { .. } => "NetcfgSubnetRangeOutsideVnet",
-            NetcfgOverlappingSubnets { .. } => "NetcfgOverlappingSubnets",
+            NetcfgSubnetRangesOverlap { .. } => "NetcfgSubnetRangesOverlap",
             InUseVirtualNetworkCannotBeDeleted(_) => "InUseVirtualNetworkCannotBeDeleted",
             VnetAddressSpacesOverlap { .. } => "VnetAddressSpacesOverlap",
             VnetAddressSpaceOverlapsWithAlreadyPeeredVnet { .. } => "VnetAddressSpaceOverlapsWithAlreadyPeeredVnet",
             AnotherPeeringAlreadyReferencesRemoteVnet { .. } => "AnotherPeeringAlreadyReferencesRemoteVnet",
             RemotePeeringIsDisconnected => "RemotePeeringIsDisconnected",
             PeeringRemoteVnetCannotBeChanged(_) => "PeeringRemoteVnetCannotBeChanged",
-            RemoteVnetNotFound(_) => "ReferencedResourceNotProvisioned",
+            RemoteVnetNotFound { .. } => "InvalidResourceReference",
+            NetworkChildNotFound(_) => "NotFound",
             PeeringToSelf(_) => "CannotPeerVnetWithItself",
             RoleDefinitionDoesNotExist(_) => "RoleDefinitionDoesNotExist",
             RoleDefinitionWithSameNameExists => "RoleDefinitionWithSameNameExists",

@@ -212,7 +212,9 @@ fn bearer(value: &str) -> Result<HeaderValue> {
     Ok(v)
 }
 
-/// The 404s that mean "it is not there", as opposed to a wrong URL or api-version.
+/// The 404s that mean "it is not there", as opposed to a wrong URL or api-version (`NotFound` is
+/// the network provider's answer for a missing subnet or peering).
 fn is_missing(e: &AzureError) -> bool {
-    e.is_not_found() && (e.is_arm_code("ResourceNotFound") || e.is_arm_code("ResourceGroupNotFound"))
+    e.is_not_found()
+        && (e.is_arm_code("ResourceNotFound") || e.is_arm_code("ResourceGroupNotFound") || e.is_arm_code("NotFound"))
 }

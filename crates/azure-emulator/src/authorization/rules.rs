@@ -80,11 +80,7 @@ impl State {
                 if exists {
                     Ok(())
                 } else {
-                    Err(EmulatorError::ResourceNotFound {
-                        resource_type: format!("Microsoft.Network/virtualNetworks/{}/{kind}", vnet.name),
-                        name: name.clone(),
-                        resource_group: vnet.resource_group.clone(),
-                    })
+                    Err(EmulatorError::NetworkChildNotFound(s.id()))
                 }
             }
         }

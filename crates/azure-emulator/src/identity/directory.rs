@@ -350,8 +350,9 @@ impl State {
         if !(self.is_application_admin(p) || owns) {
             return Err(EmulatorError::GraphInsufficientPrivileges);
         }
+        // Its role assignments stay, as in Azure: shown with an unknown principal, still counted
+        // against the limits and still holding their role definitions.
         self.service_principals.remove(&id);
-        self.role_assignments.retain(|_, a| a.principal_id != id);
         Ok(())
     }
 

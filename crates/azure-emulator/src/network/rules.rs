@@ -112,10 +112,10 @@ impl State {
     }
 
     /// Deletes a resource group with everything in it, as ARM does.
-    pub fn delete_resource_group(&mut self, c: &Caller, subscription: Uuid, name: &str) -> Result<bool> {
+    pub fn delete_resource_group(&mut self, c: &Caller, subscription: Uuid, name: &str) -> Result<()> {
         self.check(c, Op::DeleteResourceGroup, &rg_scope(subscription, name))?;
-        let Ok(rg) = self.resource_group(subscription, name) else { return Ok(false) };
-        let rg_id = rg.id();
+        // Unlike other resources, a missing group is ARM's 404 `ResourceGroupNotFound`, not a 204.
+        let rg_id = self.resource_group(subscription, name)?.id();
         let vnets: Vec<VnetRef> = self
             .virtual_networks
             .values()
@@ -127,7 +127,7 @@ impl State {
         }
         self.resource_groups.remove(&ResourceGroup::key(subscription, name));
         self.drop_assignments_within(&rg_id);
-        Ok(true)
+        Ok(())
     }
 
     /// The VNets of a subscription (or one of its groups) the caller may read.
@@ -196,7 +196,7 @@ impl State {
             if let Some((other, _)) =
                 spec.subnets[..i].iter().find(|(_, q)| q.contains(&prefix.network()) || prefix.contains(&q.network()))
             {
-                return Err(EmulatorError::NetcfgOverlappingSubnets {
+                return Err(EmulatorError::NetcfgSubnetRangesOverlap {
                     a: name.clone(),
                     b: other.clone(),
                     vnet: v.name.clone(),
@@ -270,11 +270,9 @@ impl State {
     pub fn read_subnet(&self, c: &Caller, v: &VnetRef, name: &str) -> Result<(&VirtualNetwork, &Subnet)> {
         self.check(c, Op::ReadSubnet, &format!("{}/subnets/{name}", v.id()))?;
         let net = self.virtual_network(v)?;
-        let subnet = net.subnet(name).ok_or_else(|| EmulatorError::ResourceNotFound {
-            resource_type: format!("Microsoft.Network/virtualNetworks/{}/subnets", v.name),
-            name: name.to_string(),
-            resource_group: v.resource_group.clone(),
-        })?;
+        let subnet = net
+            .subnet(name)
+            .ok_or_else(|| EmulatorError::NetworkChildNotFound(format!("{}/subnets/{name}", v.id())))?;
         Ok((net, subnet))
     }
 
@@ -324,11 +322,7 @@ impl State {
     pub fn read_peering(&self, c: &Caller, v: &VnetRef, name: &str) -> Result<(&VirtualNetwork, &Peering)> {
         self.check(c, Op::ReadPeering, &peering_id(v, name))?;
         let net = self.virtual_network(v)?;
-        let p = net.peering(name).ok_or_else(|| EmulatorError::ResourceNotFound {
-            resource_type: format!("Microsoft.Network/virtualNetworks/{}/virtualNetworkPeerings", v.name),
-            name: name.to_string(),
-            resource_group: v.resource_group.clone(),
-        })?;
+        let p = net.peering(name).ok_or_else(|| EmulatorError::NetworkChildNotFound(peering_id(v, name)))?;
         Ok((net, p))
     }
 
@@ -386,7 +380,7 @@ impl State {
         }
         let remote_net = self
             .virtual_network(&spec.remote)
-            .map_err(|_| EmulatorError::RemoteVnetNotFound(spec.remote.id()))?
+            .map_err(|_| EmulatorError::RemoteVnetNotFound { remote: spec.remote.id(), peering: peering_id.clone() })?
             .clone();
         let existing = local_net.peering(name).cloned();
         if existing.is_none() {

@@ -31,6 +31,7 @@ pub fn of(e: &EmulatorError) -> u16 {
         SubscriptionNotFound(_)
         | ResourceGroupNotFound(_)
         | ResourceNotFound { .. }
+        | NetworkChildNotFound(_)
         | RoleDefinitionDoesNotExist(_)
         | RoleAssignmentNotFound(_)
         | GraphResourceNotFound(_)

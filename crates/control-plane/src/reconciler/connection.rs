@@ -180,7 +180,9 @@ impl Reconciler {
                 }
                 Ok(ConnectionState::PendingPeer)
             }
-            Err(e) if e.is_arm_code("ReferencedResourceNotProvisioned") => {
+            Err(e)
+                if e.is_arm_code("InvalidResourceReference") || e.is_arm_code("ReferencedResourceNotProvisioned") =>
+            {
                 if let Err(e) = self.remove_provider_side(&c, vnet).await {
                     return Err(self.transient(&c, "removing the provider side", &e.to_string()).await);
                 }

@@ -29,7 +29,10 @@ pub fn classify(e: &AzureError, c: &PeeringConnection, provider_app_id: &str, se
         (_, Some(700016)) if settled => Failure::Rejected(messages::provider_sp_missing(c, provider_app_id)),
         (_, Some(700016)) => Failure::Transient(text),
         ("NoBackingApplicationObject", _) => Failure::Invalid(messages::app_not_multi_tenant(c)),
-        ("ReferencedResourceNotProvisioned", _) => Failure::Invalid(messages::vnet_missing(c)),
+        // Azure names a missing remote VNet `InvalidResourceReference`; older answers used the other.
+        ("InvalidResourceReference" | "ReferencedResourceNotProvisioned", _) => {
+            Failure::Invalid(messages::vnet_missing(c))
+        }
         ("VnetAddressSpacesOverlap" | "VnetAddressSpaceOverlapsWithAlreadyPeeredVnet", _) => {
             Failure::Invalid(messages::overlap(c, &text))
         }

@@ -77,8 +77,10 @@ pub fn put_definition(ctx: &ArmCtx, at: &Scope, id: &str) -> ApiResult<Response>
         permissions: p.permissions,
         assignable_scopes: p.assignable_scopes,
     };
-    let ((def, created), _) = ctx.commit(|s| s.put_role_definition(&ctx.caller, at, id, spec))?;
-    put_response(render::role_definition(&def, at.subscription()), created)
+    let ((def, _created), _) = ctx.commit(|s| s.put_role_definition(&ctx.caller, at, id, spec))?;
+    // ARM answers 201 to every successful role-definition PUT, update included (`az role definition
+    // update` fails on a 200).
+    put_response(render::role_definition(&def, at.subscription()), true)
 }
 
 pub fn delete_definition(ctx: &ArmCtx, at: &Scope, id: &str) -> ApiResult<Response> {

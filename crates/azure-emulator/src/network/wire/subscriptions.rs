@@ -5,7 +5,8 @@ use crate::error::EmulatorError;
 use crate::model::Op;
 use crate::wire::arm::{deleted, list, ok, put_response, ArmCtx};
 use crate::wire::envelope::{ApiError, ApiResult, WithFlavor};
-use axum::response::Response;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::json;
 use std::collections::BTreeMap;
@@ -61,6 +62,15 @@ pub fn put_group(ctx: &ArmCtx, sub: Uuid, name: &str) -> ApiResult<Response> {
 }
 
 pub fn delete_group(ctx: &ArmCtx, sub: Uuid, name: &str) -> ApiResult<Response> {
-    let (existed, _) = ctx.commit(|s| s.delete_resource_group(&ctx.caller, sub, name))?;
-    deleted(existed)
+    ctx.commit(|s| s.delete_resource_group(&ctx.caller, sub, name))?;
+    deleted(true)
+}
+
+/// `HEAD` (`az group exists`): 204 when the group exists, 404 when not, no body either way.
+pub fn head_group(ctx: &ArmCtx, sub: Uuid, name: &str) -> ApiResult<Response> {
+    match ctx.state.read_resource_group(&ctx.caller, sub, name) {
+        Ok(_) => Ok(StatusCode::NO_CONTENT.into_response()),
+        Err(EmulatorError::ResourceGroupNotFound(_)) => Ok(StatusCode::NOT_FOUND.into_response()),
+        Err(e) => Err(ApiError::arm(e)),
+    }
 }
