@@ -306,6 +306,17 @@ def test_role_definition_update_saves_and_exits_zero(guide):
     assert role["description"] == "Peering to vnets in scope, updated"
 
 
+def test_role_assignment_by_user_principal_name(guide):
+    az = guide.customer_az
+    upn = guide.dev["userPrincipalName"]
+    made = az.json("role", "assignment", "create", "--assignee", upn, "--role", "Reader", "--scope", guide.vnet_id)
+    assert made["principalType"] == "User"
+    listed = az.json("role", "assignment", "list", "--assignee", upn, "--scope", guide.vnet_id)
+    assert [a["id"] for a in listed] == [made["id"]]
+    assert listed[0]["principalName"] == upn
+    az.run("role", "assignment", "delete", "--ids", made["id"])
+
+
 def test_peering_to_a_deleted_vnet_names_the_missing_reference(guide):
     az = guide.customer_az
     doomed = az.json("network", "vnet", "create", "--name", "doomed-vnet", "--resource-group", guide.vnet_rg,

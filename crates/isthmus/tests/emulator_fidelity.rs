@@ -114,3 +114,25 @@ async fn network_errors_use_the_network_providers_codes() {
         .await;
     assert_eq!((clash.status.as_u16(), clash.code()), (400, "NetcfgSubnetRangesOverlap"), "{}", clash.body);
 }
+
+#[tokio::test]
+async fn users_are_read_by_id_or_upn_within_the_tenant() {
+    let emu = Emu::start().await;
+    let g = emu.user_token(CUSTOMER_ADMIN, &emu.graph_resource()).await;
+    let by_upn = emu.graph(Method::GET, &format!("/users/{}", CUSTOMER_DEV.0), &g, None).await;
+    assert_eq!(by_upn.status, 200, "{}", by_upn.body);
+    assert_eq!(by_upn.body["userPrincipalName"], CUSTOMER_DEV.0);
+    let id = by_upn.body["id"].as_str().unwrap();
+    let by_id = emu.graph(Method::GET, &format!("/users/{id}"), &g, None).await;
+    assert_eq!(by_id.body["userPrincipalName"], CUSTOMER_DEV.0);
+    let filtered = emu
+        .graph(Method::GET, &format!("/users?$filter=userPrincipalName%20eq%20%27{}%27", CUSTOMER_ADMIN.0), &g, None)
+        .await;
+    let upns: Vec<&str> =
+        filtered.body["value"].as_array().unwrap().iter().filter_map(|u| u["userPrincipalName"].as_str()).collect();
+    assert_eq!(upns, vec![CUSTOMER_ADMIN.0]);
+    let all = emu.graph(Method::GET, "/users", &g, None).await;
+    assert_eq!(all.body["value"].as_array().unwrap().len(), 2, "only the caller's tenant: {}", all.body);
+    let foreign = emu.graph(Method::GET, "/users/admin@provider.example", &g, None).await;
+    assert_eq!((foreign.status.as_u16(), foreign.code()), (404, "Request_ResourceNotFound"), "{}", foreign.body);
+}

@@ -74,6 +74,24 @@ impl State {
             .collect())
     }
 
+    /// The users of the caller's tenant that pass `filter`.
+    pub fn list_users(&self, p: &Principal, filter: impl Fn(&User) -> bool) -> Result<Vec<&User>> {
+        self.check_can_read(p)?;
+        Ok(self.users.values().filter(|u| u.tenant_id == p.tenant_id && filter(u)).collect())
+    }
+
+    /// A user of the caller's tenant, by object id or user principal name.
+    pub fn read_user(&self, p: &Principal, key: &str) -> Result<&User> {
+        self.check_can_read(p)?;
+        let found = match Uuid::parse_str(key) {
+            Ok(id) => self.users.get(&id),
+            Err(_) => self.user_by_upn(key),
+        };
+        found
+            .filter(|u| u.tenant_id == p.tenant_id)
+            .ok_or_else(|| EmulatorError::GraphResourceNotFound(crate::model::names::printable(key)))
+    }
+
     /// The applications of the caller's tenant that pass `filter`; reading needs directory access.
     pub fn list_applications(&self, p: &Principal, filter: impl Fn(&Application) -> bool) -> Result<Vec<&Application>> {
         self.check_can_read(p)?;

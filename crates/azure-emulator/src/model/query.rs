@@ -4,7 +4,7 @@
 
 use crate::authorization::rbac::{RoleDefinition, RoleType};
 use crate::error::{EmulatorError, Result};
-use crate::identity::objects::{Application, ServicePrincipal};
+use crate::identity::objects::{Application, ServicePrincipal, User};
 
 /// An entity's filterable properties, by their wire names.
 pub trait Filterable {
@@ -30,6 +30,17 @@ impl Filterable for Application {
         match field {
             "identifierUris" => self.identifier_uris.clone(),
             _ => vec![],
+        }
+    }
+}
+
+impl Filterable for User {
+    fn text(&self, field: &str) -> Option<String> {
+        match field {
+            "id" => Some(self.id.to_string()),
+            "userPrincipalName" | "mail" => Some(self.user_principal_name.clone()),
+            "displayName" => Some(self.display_name.clone()),
+            _ => None,
         }
     }
 }

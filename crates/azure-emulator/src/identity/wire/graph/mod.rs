@@ -6,6 +6,7 @@ mod applications;
 mod objects;
 pub mod render;
 mod service_principals;
+mod users;
 
 use crate::error::EmulatorError;
 use crate::identity::directory::ObjectKey;
@@ -127,6 +128,8 @@ async fn handle(app: App, method: Method, headers: HeaderMap, uri: Uri, body: Bo
         ("DELETE", ["servicePrincipals", key]) => service_principals::delete(&ctx, parse_key(key)?),
         ("POST", ["directoryObjects", "getByIds"]) => objects::get_by_ids(&ctx),
         ("GET", ["me"]) => objects::me(&ctx),
+        ("GET", ["users"]) => users::list(&ctx),
+        ("GET", ["users", key]) => users::get(&ctx, key),
         ("GET", ["organization"]) => objects::organization(&ctx),
         _ => Err(ApiError::graph(EmulatorError::GraphBadRequest(format!(
             "Resource not found for the segment '{}' with method {}.",
