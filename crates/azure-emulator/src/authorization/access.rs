@@ -76,9 +76,10 @@ impl Op {
 }
 
 impl State {
-    /// True when `scope` lies in a subscription of the caller's tenant (or is the root).
+    /// True when `scope` lies in a subscription of the caller's tenant (or is the root). Called for
+    /// every item of a list, so it reads only the subscription segment instead of parsing the scope.
     pub fn in_callers_tenant(&self, c: &Caller, target: &str) -> bool {
-        match scope::Scope::parse(target).ok().and_then(|s| s.subscription()) {
+        match scope::subscription_of(target) {
             Some(sub) => self.tenant_of_subscription(sub) == Some(c.principal.tenant_id),
             None => true,
         }
@@ -94,12 +95,17 @@ impl State {
         if self.may(c, op, target) {
             Ok(())
         } else {
-            Err(EmulatorError::AuthorizationFailed {
-                client: c.principal.display.clone(),
-                object_id: c.principal.object_id.to_string(),
-                action: op.action().to_string(),
-                scope: target.to_string(),
-            })
+            Err(denied(c, op, target))
         }
+    }
+}
+
+/// ARM's `AuthorizationFailed` for `op` at `target`.
+pub fn denied(c: &Caller, op: Op, target: &str) -> EmulatorError {
+    EmulatorError::AuthorizationFailed {
+        client: c.principal.display.clone(),
+        object_id: c.principal.object_id.to_string(),
+        action: op.action().to_string(),
+        scope: target.to_string(),
     }
 }

@@ -59,6 +59,13 @@ impl State {
             .collect()
     }
 
+    /// A subscription `GET /subscriptions/{id}` may show, or `AuthorizationFailed`.
+    pub fn read_subscription(&self, c: &Caller, id: Uuid) -> Result<&crate::network::resources::Subscription> {
+        self.subscriptions_visible_to(&c.principal, c.now).into_iter().find(|s| s.id == id).ok_or_else(|| {
+            crate::authorization::access::denied(c, Op::ReadSubscription, &format!("/subscriptions/{id}"))
+        })
+    }
+
     /// Checks that a scope names something that exists, answering as ARM does when it does not.
     pub fn ensure_scope_exists(&self, s: &Scope) -> Result<()> {
         let sub = match s.subscription() {
@@ -206,7 +213,7 @@ impl State {
         }
         if existing.is_none() {
             let used = self.role_definitions.values().filter(|r| r.tenant_id == Some(tenant)).count();
-            limits::quota("Custom roles in this directory", used, limits::CUSTOM_ROLES_PER_TENANT)?;
+            limits::quota("Custom roles in this directory", used, 1, limits::CUSTOM_ROLES_PER_TENANT)?;
         }
         let def = RoleDefinition {
             id,
@@ -316,7 +323,7 @@ impl State {
                 .values()
                 .filter(|a| a.tenant_id == tenant && in_subscription(&a.scope, sub))
                 .count();
-            limits::quota("Role assignments in this subscription", used, limits::ROLE_ASSIGNMENTS_PER_SUBSCRIPTION)?;
+            limits::quota("Role assignments in this subscription", used, 1, limits::ROLE_ASSIGNMENTS_PER_SUBSCRIPTION)?;
         }
         let delay = i64::try_from(self.knobs.propagation_delay_seconds).unwrap_or(i64::MAX);
         let assignment = RoleAssignment {

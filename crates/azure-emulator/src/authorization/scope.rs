@@ -143,13 +143,13 @@ impl Scope {
     }
 }
 
-/// Lower-cased, without a trailing slash: the form scopes are shown in.
-pub fn normalize(scope: &str) -> String {
-    let t = scope.trim_end_matches('/');
-    if t.is_empty() {
-        "/".into()
-    } else {
-        t.to_ascii_lowercase()
+/// The subscription a scope lies in, read from its first two segments (`None` for the root or a
+/// scope that does not start with a subscription).
+pub fn subscription_of(scope: &str) -> Option<Uuid> {
+    let mut s = segments(scope);
+    match (s.next(), s.next()) {
+        (Some(first), Some(id)) if first.eq_ignore_ascii_case("subscriptions") => Uuid::parse_str(id).ok(),
+        _ => None,
     }
 }
 
@@ -203,6 +203,17 @@ mod tests {
         assert!(!is_within("/subscriptions/abc", "/subscriptions/abc/resourceGroups/x"));
         assert!(!is_within("/subscriptions/abc/resourceGroups/rgx", "/subscriptions/abc/resourceGroups/rg"));
         assert!(same("/subscriptions/ABC/", "/subscriptions/abc"));
+    }
+
+    #[test]
+    fn the_subscription_of_a_scope_is_its_second_segment() {
+        let s = "aaaaaaaa-0000-0000-0000-000000000001";
+        let id = Some(Uuid::parse_str(s).unwrap());
+        assert_eq!(subscription_of(&format!("/SUBSCRIPTIONS/{s}/resourceGroups/rg/anything/deeper")), id);
+        assert_eq!(subscription_of(&format!("/subscriptions/{s}")), id);
+        assert_eq!(subscription_of("/"), None);
+        assert_eq!(subscription_of("/subscriptions/not-a-guid"), None);
+        assert_eq!(subscription_of(&format!("/providers/{s}")), None);
     }
 
     #[test]

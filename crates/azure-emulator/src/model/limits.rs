@@ -27,6 +27,7 @@ pub const PREFIXES_PER_VNET: usize = 1000;
 /// subscription hold millions of objects, and every write copies the state): subnets, address
 /// prefixes and peerings of all VNets of a subscription together.
 pub const NETWORK_OBJECTS_PER_SUBSCRIPTION: usize = 20_000;
+pub const NETWORK_OBJECTS: &str = "Subnets, address prefixes and peerings in this subscription";
 /// ARM tags: 50 per resource, names up to 512 characters, values up to 256.
 pub const TAGS: usize = 50;
 pub const TAG_NAME: usize = 512;
@@ -69,8 +70,9 @@ pub fn graph_len(property: &str, resource: &str, value: &str, max: usize) -> Res
     Ok(())
 }
 
-pub fn quota(what: &str, used: usize, limit: usize) -> Result<()> {
-    if used >= limit {
+/// Fails when `used` plus the `adding` a write brings would pass `limit`.
+pub fn quota(what: &str, used: usize, adding: usize, limit: usize) -> Result<()> {
+    if used + adding > limit {
         return Err(EmulatorError::QuotaExceeded { what: what.to_string(), limit });
     }
     Ok(())

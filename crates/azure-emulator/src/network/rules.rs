@@ -99,7 +99,7 @@ impl State {
         let created = !self.resource_groups.contains_key(&key);
         if created {
             let used = self.resource_groups.values().filter(|g| g.subscription_id == subscription).count();
-            limits::quota("Resource groups in this subscription", used, limits::RESOURCE_GROUPS_PER_SUBSCRIPTION)?;
+            limits::quota("Resource groups in this subscription", used, 1, limits::RESOURCE_GROUPS_PER_SUBSCRIPTION)?;
         }
         let rg = self.resource_groups.entry(key).or_insert_with(|| ResourceGroup {
             subscription_id: subscription,
@@ -207,17 +207,13 @@ impl State {
         let created = existing.is_none();
         if created {
             let used = self.virtual_networks.values().filter(|n| n.vnet.subscription == v.subscription).count();
-            limits::quota("Virtual networks in this subscription", used, limits::VNETS_PER_SUBSCRIPTION)?;
+            limits::quota("Virtual networks in this subscription", used, 1, limits::VNETS_PER_SUBSCRIPTION)?;
         }
         let before = existing.map(network_objects).unwrap_or(0);
         let after = spec.subnets.len() + spec.address_prefixes.len() + existing.map_or(0, |e| e.peerings.len());
         if after > before {
             let used = self.network_objects_in(v.subscription) - before;
-            limits::quota(
-                "Subnets, address prefixes and peerings in this subscription",
-                used + after - 1,
-                limits::NETWORK_OBJECTS_PER_SUBSCRIPTION,
-            )?;
+            limits::quota(limits::NETWORK_OBJECTS, used, after, limits::NETWORK_OBJECTS_PER_SUBSCRIPTION)?;
         }
         let subnets = spec
             .subnets
@@ -385,11 +381,7 @@ impl State {
         let existing = local_net.peering(name).cloned();
         if existing.is_none() {
             let used = self.network_objects_in(local.subscription);
-            limits::quota(
-                "Subnets, address prefixes and peerings in this subscription",
-                used,
-                limits::NETWORK_OBJECTS_PER_SUBSCRIPTION,
-            )?;
+            limits::quota(limits::NETWORK_OBJECTS, used, 1, limits::NETWORK_OBJECTS_PER_SUBSCRIPTION)?;
         }
         if existing.is_none() && local_net.peerings.len() >= limits::PEERINGS_PER_VNET {
             return Err(EmulatorError::QuotaExceeded {

@@ -2,7 +2,6 @@
 
 use super::render;
 use crate::error::EmulatorError;
-use crate::model::Op;
 use crate::wire::arm::{deleted, list, ok, put_response, ArmCtx};
 use crate::wire::envelope::{ApiError, ApiResult, WithFlavor};
 use axum::http::StatusCode;
@@ -27,16 +26,7 @@ pub fn list_tenants(ctx: &ArmCtx) -> ApiResult<Response> {
 }
 
 pub fn get_subscription(ctx: &ArmCtx, id: Uuid) -> ApiResult<Response> {
-    let c = &ctx.caller;
-    match ctx.state.subscriptions_visible_to(&c.principal, c.now).into_iter().find(|s| s.id == id) {
-        Some(s) => ok(render::subscription(s)),
-        None => Err(ApiError::arm(EmulatorError::AuthorizationFailed {
-            client: c.principal.display.clone(),
-            object_id: c.principal.object_id.to_string(),
-            action: Op::ReadSubscription.action().into(),
-            scope: format!("/subscriptions/{id}"),
-        })),
-    }
+    ok(render::subscription(ctx.state.read_subscription(&ctx.caller, id).arm()?))
 }
 
 pub fn list_groups(ctx: &ArmCtx, sub: Uuid) -> ApiResult<Response> {

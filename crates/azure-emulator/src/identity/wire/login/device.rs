@@ -87,14 +87,6 @@ impl DeviceCodes {
         Ok(())
     }
 
-    pub fn len(&self) -> usize {
-        lock(&self.grants).len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
     pub fn clear(&self) {
         lock(&self.grants).clear();
     }
