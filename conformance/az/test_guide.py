@@ -328,6 +328,43 @@ def test_peering_to_a_deleted_vnet_names_the_missing_reference(guide):
     assert f"Resource {doomed['id']} referenced by resource" in result.stderr
 
 
+def test_vnet_update_cannot_overlap_the_peered_provider_vnet(guide):
+    az = guide.customer_az
+    result = az.fails("network", "vnet", "update", "--name", guide.vnet_name, "--resource-group", guide.vnet_rg,
+                      "--address-prefixes", "10.1.0.0/16", "10.2.128.0/17",
+                      message="(VnetAddressSpaceOverlapsWithAlreadyPeeredVnet)")
+    assert "10.2.128.0/17, 10.2.0.0/16" in result.stderr
+    vnet = az.json("network", "vnet", "show", "--name", guide.vnet_name, "--resource-group", guide.vnet_rg)
+    assert vnet["addressSpace"]["addressPrefixes"] == ["10.1.0.0/16"], "nothing was changed"
+
+
+def test_resource_list_finds_vnets_by_type_and_tag(guide):
+    az = guide.customer_az
+    az.run("network", "vnet", "update", "--name", guide.vnet_name, "--resource-group", guide.vnet_rg,
+           "--set", "tags.team=platform")
+    typed = az.json("resource", "list", "--resource-group", guide.vnet_rg,
+                    "--resource-type", "Microsoft.Network/virtualNetworks")
+    assert guide.vnet_id in [r["id"] for r in typed]
+    tagged = az.json("resource", "list", "--tag", "team=platform")
+    assert [r["name"] for r in tagged] == [guide.vnet_name]
+    assert tagged[0]["type"] == "Microsoft.Network/virtualNetworks"
+
+
+def test_account_list_locations(guide):
+    shown = guide.customer_az.run("account", "list-locations", "--query", "[?name=='westeurope'].displayName",
+                                  "-o", "tsv")
+    assert shown.stdout.strip() == "West Europe"
+
+
+def test_vnet_delete_polls_its_operation_and_exits_zero(guide):
+    az = guide.customer_az
+    az.run("network", "vnet", "create", "--name", "short-lived", "--resource-group", guide.vnet_rg,
+           "--address-prefixes", "10.8.0.0/16")
+    az.run("network", "vnet", "delete", "--name", "short-lived", "--resource-group", guide.vnet_rg)
+    missing = az.run("network", "vnet", "show", "--name", "short-lived", "--resource-group", guide.vnet_rg, check=False)
+    assert missing.code == 3, missing.describe()
+
+
 # --- username + password (ROPC): MSAL always asks port 443 for the user realm ---------------------
 
 

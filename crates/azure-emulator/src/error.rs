@@ -46,8 +46,21 @@ pub enum EmulatorError {
     // ---- ARM: request shape --------------------------------------------------------------------
     #[error("The api-version query parameter (?api-version=) is required for all requests.")]
     MissingApiVersion,
-    #[error("The resource type '{resource_type}' could not be found for api version '{api_version}'. The supported api-versions are '{supported}'.")]
-    UnsupportedApiVersion { resource_type: String, api_version: String, supported: String },
+    /// A resource provider's refusal of an api-version, worded as ARM prints it.
+    #[error("No registered resource provider found for location '{location}' and API version '{api_version}' for type '{resource_type}'. The supported api-versions are '{supported}'. The supported locations are '{locations}'.")]
+    NoRegisteredProviderFound {
+        location: String,
+        api_version: String,
+        resource_type: String,
+        supported: String,
+        locations: String,
+    },
+    /// ARM's own refusal (Microsoft.Resources: groups, subscriptions, resources, providers).
+    #[error("The api-version '{api_version}' is invalid. The supported versions are '{supported}'. Please see https://aka.ms/api-versions for more information.")]
+    InvalidApiVersionParameter { api_version: String, supported: String },
+    /// `If-Match` / `If-None-Match` not met. No captured source for the text (ARM's usual wording).
+    #[error("The condition specified using HTTP conditional header(s) is not met.")]
+    PreconditionFailed,
     #[error("The request content was invalid and could not be deserialized: '{0}'.")]
     InvalidRequestContent(String),
     #[error("The request content size exceeds the maximum permitted size of {0} bytes.")]
@@ -76,6 +89,8 @@ pub enum EmulatorError {
     SubscriptionNotFound(String),
     #[error("Resource group '{0}' could not be found.")]
     ResourceGroupNotFound(String),
+    #[error("The resource namespace '{0}' is invalid.")]
+    InvalidResourceNamespace(String),
     #[error("The Resource '{resource_type}/{name}' under resource group '{resource_group}' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix")]
     ResourceNotFound { resource_type: String, name: String, resource_group: String },
     #[error("Resource group '{0}' is being deleted or contains resources; delete them first.")]
@@ -114,8 +129,16 @@ pub enum EmulatorError {
     /// captured source for the exact text.
     #[error("Resource {0} not found.")]
     NetworkChildNotFound(String),
+    /// No captured source for this text.
+    #[error("Private IP address {ip} does not belong to the range of any subnet of virtual network {vnet}.")]
+    PrivateIpNotInAnySubnet { ip: String, vnet: String },
     #[error("Cannot peer virtual network {0} with itself.")]
     PeeringToSelf(String),
+    #[error("Peering {peering} cannot have UseRemoteGateways flag set to true because remote virtual network {remote} referenced by the peering does not have any gateways.")]
+    RemoteVnetHasNoGateways { peering: String, remote: String },
+    /// No captured source for this text; the code is the one Azure uses for peered overlaps.
+    #[error("Cannot update the address space of virtual network {vnet}: it would overlap with the address space of virtual network {remote}, which is peered with it. Overlapping address prefixes: {prefixes}. Remove the peering or choose prefixes that do not overlap.")]
+    AddressSpaceOverlapsPeeredVnet { vnet: String, remote: String, prefixes: String },
 
     // ---- ARM: RBAC -----------------------------------------------------------------------------
     #[error("The specified role definition with ID '{0}' does not exist.")]
@@ -234,7 +257,13 @@ impl EmulatorError {
             AuthorizationFailed { .. } => "AuthorizationFailed",
             LinkedAuthorizationFailed { .. } | LinkedTenantNotAuthorized { .. } => "LinkedAuthorizationFailed",
             MissingApiVersion => "MissingApiVersionParameter",
-            UnsupportedApiVersion { .. } => "NoRegisteredProviderFound",
+            NoRegisteredProviderFound { .. } => "NoRegisteredProviderFound",
+            InvalidApiVersionParameter { .. } => "InvalidApiVersionParameter",
+            PreconditionFailed => "PreconditionFailed",
+            InvalidResourceNamespace(_) => "InvalidResourceNamespace",
+            RemoteVnetHasNoGateways { .. } => "RemoteVnetHasNoGateways",
+            PrivateIpNotInAnySubnet { .. } => "PrivateIPAddressNotInAnySubnet",
+            AddressSpaceOverlapsPeeredVnet { .. } => "VnetAddressSpaceOverlapsWithAlreadyPeeredVnet",
             InvalidRequestContent(_) => "InvalidRequestContent",
             RequestTooLarge(_) => "RequestEntityTooLarge",
             LinkedInvalidPropertyId { .. } => "LinkedInvalidPropertyId",

@@ -44,7 +44,7 @@ async fn arm_rejects_bad_input_in_its_own_shape() {
         (raw(&emu, Method::PUT, &format!("{}/virtualNetworkPeerings/p?{NET_API}", customer_vnet()), &admin, r#"{"properties":{}}"#).await, 400, "InvalidParameter"),
         (raw(&emu, Method::PUT, &format!("{}/providers/Microsoft.Authorization/roleAssignments/not-a-guid?{AUTH_API}", customer_vnet()), &admin, r#"{"properties":{}}"#).await, 400, "InvalidRoleAssignmentId"),
         (raw(&emu, Method::PUT, &format!("{}/providers/Microsoft.Authorization/roleAssignments/{}?{AUTH_API}", customer_vnet(), uuid::Uuid::new_v4()), &admin, r#"{"properties":{"principalId":"x"}}"#).await, 400, "InvalidParameter"),
-        (raw(&emu, Method::PATCH, &format!("{}?{NET_API}", customer_vnet()), &admin, "{}").await, 405, "MethodNotAllowed"),
+        (raw(&emu, Method::PATCH, &format!("{}/subnets/default?{NET_API}", customer_vnet()), &admin, "{}").await, 405, "MethodNotAllowed"),
     ];
     for (i, (r, status, code)) in cases.iter().enumerate() {
         assert_eq!((r.status.as_u16(), r.code()), (*status, *code), "case {i}: {}", r.body);

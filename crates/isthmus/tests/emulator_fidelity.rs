@@ -24,7 +24,7 @@ async fn resource_group_exists_and_delete_answer_as_arm_does() {
     assert_eq!(del.message(), "Resource group 'no-such-rg' could not be found.");
     let made = emu.arm(Method::PUT, &group("short-lived"), &admin, &[], Some(json!({"location": "westeurope"}))).await;
     assert_eq!(made.status, 201);
-    assert_eq!(emu.arm(Method::DELETE, &group("short-lived"), &admin, &[], None).await.status, 200);
+    assert_eq!(emu.arm(Method::DELETE, &group("short-lived"), &admin, &[], None).await.status, 202);
     assert_eq!(emu.arm(Method::HEAD, &group("short-lived"), &admin, &[], None).await.status, 404);
 }
 

@@ -213,7 +213,7 @@ async fn two_tenant_peering_reaches_connected_then_disconnected() {
             None,
         )
         .await;
-    assert_eq!(del.status, 200);
+    assert_eq!(del.status, 202);
     assert_eq!(emu.peering_state(&provider_vnet(), "to-customer", &p_arm).await, "Disconnected");
     let refused = emu.put_peering(&customer_vnet(), "to-provider", &provider_vnet(), &c_arm, &[&c_aux]).await;
     assert_eq!(refused.status, 400);

@@ -33,6 +33,11 @@ pub const TAGS: usize = 50;
 pub const TAG_NAME: usize = 512;
 pub const TAG_VALUE: usize = 256;
 pub const LOCATION: usize = 64;
+/// ARM pages lists; 100 items a page unless the knob says otherwise.
+pub const DEFAULT_LIST_PAGE_SIZE: usize = 100;
+pub const MAX_LIST_PAGE_SIZE: usize = 1000;
+/// Properties the emulator does not model but keeps as sent, per resource (serialized JSON bytes).
+pub const UNMODELED_PROPERTIES_BYTES: usize = 64 * 1024;
 /// RBAC: assignments per subscription, custom roles per tenant, and a role's text fields.
 pub const ROLE_ASSIGNMENTS_PER_SUBSCRIPTION: usize = 4000;
 pub const CUSTOM_ROLES_PER_TENANT: usize = 5000;
@@ -102,4 +107,18 @@ pub fn add_seconds(t: DateTime<Utc>, seconds: i64) -> DateTime<Utc> {
 pub fn in_dotnet_range(t: DateTime<Utc>) -> bool {
     use chrono::Datelike;
     (1..=9999).contains(&t.year())
+}
+
+/// Unmodeled properties kept with a resource stay within `UNMODELED_PROPERTIES_BYTES`.
+pub fn unmodeled(props: &serde_json::Map<String, serde_json::Value>) -> Result<()> {
+    if props.is_empty() {
+        return Ok(());
+    }
+    let size = serde_json::to_vec(props).map(|b| b.len()).unwrap_or(usize::MAX);
+    if size > UNMODELED_PROPERTIES_BYTES {
+        return Err(EmulatorError::InvalidParameter(format!(
+            "The resource's properties take {size} bytes; at most {UNMODELED_PROPERTIES_BYTES} are kept per resource."
+        )));
+    }
+    Ok(())
 }

@@ -5,6 +5,7 @@
 pub mod limits;
 pub mod names;
 pub mod query;
+pub mod regions;
 pub mod state;
 pub mod world;
 

@@ -53,6 +53,13 @@ pub struct Knobs {
     /// Lifetime of issued access tokens.
     #[serde(default = "default_token_lifetime")]
     pub token_lifetime_seconds: u64,
+    /// Items per page of an ARM list; more follow through `nextLink`.
+    #[serde(default = "default_list_page_size")]
+    pub list_page_size: usize,
+}
+
+fn default_list_page_size() -> usize {
+    crate::model::limits::DEFAULT_LIST_PAGE_SIZE
 }
 
 fn default_token_lifetime() -> u64 {
@@ -68,6 +75,7 @@ impl Knobs {
         self.propagation_delay_seconds =
             self.propagation_delay_seconds.min(crate::model::limits::MAX_PROPAGATION_DELAY_SECONDS);
         self.token_lifetime_seconds = self.token_lifetime_seconds.clamp(60, 86_400);
+        self.list_page_size = self.list_page_size.clamp(1, crate::model::limits::MAX_LIST_PAGE_SIZE);
     }
 }
 
@@ -78,6 +86,7 @@ impl Default for Knobs {
             clock_offset_ms: 0,
             throttling: Throttling::default(),
             token_lifetime_seconds: default_token_lifetime(),
+            list_page_size: default_list_page_size(),
         }
     }
 }

@@ -8,7 +8,7 @@ use crate::identity::objects::*;
 use crate::identity::secrets;
 use crate::model::state::State;
 use crate::network::resources::{parse_prefix, Subscription};
-use crate::network::rules::VirtualNetworkSpec;
+use crate::network::rules::{SubnetSpec, VirtualNetworkSpec};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -311,9 +311,10 @@ impl State {
                     subnets: v
                         .subnets
                         .iter()
-                        .map(|s| Ok((s.name.clone(), parse(&s.address_prefix)?)))
+                        .map(|s| Ok(SubnetSpec::new(&s.name, parse(&s.address_prefix)?)))
                         .collect::<Result<_>>()?,
                     tags: BTreeMap::new(),
+                    unmodeled: Default::default(),
                 };
                 let vref = VnetRef { subscription: id, resource_group: rg.name.clone(), name: v.name.clone() };
                 self.insert_virtual_network(&vref, spec)?;

@@ -32,11 +32,17 @@ impl ResourceGroup {
     }
 }
 
+/// Properties a client sent that the emulator does not model (`dhcpOptions`,
+/// `serviceEndpoints`, …): kept and echoed as sent, never dropped silently.
+pub type Unmodeled = serde_json::Map<String, serde_json::Value>;
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Subnet {
     pub name: String,
     pub address_prefix: IpNet,
     pub etag: Uuid,
+    #[serde(default)]
+    pub unmodeled: Unmodeled,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -94,6 +100,8 @@ pub struct VirtualNetwork {
     pub tags: BTreeMap<String, String>,
     pub resource_guid: Uuid,
     pub etag: Uuid,
+    #[serde(default)]
+    pub unmodeled: Unmodeled,
 }
 
 impl VirtualNetwork {

@@ -17,8 +17,22 @@ use uuid::Uuid;
 pub struct VirtualNetworkSpec {
     pub location: String,
     pub address_prefixes: Vec<IpNet>,
-    pub subnets: Vec<(String, IpNet)>,
+    pub subnets: Vec<SubnetSpec>,
     pub tags: BTreeMap<String, String>,
+    pub unmodeled: Unmodeled,
+}
+
+#[derive(Debug, Clone)]
+pub struct SubnetSpec {
+    pub name: String,
+    pub prefix: IpNet,
+    pub unmodeled: Unmodeled,
+}
+
+impl SubnetSpec {
+    pub fn new(name: &str, prefix: IpNet) -> Self {
+        SubnetSpec { name: name.to_string(), prefix, unmodeled: Unmodeled::new() }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -188,21 +202,26 @@ impl State {
                 v.id()
             )));
         }
-        for (i, (name, prefix)) in spec.subnets.iter().enumerate() {
+        limits::unmodeled(&spec.unmodeled)?;
+        for (i, sub) in spec.subnets.iter().enumerate() {
+            let (name, prefix) = (&sub.name, &sub.prefix);
             names::validate(NameKind::Subnet, name)?;
+            limits::unmodeled(&sub.unmodeled)?;
             if !spec.address_prefixes.iter().any(|p| p.contains(prefix)) {
                 return Err(EmulatorError::NetcfgSubnetRangeOutsideVnet { subnet: name.clone(), vnet: v.name.clone() });
             }
-            if let Some((other, _)) =
-                spec.subnets[..i].iter().find(|(_, q)| q.contains(&prefix.network()) || prefix.contains(&q.network()))
+            if let Some(other) = spec.subnets[..i]
+                .iter()
+                .find(|q| q.prefix.contains(&prefix.network()) || prefix.contains(&q.prefix.network()))
             {
                 return Err(EmulatorError::NetcfgSubnetRangesOverlap {
                     a: name.clone(),
-                    b: other.clone(),
+                    b: other.name.clone(),
                     vnet: v.name.clone(),
                 });
             }
         }
+        self.check_peered_overlap(v, &spec.address_prefixes)?;
         let existing = self.virtual_networks.get(&v.key());
         let created = existing.is_none();
         if created {
@@ -218,9 +237,9 @@ impl State {
         let subnets = spec
             .subnets
             .into_iter()
-            .map(|(name, address_prefix)| {
-                let etag = existing.and_then(|e| e.subnet(&name)).map(|s| s.etag).unwrap_or_else(Uuid::new_v4);
-                Subnet { name, address_prefix, etag }
+            .map(|sub| {
+                let etag = existing.and_then(|e| e.subnet(&sub.name)).map(|s| s.etag).unwrap_or_else(Uuid::new_v4);
+                Subnet { name: sub.name, address_prefix: sub.prefix, etag, unmodeled: sub.unmodeled }
             })
             .collect();
         let net = VirtualNetwork {
@@ -232,9 +251,29 @@ impl State {
             tags: spec.tags,
             resource_guid: existing.map(|e| e.resource_guid).unwrap_or_else(Uuid::new_v4),
             etag: Uuid::new_v4(),
+            unmodeled: spec.unmodeled,
         };
         self.virtual_networks.insert(v.key(), net.clone());
         Ok((net, created))
+    }
+
+    /// Replaces a VNet's tags (ARM's `PATCH`, UpdateTags); nothing else changes.
+    pub fn update_virtual_network_tags(
+        &mut self,
+        c: &Caller,
+        v: &VnetRef,
+        tags: BTreeMap<String, String>,
+    ) -> Result<VirtualNetwork> {
+        self.check(c, Op::WriteVnet, &v.id())?;
+        limits::tags(&tags)?;
+        self.virtual_network(v)?;
+        let net = self
+            .virtual_networks
+            .get_mut(&v.key())
+            .ok_or_else(|| EmulatorError::Internal("virtual network vanished".into()))?;
+        net.tags = tags;
+        net.etag = Uuid::new_v4();
+        Ok(net.clone())
     }
 
     pub fn delete_virtual_network(&mut self, c: &Caller, v: &VnetRef) -> Result<bool> {
@@ -272,18 +311,23 @@ impl State {
         Ok((net, subnet))
     }
 
-    pub fn put_subnet(&mut self, c: &Caller, v: &VnetRef, name: &str, prefix: IpNet) -> Result<(Subnet, bool)> {
+    pub fn put_subnet(&mut self, c: &Caller, v: &VnetRef, subnet: SubnetSpec) -> Result<(Subnet, bool)> {
+        let name = subnet.name.clone();
         self.check(c, Op::WriteSubnet, &format!("{}/subnets/{name}", v.id()))?;
         let net = self.virtual_network(v)?.clone();
-        let mut subnets: Vec<(String, IpNet)> =
-            net.subnets.iter().map(|s| (s.name.clone(), s.address_prefix)).collect();
-        let created = match subnets.iter_mut().find(|(n, _)| n.eq_ignore_ascii_case(name)) {
+        let mut subnets: Vec<SubnetSpec> = net
+            .subnets
+            .iter()
+            .map(|s| SubnetSpec { name: s.name.clone(), prefix: s.address_prefix, unmodeled: s.unmodeled.clone() })
+            .collect();
+        let created = match subnets.iter_mut().find(|s| s.name.eq_ignore_ascii_case(&name)) {
             Some(s) => {
-                s.1 = prefix;
+                // The stored name keeps its first spelling, as ARM's does.
+                *s = SubnetSpec { name: s.name.clone(), ..subnet };
                 false
             }
             None => {
-                subnets.push((name.to_string(), prefix));
+                subnets.push(subnet);
                 true
             }
         };
@@ -292,9 +336,10 @@ impl State {
             address_prefixes: net.address_prefixes,
             subnets,
             tags: net.tags,
+            unmodeled: net.unmodeled,
         };
         let (net, _) = self.insert_virtual_network(v, spec)?;
-        let subnet = net.subnet(name).cloned().ok_or_else(|| EmulatorError::Internal("subnet not written".into()))?;
+        let subnet = net.subnet(&name).cloned().ok_or_else(|| EmulatorError::Internal("subnet not written".into()))?;
         Ok((subnet, created))
     }
 
@@ -403,6 +448,10 @@ impl State {
                 existing: format!("{}/virtualNetworkPeerings/{}", local_net.vnet.id(), other.name),
             });
         }
+        if spec.flags.use_remote_gateways {
+            // The emulator models no VPN or ExpressRoute gateways, so no remote VNet has one.
+            return Err(EmulatorError::RemoteVnetHasNoGateways { peering: peering_id, remote: remote_net.vnet.id() });
+        }
         let overlap = overlapping_prefixes(&local_net.address_prefixes, &remote_net.address_prefixes);
         if !overlap.is_empty() {
             return Err(EmulatorError::VnetAddressSpacesOverlap {
@@ -452,6 +501,34 @@ impl State {
             }
         }
         Ok((peering, existing.is_none()))
+    }
+
+    /// A VNet's new address space may not overlap a VNet it is peered with (on either side).
+    fn check_peered_overlap(&self, v: &VnetRef, prefixes: &[IpNet]) -> Result<()> {
+        let key = v.key();
+        let mut peered: Vec<VnetRef> = self
+            .virtual_networks
+            .get(&key)
+            .map(|n| n.peerings.iter().map(|p| p.remote.clone()).collect())
+            .unwrap_or_default();
+        peered.extend(
+            self.virtual_networks
+                .values()
+                .filter(|n| n.peerings.iter().any(|p| p.remote.key() == key))
+                .map(|n| n.vnet.clone()),
+        );
+        for remote in peered {
+            let Some(r) = self.virtual_networks.get(&remote.key()) else { continue };
+            let overlap = overlapping_prefixes(prefixes, &r.address_prefixes);
+            if !overlap.is_empty() {
+                return Err(EmulatorError::AddressSpaceOverlapsPeeredVnet {
+                    vnet: v.id(),
+                    remote: r.vnet.id(),
+                    prefixes: overlap.join(", "),
+                });
+            }
+        }
+        Ok(())
     }
 
     /// Neither VNet may overlap a third VNet already peered with the other one.
@@ -585,6 +662,7 @@ mod tests {
                 .collect(),
             subnets: vec![],
             tags: BTreeMap::new(),
+            unmodeled: Default::default(),
         };
         let per = limits::PREFIXES_PER_VNET as u32;
         let full = limits::NETWORK_OBJECTS_PER_SUBSCRIPTION as u32 / per;

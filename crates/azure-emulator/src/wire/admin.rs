@@ -109,6 +109,7 @@ fn clock(app: &App) -> Response {
 struct KnobsPatch {
     propagation_delay_seconds: Option<u64>,
     token_lifetime_seconds: Option<u64>,
+    list_page_size: Option<usize>,
     throttling: Option<ThrottlingPatch>,
 }
 
@@ -139,6 +140,15 @@ impl KnobsPatch {
                 ));
             }
             k.token_lifetime_seconds = t;
+        }
+        if let Some(n) = self.list_page_size {
+            if !(1..=limits::MAX_LIST_PAGE_SIZE).contains(&n) {
+                return Err(EmulatorError::InvalidParameter(format!(
+                    "listPageSize must be between 1 and {}.",
+                    limits::MAX_LIST_PAGE_SIZE
+                )));
+            }
+            k.list_page_size = n;
         }
         if let Some(t) = self.throttling {
             for b in [&t.reads, &t.writes, &t.deletes].into_iter().flatten() {

@@ -30,6 +30,7 @@ pub fn of(e: &EmulatorError) -> u16 {
         | BuiltInRoleReadOnly => 403,
         SubscriptionNotFound(_)
         | ResourceGroupNotFound(_)
+        | InvalidResourceNamespace(_)
         | ResourceNotFound { .. }
         | NetworkChildNotFound(_)
         | RoleDefinitionDoesNotExist(_)
@@ -45,6 +46,7 @@ pub fn of(e: &EmulatorError) -> u16 {
         | ResourceGroupNotEmpty(_)
         | QuotaExceeded { .. }
         | InUseVirtualNetworkCannotBeDeleted(_) => 409,
+        PreconditionFailed => 412,
         RequestTooLarge(_) => 413,
         Throttled { .. } | AadTooManyDeviceCodes(_) => 429,
         Persistence(_) | Internal(_) => 500,

@@ -1,5 +1,6 @@
 //! Role definitions and role assignments at any scope.
 
+use crate::wire::arm::filters::{bad_filter, clauses};
 use crate::wire::arm::{list, ok, put_response, ArmCtx};
 
 pub mod render;
@@ -18,26 +19,11 @@ fn guid(raw: &str, err: impl FnOnce() -> EmulatorError) -> ApiResult<Uuid> {
     Uuid::parse_str(raw).map_err(|_| ApiError::arm(err()))
 }
 
-/// `$filter` clauses joined by `and`; `atScope()` is handled by the caller.
-fn clauses(ctx: &ArmCtx) -> Vec<String> {
-    ctx.query
-        .get("$filter")
-        .map(|f| f.split(" and ").map(|c| c.trim().to_string()).filter(|c| !c.is_empty()).collect())
-        .unwrap_or_default()
-}
-
 pub fn list_definitions(ctx: &ArmCtx, at: &Scope) -> ApiResult<Response> {
     let filters =
         clauses(ctx).iter().map(|c| filter::parse(c).map_err(|_| bad_filter(c))).collect::<ApiResult<Vec<_>>>()?;
     let defs = ctx.state.list_role_definitions(&ctx.caller, at, |r| filters.iter().all(|f| f.matches(r))).arm()?;
-    list(defs.into_iter().map(|r| render::role_definition(r, at.subscription())).collect())
-}
-
-fn bad_filter(clause: &str) -> ApiError {
-    ApiError::arm(EmulatorError::InvalidParameter(format!(
-        "The $filter clause '{}' is not supported.",
-        names::printable(clause)
-    )))
+    list(ctx, defs.into_iter().map(|r| render::role_definition(r, at.subscription())).collect())
 }
 
 pub fn get_definition(ctx: &ArmCtx, at: &Scope, id: &str) -> ApiResult<Response> {
@@ -112,7 +98,7 @@ pub fn list_assignments(ctx: &ArmCtx, at: &Scope) -> ApiResult<Response> {
         }
     }
     let found = ctx.state.list_role_assignments(&ctx.caller, at, at_scope_only, principal).arm()?;
-    list(found.into_iter().map(render::role_assignment).collect())
+    list(ctx, found.into_iter().map(render::role_assignment).collect())
 }
 
 fn assignment_id(raw: &str) -> ApiResult<Uuid> {

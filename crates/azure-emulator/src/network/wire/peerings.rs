@@ -7,19 +7,18 @@ use crate::authorization::scope::{Scope, VnetRef};
 use crate::error::EmulatorError;
 use crate::network::resources::PeeringFlags;
 use crate::network::rules::PeeringSpec;
-use crate::wire::arm::{deleted, ok, ArmCtx};
+use crate::wire::arm::{lro, ok, ArmCtx};
 use crate::wire::envelope::{ApiError, ApiResult, WithFlavor};
-use axum::http::{HeaderValue, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Deserialize;
-use serde_json::json;
-use uuid::Uuid;
 
 pub fn list(ctx: &ArmCtx, v: &VnetRef) -> ApiResult<Response> {
     let state = &ctx.state;
     let net = state.list_peerings(&ctx.caller, v).arm()?;
     crate::wire::arm::list(
+        ctx,
         net.peerings.iter().map(|p| render::peering(net, &state.peering_view(net, p), "Succeeded")).collect(),
     )
 }
@@ -87,42 +86,28 @@ pub fn put(ctx: &ArmCtx, v: &VnetRef, name: &str) -> ApiResult<Response> {
     };
     // A long-running operation that has already finished: az polls once and reads the result.
     let ((peering, created, op), state) = ctx.commit(|s| {
+        let current = s.virtual_network(v).ok().and_then(|n| n.peering(name)).map(|p| render::etag(&p.etag));
+        ctx.precondition.check(current.as_deref())?;
         let (peering, created) = s.put_peering(&ctx.caller, v, name, spec)?;
         Ok((peering, created, s.record_operation("Succeeded", ctx.caller.now)))
     })?;
     let net = state.virtual_network(v).arm()?;
     let body = render::peering(net, &state.peering_view(net, &peering), "Updating");
-    let api_version = ctx.query.get("api-version").cloned().unwrap_or_default();
-    let poll = format!(
-        "{}/subscriptions/{}/providers/Microsoft.Network/locations/{}/operations/{op}?api-version={api_version}",
-        ctx.origin, v.subscription, net.location
-    );
     let status = if created { StatusCode::CREATED } else { StatusCode::OK };
-    let mut resp = (status, Json(body)).into_response();
-    if let Ok(h) = HeaderValue::from_str(&poll) {
-        resp.headers_mut().insert("azure-asyncoperation", h);
-    }
-    resp.headers_mut().insert("retry-after", HeaderValue::from(0));
-    Ok(resp)
+    Ok(lro::with_status((status, Json(body)).into_response(), &lro::status_url(ctx, v.subscription, &net.location, op)))
 }
 
 pub fn delete(ctx: &ArmCtx, v: &VnetRef, name: &str) -> ApiResult<Response> {
-    let (existed, _) = ctx.commit(|s| s.delete_peering(&ctx.caller, v, name))?;
-    deleted(existed)
+    let (op, _) = ctx.commit(|s| {
+        let current = s.virtual_network(v).ok().and_then(|n| n.peering(name)).map(|p| render::etag(&p.etag));
+        ctx.precondition.check(current.as_deref())?;
+        let existed = s.delete_peering(&ctx.caller, v, name)?;
+        Ok(existed.then(|| s.record_operation("Succeeded", ctx.caller.now)))
+    })?;
+    lro::network_delete(ctx, v.subscription, &location_of(ctx, v), op)
 }
 
-pub fn operation(ctx: &ArmCtx, id: &str) -> ApiResult<Response> {
-    let found = Uuid::parse_str(id).ok().and_then(|op| ctx.state.operation(op, ctx.caller.now));
-    match found {
-        Some(o) => {
-            let mut resp = Json(json!({ "status": o.status })).into_response();
-            resp.headers_mut().insert("retry-after", HeaderValue::from(0));
-            Ok(resp)
-        }
-        None => Err(ApiError::arm(EmulatorError::ResourceNotFound {
-            resource_type: "Microsoft.Network/locations/operations".into(),
-            name: crate::model::names::printable(id),
-            resource_group: String::new(),
-        })),
-    }
+/// The VNet's region as the request saw it (operation URLs name it).
+pub fn location_of(ctx: &ArmCtx, v: &VnetRef) -> String {
+    ctx.state.virtual_network(v).map(|n| n.location.clone()).unwrap_or_else(|_| "westeurope".into())
 }

@@ -2,12 +2,12 @@
 
 use crate::identity::objects::Tenant;
 use crate::model::State;
-use crate::network::resources::{ResourceGroup, Subnet, Subscription, VirtualNetwork};
+use crate::network::resources::{ResourceGroup, Subnet, Subscription, Unmodeled, VirtualNetwork};
 use crate::network::rules::PeeringView;
 use ipnet::IpNet;
 use serde_json::{json, Value};
 
-fn etag(e: &uuid::Uuid) -> String {
+pub fn etag(e: &uuid::Uuid) -> String {
     format!("W/\"{e}\"")
 }
 
@@ -52,19 +52,35 @@ pub fn resource_group(rg: &ResourceGroup) -> Value {
     })
 }
 
+/// `properties`: Azure's defaults, then what the client sent that is not modeled, then the modeled
+/// values, which always win.
+fn properties(defaults: Value, unmodeled: &Unmodeled, modeled: Value) -> Value {
+    let mut out = match defaults {
+        Value::Object(m) => m,
+        _ => Unmodeled::new(),
+    };
+    out.extend(unmodeled.iter().map(|(k, v)| (k.clone(), v.clone())));
+    if let Value::Object(m) = modeled {
+        out.extend(m);
+    }
+    Value::Object(out)
+}
+
 pub fn subnet(net: &VirtualNetwork, s: &Subnet) -> Value {
     json!({
         "name": s.name,
         "id": format!("{}/subnets/{}", net.vnet.id(), s.name),
         "etag": etag(&s.etag),
         "type": "Microsoft.Network/virtualNetworks/subnets",
-        "properties": {
-            "provisioningState": "Succeeded",
-            "addressPrefix": s.address_prefix.to_string(),
-            "delegations": [],
-            "privateEndpointNetworkPolicies": "Disabled",
-            "privateLinkServiceNetworkPolicies": "Enabled",
-        },
+        "properties": properties(
+            json!({
+                "delegations": [],
+                "privateEndpointNetworkPolicies": "Disabled",
+                "privateLinkServiceNetworkPolicies": "Enabled",
+            }),
+            &s.unmodeled,
+            json!({"provisioningState": "Succeeded", "addressPrefix": s.address_prefix.to_string()}),
+        ),
     })
 }
 
@@ -105,14 +121,16 @@ pub fn virtual_network(state: &State, net: &VirtualNetwork) -> Value {
         "type": "Microsoft.Network/virtualNetworks",
         "location": net.location,
         "tags": net.tags,
-        "properties": {
-            "provisioningState": "Succeeded",
-            "resourceGuid": net.resource_guid,
-            "addressSpace": prefixes(&net.address_prefixes),
-            "subnets": net.subnets.iter().map(|s| subnet(net, s)).collect::<Vec<_>>(),
-            "virtualNetworkPeerings": net.peerings.iter().map(|p| peering(net, &state.peering_view(net, p), "Succeeded")).collect::<Vec<_>>(),
-            "enableDdosProtection": false,
-            "privateEndpointVNetPolicies": "Disabled",
-        },
+        "properties": properties(
+            json!({"enableDdosProtection": false, "privateEndpointVNetPolicies": "Disabled"}),
+            &net.unmodeled,
+            json!({
+                "provisioningState": "Succeeded",
+                "resourceGuid": net.resource_guid,
+                "addressSpace": prefixes(&net.address_prefixes),
+                "subnets": net.subnets.iter().map(|s| subnet(net, s)).collect::<Vec<_>>(),
+                "virtualNetworkPeerings": net.peerings.iter().map(|p| peering(net, &state.peering_view(net, p), "Succeeded")).collect::<Vec<_>>(),
+            }),
+        ),
     })
 }

@@ -2,7 +2,7 @@
 
 use super::render;
 use crate::error::EmulatorError;
-use crate::wire::arm::{deleted, list, ok, put_response, ArmCtx};
+use crate::wire::arm::{list, lro, ok, put_response, ArmCtx};
 use crate::wire::envelope::{ApiError, ApiResult, WithFlavor};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -30,7 +30,7 @@ pub fn get_subscription(ctx: &ArmCtx, id: Uuid) -> ApiResult<Response> {
 }
 
 pub fn list_groups(ctx: &ArmCtx, sub: Uuid) -> ApiResult<Response> {
-    list(ctx.state.list_resource_groups(&ctx.caller, sub).into_iter().map(render::resource_group).collect())
+    list(ctx, ctx.state.list_resource_groups(&ctx.caller, sub).into_iter().map(render::resource_group).collect())
 }
 
 pub fn get_group(ctx: &ArmCtx, sub: Uuid, name: &str) -> ApiResult<Response> {
@@ -51,9 +51,13 @@ pub fn put_group(ctx: &ArmCtx, sub: Uuid, name: &str) -> ApiResult<Response> {
     put_response(render::resource_group(&rg), created)
 }
 
+/// Deleting a group is long-running in Azure: `202` and a `Location` to poll.
 pub fn delete_group(ctx: &ArmCtx, sub: Uuid, name: &str) -> ApiResult<Response> {
-    ctx.commit(|s| s.delete_resource_group(&ctx.caller, sub, name))?;
-    deleted(true)
+    let (op, _) = ctx.commit(|s| {
+        s.delete_resource_group(&ctx.caller, sub, name)?;
+        Ok(s.record_operation("Succeeded", ctx.caller.now))
+    })?;
+    lro::group_delete(ctx, sub, op)
 }
 
 /// `HEAD` (`az group exists`): 204 when the group exists, 404 when not, no body either way.

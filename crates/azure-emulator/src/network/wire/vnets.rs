@@ -4,20 +4,20 @@ use super::render;
 use crate::authorization::scope::VnetRef;
 use crate::error::EmulatorError;
 use crate::model::names;
-use crate::network::resources::parse_prefix;
-use crate::network::rules::VirtualNetworkSpec;
-use crate::wire::arm::{deleted, list, ok, put_response, ArmCtx};
+use crate::network::resources::{parse_prefix, Unmodeled};
+use crate::network::rules::{SubnetSpec, VirtualNetworkSpec};
+use crate::wire::arm::{list, lro, ok, put_response, ArmCtx};
 use crate::wire::envelope::{ApiError, ApiResult, WithFlavor};
 use axum::response::Response;
 use ipnet::IpNet;
 use serde::Deserialize;
+use serde_json::Value;
 use std::collections::BTreeMap;
-use uuid::Uuid;
 
 /// Lists VNets the caller may read (ARM filters list results by permission).
-pub fn list_vnets(ctx: &ArmCtx, sub: Uuid, rg: Option<&str>) -> ApiResult<Response> {
+pub fn list_vnets(ctx: &ArmCtx, sub: uuid::Uuid, rg: Option<&str>) -> ApiResult<Response> {
     let nets = ctx.state.list_virtual_networks(&ctx.caller, sub, rg).arm()?;
-    list(nets.into_iter().map(|n| render::virtual_network(&ctx.state, n)).collect())
+    list(ctx, nets.into_iter().map(|n| render::virtual_network(&ctx.state, n)).collect())
 }
 
 pub fn get_vnet(ctx: &ArmCtx, v: &VnetRef) -> ApiResult<Response> {
@@ -31,15 +31,7 @@ struct VnetBody {
     #[serde(default)]
     tags: BTreeMap<String, String>,
     #[serde(default)]
-    properties: VnetProperties,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase")]
-struct VnetProperties {
-    address_space: Option<AddressSpace>,
-    #[serde(default)]
-    subnets: Vec<SubnetBody>,
+    properties: Unmodeled,
 }
 
 #[derive(Deserialize)]
@@ -54,30 +46,43 @@ struct AddressSpace {
 struct SubnetBody {
     name: Option<String>,
     #[serde(default)]
-    properties: SubnetProperties,
+    properties: Unmodeled,
 }
 
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase")]
-struct SubnetProperties {
-    address_prefix: Option<String>,
-    address_prefixes: Option<Vec<String>>,
+/// Read-only properties a client may echo back from a GET; never stored.
+const READ_ONLY: &[&str] = &["provisioningState", "resourceGuid", "etag", "id", "type"];
+
+/// Takes the modeled property `key` out of `props`, typed.
+fn take<T: serde::de::DeserializeOwned>(props: &mut Unmodeled, key: &str) -> ApiResult<Option<T>> {
+    match props.remove(key) {
+        None | Some(Value::Null) => Ok(None),
+        Some(v) => serde_json::from_value(v).map(Some).map_err(|e| {
+            ApiError::arm(EmulatorError::InvalidRequestContent(format!(
+                "properties.{key}: {}",
+                names::printable(&e.to_string())
+            )))
+        }),
+    }
+}
+
+fn unmodeled(mut props: Unmodeled, modeled: &[&str]) -> Unmodeled {
+    props.retain(|k, _| !modeled.contains(&k.as_str()) && !READ_ONLY.contains(&k.as_str()));
+    props
 }
 
 fn prefix(raw: &str) -> ApiResult<IpNet> {
     parse_prefix(raw).ok_or_else(|| ApiError::arm(EmulatorError::InvalidAddressPrefix(names::printable(raw))))
 }
 
-fn subnet_prefix(p: &SubnetProperties, name: &str) -> ApiResult<IpNet> {
-    let raw =
-        p.address_prefix.clone().or_else(|| p.address_prefixes.as_ref().and_then(|v| v.first().cloned())).ok_or_else(
-            || {
-                ApiError::arm(EmulatorError::InvalidParameter(format!(
-                    "Subnet '{name}' must have properties.addressPrefix."
-                )))
-            },
-        )?;
-    prefix(&raw)
+/// A subnet as sent: its name, its prefix (`addressPrefix`, or the first of `addressPrefixes`) and
+/// everything else it carried.
+fn subnet_spec(name: &str, mut props: Unmodeled) -> ApiResult<SubnetSpec> {
+    let single: Option<String> = take(&mut props, "addressPrefix")?;
+    let many: Option<Vec<String>> = take(&mut props, "addressPrefixes")?;
+    let raw = single.or_else(|| many.and_then(|v| v.into_iter().next())).ok_or_else(|| {
+        ApiError::arm(EmulatorError::InvalidParameter(format!("Subnet '{name}' must have properties.addressPrefix.")))
+    })?;
+    Ok(SubnetSpec { name: name.to_string(), prefix: prefix(&raw)?, unmodeled: unmodeled(props, &[]) })
 }
 
 pub fn put_vnet(ctx: &ArmCtx, v: &VnetRef) -> ApiResult<Response> {
@@ -87,39 +92,63 @@ pub fn put_vnet(ctx: &ArmCtx, v: &VnetRef) -> ApiResult<Response> {
             "The 'location' property is required for a virtual network.".into(),
         ))
     })?;
-    let address_prefixes = body
-        .properties
-        .address_space
+    let mut props = body.properties;
+    let address_prefixes = take::<AddressSpace>(&mut props, "addressSpace")?
         .map(|a| a.address_prefixes)
         .unwrap_or_default()
         .iter()
         .map(|p| prefix(p))
         .collect::<ApiResult<Vec<_>>>()?;
-    let subnets = body
-        .properties
-        .subnets
-        .iter()
+    let subnets = take::<Vec<SubnetBody>>(&mut props, "subnets")?
+        .unwrap_or_default()
+        .into_iter()
         .map(|s| {
-            let name = s.name.clone().ok_or_else(|| {
+            let name = s.name.ok_or_else(|| {
                 ApiError::arm(EmulatorError::InvalidParameter("Every subnet must have a name.".into()))
             })?;
-            let p = subnet_prefix(&s.properties, &name)?;
-            Ok((name, p))
+            subnet_spec(&name, s.properties)
         })
         .collect::<ApiResult<Vec<_>>>()?;
-    let spec = VirtualNetworkSpec { location, address_prefixes, subnets, tags: body.tags };
-    let ((net, created), state) = ctx.commit(|s| s.put_virtual_network(&ctx.caller, v, spec))?;
+    // Peerings are child resources with their own writes; echoing them back in a PUT keeps them.
+    let unmodeled = unmodeled(props, &["virtualNetworkPeerings"]);
+    let spec = VirtualNetworkSpec { location, address_prefixes, subnets, tags: body.tags, unmodeled };
+    let ((net, created), state) = ctx.commit(|s| {
+        ctx.precondition.check(s.virtual_network(v).ok().map(|n| render::etag(&n.etag)).as_deref())?;
+        s.put_virtual_network(&ctx.caller, v, spec)
+    })?;
     put_response(render::virtual_network(&state, &net), created)
 }
 
+#[derive(Deserialize)]
+struct TagsBody {
+    tags: Option<BTreeMap<String, String>>,
+}
+
+/// `PATCH` (UpdateTags): only `tags` can change, as in Azure; a body without `tags` changes nothing.
+pub fn patch_vnet(ctx: &ArmCtx, v: &VnetRef) -> ApiResult<Response> {
+    let body: TagsBody = ctx.json()?;
+    let (net, state) = ctx.commit(|s| {
+        ctx.precondition.check(s.virtual_network(v).ok().map(|n| render::etag(&n.etag)).as_deref())?;
+        let tags =
+            body.tags.unwrap_or_else(|| s.virtual_networks.get(&v.key()).map(|n| n.tags.clone()).unwrap_or_default());
+        s.update_virtual_network_tags(&ctx.caller, v, tags)
+    })?;
+    ok(render::virtual_network(&state, &net))
+}
+
 pub fn delete_vnet(ctx: &ArmCtx, v: &VnetRef) -> ApiResult<Response> {
-    let (existed, _) = ctx.commit(|s| s.delete_virtual_network(&ctx.caller, v))?;
-    deleted(existed)
+    let location = super::peerings::location_of(ctx, v);
+    let (op, _) = ctx.commit(|s| {
+        ctx.precondition.check(s.virtual_network(v).ok().map(|n| render::etag(&n.etag)).as_deref())?;
+        let existed = s.delete_virtual_network(&ctx.caller, v)?;
+        Ok(existed.then(|| s.record_operation("Succeeded", ctx.caller.now)))
+    })?;
+    lro::network_delete(ctx, v.subscription, &location, op)
 }
 
 pub fn list_subnets(ctx: &ArmCtx, v: &VnetRef) -> ApiResult<Response> {
     let net = ctx.state.list_subnets(&ctx.caller, v).arm()?;
-    list(net.subnets.iter().map(|s| render::subnet(net, s)).collect())
+    list(ctx, net.subnets.iter().map(|s| render::subnet(net, s)).collect())
 }
 
 pub fn get_subnet(ctx: &ArmCtx, v: &VnetRef, name: &str) -> ApiResult<Response> {
@@ -130,17 +159,29 @@ pub fn get_subnet(ctx: &ArmCtx, v: &VnetRef, name: &str) -> ApiResult<Response> 
 #[derive(Deserialize)]
 struct SubnetPut {
     #[serde(default)]
-    properties: SubnetProperties,
+    properties: Unmodeled,
+}
+
+fn subnet_etag(s: &crate::model::State, v: &VnetRef, name: &str) -> Option<String> {
+    s.virtual_network(v).ok().and_then(|n| n.subnet(name)).map(|x| render::etag(&x.etag))
 }
 
 pub fn put_subnet(ctx: &ArmCtx, v: &VnetRef, name: &str) -> ApiResult<Response> {
     let body: SubnetPut = ctx.json()?;
-    let p = subnet_prefix(&body.properties, name)?;
-    let ((subnet, created), state) = ctx.commit(|s| s.put_subnet(&ctx.caller, v, name, p))?;
+    let spec = subnet_spec(name, body.properties)?;
+    let ((subnet, created), state) = ctx.commit(|s| {
+        ctx.precondition.check(subnet_etag(s, v, name).as_deref())?;
+        s.put_subnet(&ctx.caller, v, spec)
+    })?;
     put_response(render::subnet(state.virtual_network(v).arm()?, &subnet), created)
 }
 
 pub fn delete_subnet(ctx: &ArmCtx, v: &VnetRef, name: &str) -> ApiResult<Response> {
-    let (existed, _) = ctx.commit(|s| s.delete_subnet(&ctx.caller, v, name))?;
-    deleted(existed)
+    let location = super::peerings::location_of(ctx, v);
+    let (op, _) = ctx.commit(|s| {
+        ctx.precondition.check(subnet_etag(s, v, name).as_deref())?;
+        let existed = s.delete_subnet(&ctx.caller, v, name)?;
+        Ok(existed.then(|| s.record_operation("Succeeded", ctx.caller.now)))
+    })?;
+    lro::network_delete(ctx, v.subscription, &location, op)
 }

@@ -2,7 +2,12 @@
 //! definitions and role assignments. Every request is authenticated, checked against the
 //! subscription's tenant, throttled per subscription and principal, and authorized by RBAC.
 
-mod api_versions;
+pub mod api_version;
+pub mod api_versions;
+pub mod filters;
+pub mod lro;
+pub mod paging;
+pub mod precondition;
 pub mod route;
 
 use super::auth::{self, Api};
@@ -12,13 +17,14 @@ use super::{origin, query_map, App};
 use crate::authorization::wire as authorization;
 use crate::error::EmulatorError;
 use crate::model::{Caller, State};
-use crate::network::wire::{peerings, subscriptions, vnets as network};
+use crate::network::wire::{addresses, catalog, peerings, resources, subscriptions, vnets as network};
 use crate::throttle::{Admission, RequestKind};
 use axum::body::{Body, Bytes};
 use axum::extract::State as AxumState;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use precondition::Precondition;
 use route::Route;
 use serde_json::Value;
 use std::collections::HashMap;
@@ -30,9 +36,12 @@ pub struct ArmCtx {
     pub app: App,
     pub caller: Caller,
     pub origin: String,
+    /// The request path as sent (nextLink repeats it).
+    pub path: String,
     pub query: HashMap<String, String>,
     pub body: Bytes,
     pub state: Arc<State>,
+    pub precondition: Precondition,
 }
 
 impl ArmCtx {
@@ -42,6 +51,9 @@ impl ArmCtx {
     /// Runs a model operation as one write; returns its result and the state it published.
     pub fn commit<T>(&self, op: impl FnOnce(&mut State) -> crate::Result<T>) -> ApiResult<(T, Arc<State>)> {
         self.app.store.commit(op).arm()
+    }
+    pub fn api_version(&self) -> &str {
+        self.query.get("api-version").map(String::as_str).unwrap_or_default()
     }
 }
 
@@ -58,13 +70,16 @@ pub fn put_response(v: Value, created: bool) -> ApiResult<Response> {
     Ok((if created { StatusCode::CREATED } else { StatusCode::OK }, Json(v)).into_response())
 }
 
-/// DELETE: 200 when something was deleted, 204 when there was nothing to delete.
+/// DELETE of a resource ARM deletes synchronously (role assignments and definitions): 200 when
+/// something was deleted, 204 when there was nothing to delete.
 pub fn deleted(existed: bool) -> ApiResult<Response> {
     Ok(if existed { StatusCode::OK } else { StatusCode::NO_CONTENT }.into_response())
 }
 
-pub fn list(values: Vec<Value>) -> ApiResult<Response> {
-    ok(serde_json::json!({ "value": values }))
+/// A list page: `value` and, when more remain, a `nextLink` back to the same path with a skip
+/// token. `$top` caps the page as ARM's lists allow.
+pub fn list(ctx: &ArmCtx, values: Vec<Value>) -> ApiResult<Response> {
+    ok(paging::page(ctx, values)?)
 }
 
 pub async fn dispatch(
@@ -83,11 +98,11 @@ pub async fn dispatch(
 async fn handle(app: App, method: Method, headers: HeaderMap, uri: Uri, body: Body) -> ApiResult<Response> {
     let route = route::parse(uri.path()).arm()?;
     let query = query_map(&uri);
-    check_api_version(&route, query.get("api-version"))?;
     let body = body::read(body, Flavor::Arm).await?;
     let now = app.clock.now();
     let origin = origin(&headers, &uri);
     let state = app.store.read();
+    api_version::check(&route, query.get("api-version"), &body, &state)?;
     let token = auth::primary_token(&headers, Api::Arm).arm()?;
     let (principal, _) = auth::verify(&app, &state, token, Api::Arm, now).arm()?;
     let auxiliary = auth::auxiliary_principals(&app, &state, &headers, now).arm()?;
@@ -116,7 +131,9 @@ async fn handle(app: App, method: Method, headers: HeaderMap, uri: Uri, body: Bo
             }
         }
     }
-    let ctx = ArmCtx { app, caller, origin, query, body, state };
+    let precondition = Precondition::from_headers(&headers);
+    let path = uri.path().to_string();
+    let ctx = ArmCtx { app, caller, origin, path, query, body, state, precondition };
     let mut resp = route_request(&ctx, &method, route)?;
     let h = resp.headers_mut();
     if let Some(r) = remaining {
@@ -129,26 +146,19 @@ async fn handle(app: App, method: Method, headers: HeaderMap, uri: Uri, body: Bo
     Ok(resp)
 }
 
-fn check_api_version(route: &Route, given: Option<&String>) -> ApiResult<()> {
-    let given = given.filter(|v| !v.is_empty()).ok_or_else(|| ApiError::arm(EmulatorError::MissingApiVersion))?;
-    let supported = api_versions::supported(route.provider());
-    if supported.contains(&given.as_str()) {
-        Ok(())
-    } else {
-        Err(ApiError::arm(EmulatorError::UnsupportedApiVersion {
-            resource_type: api_versions::resource_type(route.provider()).into(),
-            api_version: given.clone(),
-            supported: supported.iter().rev().copied().collect::<Vec<_>>().join(", "),
-        }))
-    }
-}
-
 fn route_request(ctx: &ArmCtx, method: &Method, route: Route) -> ApiResult<Response> {
     let m = method.as_str();
     let not_allowed = || Err(ApiError::arm(EmulatorError::MethodNotAllowed(m.to_string())));
     match (m, route) {
         ("GET", Route::Subscriptions) => subscriptions::list_subscriptions(ctx),
         ("GET", Route::Tenants) => subscriptions::list_tenants(ctx),
+        ("GET", Route::Locations(s)) => catalog::list_locations(ctx, s),
+        ("GET", Route::Providers(s)) => catalog::list_providers(ctx, s),
+        ("GET", Route::Provider(s, ns)) => catalog::get_provider(ctx, s, &ns),
+        ("GET", Route::ResourcesInSubscription(s)) => resources::list(ctx, s, None),
+        ("GET", Route::ResourcesInGroup(s, rg)) => resources::list(ctx, s, Some(&rg)),
+        ("GET", Route::GroupOperationResult { id, .. }) => lro::group_result(ctx, &id),
+        ("GET", Route::OperationResult { id, .. }) => lro::network_result(ctx, &id),
         ("GET", Route::Subscription(s)) => subscriptions::get_subscription(ctx, s),
         ("GET", Route::ResourceGroups(s)) => subscriptions::list_groups(ctx, s),
         ("GET", Route::ResourceGroup(s, rg)) => subscriptions::get_group(ctx, s, &rg),
@@ -159,6 +169,8 @@ fn route_request(ctx: &ArmCtx, method: &Method, route: Route) -> ApiResult<Respo
         ("GET", Route::VnetsInGroup(s, rg)) => network::list_vnets(ctx, s, Some(&rg)),
         ("GET", Route::Vnet(v)) => network::get_vnet(ctx, &v),
         ("PUT", Route::Vnet(v)) => network::put_vnet(ctx, &v),
+        ("PATCH", Route::Vnet(v)) => network::patch_vnet(ctx, &v),
+        ("GET", Route::CheckIpAddressAvailability(v)) => addresses::check_availability(ctx, &v),
         ("DELETE", Route::Vnet(v)) => network::delete_vnet(ctx, &v),
         ("GET", Route::Subnets(v)) => network::list_subnets(ctx, &v),
         ("GET", Route::Subnet(v, n)) => network::get_subnet(ctx, &v, &n),
@@ -168,7 +180,7 @@ fn route_request(ctx: &ArmCtx, method: &Method, route: Route) -> ApiResult<Respo
         ("GET", Route::Peering(v, n)) => peerings::get(ctx, &v, &n),
         ("PUT", Route::Peering(v, n)) => peerings::put(ctx, &v, &n),
         ("DELETE", Route::Peering(v, n)) => peerings::delete(ctx, &v, &n),
-        ("GET", Route::Operation { id, .. }) => peerings::operation(ctx, &id),
+        ("GET", Route::Operation { id, .. }) => lro::network_status(ctx, &id),
         ("GET", Route::RoleDefinitions(s)) => authorization::list_definitions(ctx, &s),
         ("GET", Route::RoleDefinition(s, id)) => authorization::get_definition(ctx, &s, &id),
         ("PUT", Route::RoleDefinition(s, id)) => authorization::put_definition(ctx, &s, &id),

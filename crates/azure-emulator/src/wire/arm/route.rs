@@ -1,5 +1,6 @@
 //! ARM paths, matched case-insensitively as ARM does, into the routes the emulator serves.
 
+use super::api_versions::{self, ResourceType};
 use crate::authorization::scope::{Scope, VnetRef};
 use crate::error::{EmulatorError, Result};
 use crate::model::names::{self, NameKind};
@@ -19,34 +20,55 @@ pub enum Route {
     Subnet(VnetRef, String),
     Peerings(VnetRef),
     Peering(VnetRef, String),
-    Operation { subscription: Uuid, id: String },
+    CheckIpAddressAvailability(VnetRef),
+    Operation {
+        subscription: Uuid,
+        id: String,
+    },
+    /// Where a network delete's `Location` header points.
+    OperationResult {
+        subscription: Uuid,
+        id: String,
+    },
+    /// Where a resource group delete's `Location` header points.
+    GroupOperationResult {
+        subscription: Uuid,
+        id: String,
+    },
+    Locations(Uuid),
+    Providers(Uuid),
+    Provider(Uuid, String),
+    ResourcesInSubscription(Uuid),
+    ResourcesInGroup(Uuid, String),
     RoleDefinitions(Scope),
     RoleDefinition(Scope, String),
     RoleAssignments(Scope),
     RoleAssignment(Scope, String),
 }
 
-/// Which provider's api-versions a route accepts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Provider {
-    Resources,
-    Network,
-    Authorization,
-}
-
 impl Route {
-    pub fn provider(&self) -> Provider {
+    /// The resource type whose api-versions the route accepts.
+    pub fn resource_type(&self) -> &'static ResourceType {
         match self {
-            Route::Subscriptions
-            | Route::Tenants
-            | Route::Subscription(_)
-            | Route::ResourceGroups(_)
-            | Route::ResourceGroup(..) => Provider::Resources,
-            Route::RoleDefinitions(_)
-            | Route::RoleDefinition(..)
-            | Route::RoleAssignments(_)
-            | Route::RoleAssignment(..) => Provider::Authorization,
-            _ => Provider::Network,
+            Route::Subscriptions | Route::Subscription(_) => &api_versions::SUBSCRIPTIONS_TYPE,
+            Route::Tenants => &api_versions::TENANTS,
+            Route::Locations(_) => &api_versions::LOCATIONS,
+            Route::ResourceGroups(_) | Route::ResourceGroup(..) => &api_versions::RESOURCE_GROUPS,
+            Route::GroupOperationResult { .. } => &api_versions::OPERATION_RESULTS,
+            Route::Providers(_) | Route::Provider(..) => &api_versions::PROVIDERS,
+            Route::ResourcesInSubscription(_) | Route::ResourcesInGroup(..) => &api_versions::RESOURCE_LIST,
+            Route::RoleDefinitions(_) | Route::RoleDefinition(..) => &api_versions::ROLE_DEFINITIONS_TYPE,
+            Route::RoleAssignments(_) | Route::RoleAssignment(..) => &api_versions::ROLE_ASSIGNMENTS_TYPE,
+            Route::Operation { .. } => &api_versions::NETWORK_OPERATIONS,
+            Route::OperationResult { .. } => &api_versions::NETWORK_OPERATION_RESULTS,
+            Route::VnetsInSubscription(_)
+            | Route::VnetsInGroup(..)
+            | Route::Vnet(_)
+            | Route::Subnets(_)
+            | Route::Subnet(..)
+            | Route::Peerings(_)
+            | Route::Peering(..)
+            | Route::CheckIpAddressAvailability(_) => &api_versions::VIRTUAL_NETWORKS,
         }
     }
 
@@ -59,10 +81,20 @@ impl Route {
             | Route::ResourceGroup(s, _)
             | Route::VnetsInSubscription(s)
             | Route::VnetsInGroup(s, _)
-            | Route::Operation { subscription: s, .. } => Some(*s),
-            Route::Vnet(v) | Route::Subnets(v) | Route::Subnet(v, _) | Route::Peerings(v) | Route::Peering(v, _) => {
-                Some(v.subscription)
-            }
+            | Route::Operation { subscription: s, .. }
+            | Route::OperationResult { subscription: s, .. }
+            | Route::GroupOperationResult { subscription: s, .. }
+            | Route::Locations(s)
+            | Route::Providers(s)
+            | Route::Provider(s, _)
+            | Route::ResourcesInSubscription(s)
+            | Route::ResourcesInGroup(s, _) => Some(*s),
+            Route::Vnet(v)
+            | Route::Subnets(v)
+            | Route::Subnet(v, _)
+            | Route::Peerings(v)
+            | Route::Peering(v, _)
+            | Route::CheckIpAddressAvailability(v) => Some(v.subscription),
             Route::RoleDefinitions(s)
             | Route::RoleDefinition(s, _)
             | Route::RoleAssignments(s)
@@ -138,11 +170,25 @@ pub fn parse(path: &str) -> Result<Route> {
         ["subscriptions", _, "providers", "microsoft.network", "locations", _, "operations", _] => {
             Ok(Route::Operation { subscription: sub_id(s(1))?, id: s(7).into() })
         }
+        ["subscriptions", _, "providers", "microsoft.network", "locations", _, "operationresults", _] => {
+            Ok(Route::OperationResult { subscription: sub_id(s(1))?, id: s(7).into() })
+        }
+        ["subscriptions", _, "operationresults", _] => {
+            Ok(Route::GroupOperationResult { subscription: sub_id(s(1))?, id: s(3).into() })
+        }
+        ["subscriptions", _, "locations"] => Ok(Route::Locations(sub_id(s(1))?)),
+        ["subscriptions", _, "providers"] => Ok(Route::Providers(sub_id(s(1))?)),
+        ["subscriptions", _, "providers", _] => Ok(Route::Provider(sub_id(s(1))?, s(3).to_string())),
+        ["subscriptions", _, "resources"] => Ok(Route::ResourcesInSubscription(sub_id(s(1))?)),
+        ["subscriptions", _, "resourcegroups", _, "resources"] => {
+            Ok(Route::ResourcesInGroup(sub_id(s(1))?, group(s(3))?))
+        }
         ["subscriptions", _, "resourcegroups", _, "providers", "microsoft.network", "virtualnetworks", rest @ ..] => {
             match rest {
                 [] => Ok(Route::VnetsInGroup(sub_id(s(1))?, group(s(3))?)),
                 [_] => Ok(Route::Vnet(vnet(s(1), s(3), s(7))?)),
                 [_, "subnets"] => Ok(Route::Subnets(vnet(s(1), s(3), s(7))?)),
+                [_, "checkipaddressavailability"] => Ok(Route::CheckIpAddressAvailability(vnet(s(1), s(3), s(7))?)),
                 [_, "subnets", _] => Ok(Route::Subnet(vnet(s(1), s(3), s(7))?, child(NameKind::Subnet, s(9))?)),
                 [_, "virtualnetworkpeerings"] => Ok(Route::Peerings(vnet(s(1), s(3), s(7))?)),
                 [_, "virtualnetworkpeerings", _] => {

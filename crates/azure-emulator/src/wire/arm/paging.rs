@@ -1,0 +1,45 @@
+//! ARM list paging: at most `listPageSize` items a page, the rest reached through `nextLink` (the
+//! same URL with a `$skiptoken`), as clients must follow it against Azure. `$top` caps the whole
+//! list.
+
+use super::ArmCtx;
+use crate::error::EmulatorError;
+use crate::wire::envelope::{ApiError, ApiResult};
+use serde_json::{json, Value};
+
+const SKIP_TOKEN: &str = "$skiptoken";
+
+fn count(ctx: &ArmCtx, key: &str) -> ApiResult<Option<usize>> {
+    match ctx.query.get(key) {
+        None => Ok(None),
+        Some(raw) => raw.trim().parse::<usize>().map(Some).map_err(|_| {
+            ApiError::arm(EmulatorError::InvalidParameter(format!(
+                "The value '{}' of query parameter '{key}' is not a valid count.",
+                crate::model::names::printable(raw)
+            )))
+        }),
+    }
+}
+
+pub fn page(ctx: &ArmCtx, mut values: Vec<Value>) -> ApiResult<Value> {
+    if let Some(top) = count(ctx, "$top")? {
+        values.truncate(top);
+    }
+    let skip = count(ctx, SKIP_TOKEN)?.unwrap_or(0).min(values.len());
+    let size = ctx.state.knobs.list_page_size.max(1);
+    let end = skip.saturating_add(size).min(values.len());
+    let more = end < values.len();
+    let items: Vec<Value> = values.drain(skip..end).collect();
+    if !more {
+        return Ok(json!({ "value": items }));
+    }
+    let mut query = url::form_urlencoded::Serializer::new(String::new());
+    let mut keys: Vec<_> = ctx.query.iter().filter(|(k, _)| k.as_str() != SKIP_TOKEN).collect();
+    keys.sort();
+    for (k, v) in keys {
+        query.append_pair(k, v);
+    }
+    query.append_pair(SKIP_TOKEN, &end.to_string());
+    let next = format!("{}{}?{}", ctx.origin, ctx.path, query.finish());
+    Ok(json!({ "value": items, "nextLink": next }))
+}
