@@ -36,8 +36,9 @@ pub const LOCATION: usize = 64;
 /// ARM pages lists; 100 items a page unless the knob says otherwise.
 pub const DEFAULT_LIST_PAGE_SIZE: usize = 100;
 pub const MAX_LIST_PAGE_SIZE: usize = 1000;
-/// Properties the emulator does not model but keeps as sent, per resource (serialized JSON bytes).
-pub const UNMODELED_PROPERTIES_BYTES: usize = 64 * 1024;
+/// Properties the emulator does not model but keeps as sent, per VNet with its subnets
+/// (serialized JSON bytes).
+pub const UNMODELED_PROPERTIES_BYTES: usize = 32 * 1024;
 /// RBAC: assignments per subscription, custom roles per tenant, and a role's text fields.
 pub const ROLE_ASSIGNMENTS_PER_SUBSCRIPTION: usize = 4000;
 pub const CUSTOM_ROLES_PER_TENANT: usize = 5000;
@@ -109,15 +110,20 @@ pub fn in_dotnet_range(t: DateTime<Utc>) -> bool {
     (1..=9999).contains(&t.year())
 }
 
-/// Unmodeled properties kept with a resource stay within `UNMODELED_PROPERTIES_BYTES`.
-pub fn unmodeled(props: &serde_json::Map<String, serde_json::Value>) -> Result<()> {
+/// The serialized size of unmodeled properties (0 when there are none).
+pub fn unmodeled_size(props: &serde_json::Map<String, serde_json::Value>) -> usize {
     if props.is_empty() {
-        return Ok(());
+        return 0;
     }
-    let size = serde_json::to_vec(props).map(|b| b.len()).unwrap_or(usize::MAX);
-    if size > UNMODELED_PROPERTIES_BYTES {
+    serde_json::to_vec(props).map(|b| b.len()).unwrap_or(usize::MAX)
+}
+
+/// A VNet's unmodeled properties, its subnets' included, stay within `UNMODELED_PROPERTIES_BYTES`,
+/// so what a tenant can store grows with its VNets, not with what it sends.
+pub fn unmodeled_total(bytes: usize) -> Result<()> {
+    if bytes > UNMODELED_PROPERTIES_BYTES {
         return Err(EmulatorError::InvalidParameter(format!(
-            "The resource's properties take {size} bytes; at most {UNMODELED_PROPERTIES_BYTES} are kept per resource."
+            "The virtual network's properties take {bytes} bytes; at most {UNMODELED_PROPERTIES_BYTES} are kept per virtual network, its subnets included."
         )));
     }
     Ok(())

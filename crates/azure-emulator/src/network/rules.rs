@@ -202,11 +202,13 @@ impl State {
                 v.id()
             )));
         }
-        limits::unmodeled(&spec.unmodeled)?;
+        let unmodeled = spec.subnets.iter().fold(limits::unmodeled_size(&spec.unmodeled), |total, s| {
+            total.saturating_add(limits::unmodeled_size(&s.unmodeled))
+        });
+        limits::unmodeled_total(unmodeled)?;
         for (i, sub) in spec.subnets.iter().enumerate() {
             let (name, prefix) = (&sub.name, &sub.prefix);
             names::validate(NameKind::Subnet, name)?;
-            limits::unmodeled(&sub.unmodeled)?;
             if !spec.address_prefixes.iter().any(|p| p.contains(prefix)) {
                 return Err(EmulatorError::NetcfgSubnetRangeOutsideVnet { subnet: name.clone(), vnet: v.name.clone() });
             }
