@@ -46,7 +46,7 @@ pub fn of(e: &EmulatorError) -> u16 {
         | QuotaExceeded { .. }
         | InUseVirtualNetworkCannotBeDeleted(_) => 409,
         RequestTooLarge(_) => 413,
-        Throttled { .. } | AadTooManyDeviceCodes(_) => 429,
+        Throttled { .. } | AadTooManyDeviceCodes(_) | AadTooManyAuthorizationCodes(_) => 429,
         Persistence(_) | Internal(_) => 500,
         _ => 400,
     }
