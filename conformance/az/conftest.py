@@ -173,6 +173,22 @@ class Az:
         assert result.code == 0, result.describe()
         return result.json
 
+    def login_browser(self, username, password, *extra):
+        """Plain `az login`: az opens $BROWSER <authorize URL>; browser.py signs in there as a person
+        would and hands the code to az's loopback listener. BROWSER alone makes az pick the browser
+        flow on a machine without a display (its can_launch_browser() asks Python's webbrowser)."""
+        log = self.config_dir / "browser.log"
+        env = dict(self.env, BROWSER=str(HERE / "browser.py"), ISTHMUS_SIGN_IN_USER=username,
+                   ISTHMUS_SIGN_IN_PASSWORD=password, ISTHMUS_BROWSER_LOG=str(log))
+        args = ["login", *extra, "-o", "json"]
+        proc = subprocess.run([AZ_BIN, *args], env=env, capture_output=True, text=True, timeout=AZ_TIMEOUT,
+                              stdin=subprocess.DEVNULL)
+        result = CliResult("az", args, proc.returncode, proc.stdout, proc.stderr)
+        browser_said = log.read_text() if log.exists() else "(nothing)"
+        assert result.code == 0, f"{result.describe()}\nbrowser.py: {browser_said}"
+        assert "signed in and handed the code" in browser_said, browser_said
+        return result
+
     def login_sp(self, app_id, secret, tenant):
         return self.json("login", "--service-principal", "-u", app_id, *password_args(secret), "--tenant", tenant)
 

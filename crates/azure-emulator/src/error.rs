@@ -231,6 +231,52 @@ pub enum EmulatorError {
     AadAccountLocked(i64),
     #[error("Too many device codes are waiting for a sign-in in this tenant (at most {0}); sign in with one of them or wait until they expire (15 minutes), then retry.")]
     AadTooManyDeviceCodes(usize),
+    // ---- AAD: the authorization-code flow -------------------------------------------------------
+    /// Text from Microsoft's AADSTS50011 troubleshooting article.
+    #[error("AADSTS50011: The redirect URI '{redirect_uri}' specified in the request does not match the redirect URIs configured for the application '{app_id}'. Make sure the redirect URI sent in the request matches one added to your application in the Azure portal. Navigate to https://aka.ms/redirectUriMismatchError to learn more about how to fix this.")]
+    AadRedirectUriMismatch { redirect_uri: String, app_id: String },
+    #[error("AADSTS900971: No reply address provided.")]
+    AadNoReplyAddress,
+    // Entra's error-codes reference names 90102 InvalidUriParameter; this exact wording has no source.
+    #[error("AADSTS90102: 'redirect_uri' value must be a valid absolute URI.")]
+    AadInvalidRedirectUri,
+    // No captured source: 70005 is UnsupportedResponseType in Entra's error-codes reference.
+    #[error("AADSTS70005: response_type '{0}' is not supported. Use response_type=code.")]
+    AadUnsupportedResponseType(String),
+    // No captured source: 70007 is UnsupportedResponseMode in Entra's error-codes reference.
+    #[error("AADSTS70007: response_mode '{0}' is not supported. Use query, fragment or form_post.")]
+    AadUnsupportedResponseMode(String),
+    /// Entra's error-codes reference (MicrosoftDocs/entra-docs#1538).
+    #[error("AADSTS50149: Invalid Code_Challenge_method parameter.")]
+    AadInvalidCodeChallengeMethod,
+    /// Entra's error-codes reference: InvalidCodeChallengeMethodInvalidSize.
+    #[error("AADSTS501491: Invalid size of Code_Challenge parameter.")]
+    AadInvalidCodeChallengeSize,
+    // No captured source: 90100 is InvalidRequestParameter in Entra's error-codes reference.
+    #[error("AADSTS90100: {0} parameter is empty or not valid.")]
+    AadInvalidRequestParameter(String),
+    /// As answered for an expired code (Azure/azure-sdk-for-net#19201).
+    #[error("AADSTS70008: The provided authorization code or refresh token has expired due to inactivity. Send a new interactive authorization request for this user and resource.")]
+    AadCodeExpired,
+    /// As answered for a second redemption (AzureAD/microsoft-identity-web#2612).
+    #[error("AADSTS54005: OAuth2 Authorization code was already redeemed, please retry with a new valid code or use an existing refresh token.")]
+    AadCodeRedeemed,
+    /// Entra's error-codes reference: InvalidGrantRedeemAgainstWrongTenant.
+    #[error("AADSTS700005: Provided Authorization Code is intended to use against other tenant, thus rejected.")]
+    AadCodeForOtherTenant,
+    /// As answered when the token request's redirect URI differs (PartnerCenterSamples/Reseller-Web-Application#73).
+    #[error("AADSTS50011: The reply address '{got}' does not match the reply address '{expected}' provided when requesting Authorization code.")]
+    AadReplyAddressMismatch { got: String, expected: String },
+    /// As answered when a PKCE code is redeemed without a verifier (pennersr/django-allauth#2920).
+    #[error("AADSTS50148: The code_verifier does not match the code_challenge supplied in the authorization request for PKCE.")]
+    AadCodeVerifierMissing,
+    /// As answered for a wrong verifier (AzureAD/microsoft-authentication-library-for-js#2694).
+    #[error(
+        "AADSTS501481: The Code_Verifier does not match the code_challenge supplied in the authorization request."
+    )]
+    AadCodeVerifierMismatch,
+    #[error("Too many authorization codes are waiting to be redeemed in this tenant (at most {0}); redeem them or wait until they expire (10 minutes), then retry.")]
+    AadTooManyAuthorizationCodes(usize),
 
     // ---- emulator admin and internals -----------------------------------------------------------
     #[error("The admin key is missing or wrong. Pass the key printed at start in header 'x-emulator-admin-key'.")]
@@ -327,7 +373,21 @@ impl EmulatorError {
             AadDeviceCodeExpired => "expired_token",
             AadResourceNotFound(_) => "invalid_resource",
             AadUnsupportedGrant(_) => "unsupported_grant_type",
-            AadTooManyDeviceCodes(_) => "temporarily_unavailable",
+            AadTooManyDeviceCodes(_) | AadTooManyAuthorizationCodes(_) => "temporarily_unavailable",
+            AadRedirectUriMismatch { .. }
+            | AadNoReplyAddress
+            | AadInvalidRedirectUri
+            | AadInvalidCodeChallengeMethod
+            | AadInvalidCodeChallengeSize
+            | AadInvalidRequestParameter(_) => "invalid_request",
+            AadUnsupportedResponseType(_) => "unsupported_response_type",
+            AadUnsupportedResponseMode(_) => "invalid_request",
+            AadCodeExpired
+            | AadCodeRedeemed
+            | AadCodeForOtherTenant
+            | AadReplyAddressMismatch { .. }
+            | AadCodeVerifierMissing
+            | AadCodeVerifierMismatch => "invalid_grant",
             AdminKeyRequired => "AdminKeyRequired",
             InvalidWorld(_) => "InvalidWorld",
             Persistence(_) => "PersistenceFailed",

@@ -86,6 +86,7 @@ pub async fn start(cfg: EmulatorConfig) -> Result<Emulator> {
         throttle: Throttle::default(),
         admin_key_hash: secrets::sha256_hex(&admin_key),
         device_codes: Default::default(),
+        auth_codes: Default::default(),
         passwords: Default::default(),
         audiences: Audiences::for_origins(&origins_for(addr, &cfg.public_urls)),
     });

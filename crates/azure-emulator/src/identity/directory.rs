@@ -415,6 +415,17 @@ impl State {
     }
 }
 
+/// A tenant's own authority signs in only its users (we model no guests); `None`, a multi-tenant
+/// authority, takes a user of any tenant.
+pub fn user_signs_in_at(user: &User, tenant: Option<Uuid>) -> Result<()> {
+    match tenant {
+        Some(t) if t != user.tenant_id => {
+            Err(EmulatorError::AadUserNotInTenant { upn: user.user_principal_name.clone(), tenant: t.to_string() })
+        }
+        _ => Ok(()),
+    }
+}
+
 fn check_display_name(name: &str) -> Result<()> {
     if name.trim().is_empty() {
         return Err(EmulatorError::GraphInvalidValue {

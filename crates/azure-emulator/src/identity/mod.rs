@@ -1,9 +1,13 @@
 //! Identity (Entra ID and Microsoft Graph): tenants, users, applications, service principals and
-//! their secrets. The rules live here (`directory`, `lockout`), the formats in `wire` (the login
-//! endpoints and Graph); errors are the crate's one enum, whose identity variants sit together.
+//! their secrets. The rules live here (`directory`, `lockout`, `auth_codes`, `pkce`,
+//! `redirect_uris`), the formats in `wire` (the login endpoints and Graph); errors are the crate's
+//! one enum, whose identity variants sit together.
 
+pub mod auth_codes;
 pub mod directory;
 pub mod lockout;
 pub mod objects;
+pub mod pkce;
+pub mod redirect_uris;
 pub mod secrets;
 pub mod wire;

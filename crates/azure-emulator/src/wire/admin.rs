@@ -48,6 +48,7 @@ async fn handle(app: App, rest: &str, method: Method, headers: HeaderMap, body: 
             app.clock.set_offset_ms(0);
             app.throttle.reset();
             app.device_codes.clear();
+            app.auth_codes.clear();
             app.passwords.clear();
             Ok(Json(json!({"reset": true})).into_response())
         }

@@ -30,6 +30,8 @@ pub struct AppState {
     /// SHA-256 of the admin key; the key itself is only printed at start.
     pub admin_key_hash: String,
     pub device_codes: crate::identity::wire::login::device::DeviceCodes,
+    /// Authorization codes of the browser sign-in, until redeemed or expired.
+    pub auth_codes: crate::identity::auth_codes::AuthCodes,
     /// Password checks off the async workers, with Entra's lockout.
     pub passwords: crate::identity::wire::login::passwords::PasswordGate,
     /// The token audiences served, fixed at start.
@@ -48,6 +50,10 @@ pub fn router(app: App) -> Router {
         .route("/{tenant}/discovery/v2.0/keys", get(crate::identity::wire::login::discovery::jwks))
         .route("/{tenant}/oauth2/v2.0/token", post(crate::identity::wire::login::token::token))
         .route("/{tenant}/oauth2/v2.0/devicecode", post(crate::identity::wire::login::device::device_code))
+        .route(
+            "/{tenant}/oauth2/v2.0/authorize",
+            get(crate::identity::wire::login::authorize::page).post(crate::identity::wire::login::authorize::submit),
+        )
         .route("/common/userrealm/{upn}", get(crate::identity::wire::login::discovery::user_realm))
         .route(
             "/devicelogin",

@@ -48,7 +48,7 @@ pub fn of(e: &EmulatorError) -> u16 {
         | InUseVirtualNetworkCannotBeDeleted(_) => 409,
         PreconditionFailed => 412,
         RequestTooLarge(_) => 413,
-        Throttled { .. } | AadTooManyDeviceCodes(_) => 429,
+        Throttled { .. } | AadTooManyDeviceCodes(_) | AadTooManyAuthorizationCodes(_) => 429,
         Persistence(_) | Internal(_) => 500,
         _ => 400,
     }

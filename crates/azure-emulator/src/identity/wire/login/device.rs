@@ -1,7 +1,10 @@
 //! The device-code flow: `devicecode` hands out a code, a person (or a test, as a browser would)
 //! signs in on the HTML page at the verification URI, and the next token poll redeems it.
 
+use super::sign_in::{self, Note};
 use crate::error::EmulatorError;
+use crate::identity::directory;
+use crate::identity::objects::User;
 use crate::model::{names, secrets};
 use crate::persistence::lock;
 use crate::wire::body;
@@ -73,17 +76,15 @@ impl DeviceCodes {
         Ok(Approved { user_id, client_id: grant.client_id, scope: grant.scope })
     }
 
-    /// Marks the live, unused code `user_code` as approved by `user` of `tenant`.
-    fn approve(&self, user_code: &str, user: Uuid, tenant: Uuid, upn: &str, now: DateTime<Utc>) -> crate::Result<()> {
+    /// Marks the live, unused code `user_code` as approved by `user`.
+    fn approve(&self, user_code: &str, user: &User, now: DateTime<Utc>) -> crate::Result<()> {
         let mut grants = lock(&self.grants);
         let grant = grants
             .values_mut()
             .find(|g| g.user_code == user_code && g.expires > now && g.approved_user.is_none())
             .ok_or(EmulatorError::AadDeviceCodeExpired)?;
-        if let Some(t) = grant.tenant.filter(|t| *t != tenant) {
-            return Err(EmulatorError::AadUserNotInTenant { upn: upn.to_string(), tenant: t.to_string() });
-        }
-        grant.approved_user = Some(user);
+        directory::user_signs_in_at(user, grant.tenant)?;
+        grant.approved_user = Some(user.id);
         Ok(())
     }
 
@@ -137,7 +138,7 @@ pub async fn device_code(
         tenant: tenant_id,
         expires: now + Duration::seconds(LIFETIME_SECONDS),
         approved_user: None,
-        authority: tenant_id.map(|t| t.to_string()).unwrap_or_else(|| tenant.to_ascii_lowercase()),
+        authority: super::discovery::authority_key(&tenant, tenant_id),
     };
     app.device_codes.issue(secrets::sha256_hex(&device_code), grant, now).map_err(ApiError::aad)?;
     Ok(Json(json!({
@@ -150,65 +151,39 @@ pub async fn device_code(
     })))
 }
 
-fn page(message: &str, is_error: bool) -> String {
-    let note = if message.is_empty() {
-        String::new()
-    } else {
-        format!("<p class=\"{}\" role=\"status\">{}</p>", if is_error { "error" } else { "ok" }, html_escape(message))
-    };
-    format!(
-        r#"<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Sign in to your account</title>
-<style>body{{font-family:sans-serif;max-width:28em;margin:4em auto}}label{{display:block;margin-top:1em}}input{{width:100%;padding:.4em}}.error{{color:#a00}}.ok{{color:#060}}</style></head>
-<body><h1>Enter code</h1>
-<p>Enter the code displayed on your device, then sign in with your work account.</p>
-{note}
-<form method="post" action="/devicelogin">
-<label for="code">Code</label><input id="code" name="code" autocomplete="off" required>
-<label for="username">Email or phone</label><input id="username" name="username" type="email" required>
-<label for="password">Password</label><input id="password" name="password" type="password" required>
-<p><button type="submit">Sign in</button></p>
-</form></body></html>"#
-    )
-}
-
-fn html_escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
-}
+const PAGE: sign_in::Page = sign_in::Page {
+    heading: "Enter code",
+    intro: "Enter the code displayed on your device, then sign in with your work account.",
+    action: "/devicelogin",
+    ask_code: true,
+};
 
 pub async fn sign_in_page() -> Html<String> {
-    Html(page("", false))
+    Html(sign_in::render(&PAGE, Note::None))
 }
 
 pub async fn sign_in_submit(State(app): State<App>, body: Body) -> (StatusCode, Html<String>) {
+    let answer = |status: StatusCode, note: Note| (status, Html(sign_in::render(&PAGE, note)));
     let form = match body::read(body, Flavor::Aad).await {
         Ok(b) => body::form(&b),
-        Err(_) => return (StatusCode::PAYLOAD_TOO_LARGE, Html(page("The form is too large.", true))),
+        Err(_) => return answer(StatusCode::PAYLOAD_TOO_LARGE, Note::Error("The form is too large.")),
     };
-    let get = |k: &str| form.get(k).map(|v| v.trim().to_string()).unwrap_or_default();
-    let code = get("code").to_ascii_uppercase().replace('-', "");
+    let code = form.get("code").map(|v| v.trim()).unwrap_or_default().to_ascii_uppercase().replace('-', "");
     let now = app.clock.now();
-    let world = app.store.read();
-    let password = form.get("password").cloned().unwrap_or_default();
-    let user = match app.passwords.sign_in(&world, &get("username"), &password, now).await {
-        Ok(u) => u,
-        Err(e) => return (StatusCode::BAD_REQUEST, Html(page(&e.to_string(), true))),
-    };
-    match app.device_codes.approve(&code, user.id, user.tenant_id, &user.user_principal_name, now) {
-        Ok(()) => {}
-        Err(EmulatorError::AadDeviceCodeExpired) => {
-            return (StatusCode::BAD_REQUEST, Html(page("That code didn't work. Check the code and try again.", true)))
-        }
-        Err(e) => return (StatusCode::BAD_REQUEST, Html(page(&e.to_string(), true))),
-    }
-    (
-        StatusCode::OK,
-        Html(page(
-            &format!(
+    let approved = sign_in::credentials(&app, &form, now)
+        .await
+        .and_then(|user| app.device_codes.approve(&code, &user, now).map(|()| user));
+    match approved {
+        Ok(user) => {
+            let done = format!(
                 "{} is signed in. You may now close this window and return to your device.",
                 user.user_principal_name
-            ),
-            false,
-        )),
-    )
+            );
+            answer(StatusCode::OK, Note::Ok(&done))
+        }
+        Err(EmulatorError::AadDeviceCodeExpired) => {
+            answer(StatusCode::BAD_REQUEST, Note::Error("That code didn't work. Check the code and try again."))
+        }
+        Err(e) => answer(StatusCode::BAD_REQUEST, Note::Error(&e.to_string())),
+    }
 }

@@ -13,6 +13,12 @@ pub fn is_multi_tenant_authority(segment: &str) -> bool {
     matches!(segment.to_ascii_lowercase().as_str(), "organizations" | "common" | "consumers")
 }
 
+/// One name per authority whatever way the URL spelled it: the tenant id, or the multi-tenant
+/// authority's name in lower case. Quotas count per key and codes redeem only at their key.
+pub fn authority_key(segment: &str, tenant: Option<uuid::Uuid>) -> String {
+    tenant.map(|t| t.to_string()).unwrap_or_else(|| segment.to_ascii_lowercase())
+}
+
 pub async fn openid_configuration(
     State(app): State<App>,
     Path(tenant): Path<String>,

@@ -44,13 +44,15 @@ pub fn app_response(app: &AppState, p: &Principal, audience: &str, now: DateTime
     })
 }
 
-/// A user's tokens: access, refresh, id token and MSAL's `client_info`.
+/// A user's tokens: access, refresh, id token and MSAL's `client_info`. The id token echoes the
+/// authorize request's `nonce`, which MSAL checks in the authorization-code flow.
 pub fn user_response(
     app: &AppState,
     p: &Principal,
     scope: &str,
     audience: &str,
     origin: &str,
+    nonce: Option<&str>,
     now: DateTime<Utc>,
 ) -> Value {
     let lifetime = app.store.read().knobs.token_lifetime_seconds as i64;
@@ -68,7 +70,7 @@ pub fn user_response(
         idtyp: "user".into(),
         upn: Some(p.display.clone()),
         preferred_username: Some(p.display.clone()),
-        nonce: None,
+        nonce: nonce.map(str::to_string),
         ver: "2.0".into(),
         token_use: Some("id".into()),
         scp: None,

@@ -1,8 +1,11 @@
-//! `POST /{tenant}/oauth2/v2.0/token`: client credentials, password, refresh token and device code.
+//! `POST /{tenant}/oauth2/v2.0/token`: client credentials, password, refresh token, device code and
+//! authorization code.
 
-use super::discovery::is_multi_tenant_authority;
+use super::discovery::{authority_key, is_multi_tenant_authority};
 use super::issue;
 use crate::error::EmulatorError;
+use crate::identity::auth_codes::Redemption;
+use crate::identity::directory;
 use crate::model::{names, Principal, State as World};
 use crate::wire::audiences::Audiences;
 use crate::wire::body;
@@ -55,7 +58,7 @@ pub async fn token(
             let audience = audience_of(&scope, &app.audiences).aad()?;
             let user = app.passwords.sign_in(&world, &field("username")?, &field("password")?, now).await.aad()?;
             let p = user_in_tenant(&world, user.id, tenant_id, client_id(&form)?)?;
-            Ok(Json(issue::user_response(&app, &p, &scope, &audience, &base, now)))
+            Ok(Json(issue::user_response(&app, &p, &scope, &audience, &base, None, now)))
         }
         "refresh_token" => {
             let claims = app
@@ -71,14 +74,27 @@ pub async fn token(
                 .and_then(|id| world.user(id))
                 .ok_or_else(|| ApiError::aad(EmulatorError::AadInvalidGrant("refresh_token".into())))?;
             let p = user_in_tenant(&world, user.id, tenant_id, client_id(&form)?)?;
-            Ok(Json(issue::user_response(&app, &p, &scope, &audience, &base, now)))
+            Ok(Json(issue::user_response(&app, &p, &scope, &audience, &base, None, now)))
+        }
+        "authorization_code" => {
+            let presented = Redemption {
+                client_id: client_id(&form)?,
+                redirect_uri: &field("redirect_uri")?,
+                verifier: form.get("code_verifier").map(String::as_str),
+                authority: &authority_key(&tenant, tenant_id),
+            };
+            let granted = app.auth_codes.redeem(&field("code")?, &presented, now).aad()?;
+            let scope = form.get("scope").filter(|s| !s.is_empty()).cloned().unwrap_or(granted.scope);
+            let audience = audience_of(&scope, &app.audiences).aad()?;
+            let p = user_in_tenant(&world, granted.user_id, tenant_id, granted.client_id)?;
+            Ok(Json(issue::user_response(&app, &p, &scope, &audience, &base, granted.nonce.as_deref(), now)))
         }
         "urn:ietf:params:oauth:grant-type:device_code" | "device_code" => {
             let code = form.get("device_code").or_else(|| form.get("code")).cloned().unwrap_or_default();
             let approved = app.device_codes.redeem(&code, now).aad()?;
             let audience = audience_of(&approved.scope, &app.audiences).aad()?;
             let p = user_in_tenant(&world, approved.user_id, tenant_id, approved.client_id)?;
-            Ok(Json(issue::user_response(&app, &p, &approved.scope, &audience, &base, now)))
+            Ok(Json(issue::user_response(&app, &p, &approved.scope, &audience, &base, None, now)))
         }
         other => Err(ApiError::aad(EmulatorError::AadUnsupportedGrant(other.to_string()))),
     }
@@ -90,15 +106,10 @@ fn client_id(form: &HashMap<String, String>) -> ApiResult<Uuid> {
     Uuid::parse_str(raw).map_err(|_| ApiError::aad(EmulatorError::AadInvalidGrant("client_id".into())))
 }
 
-/// A user may only get tokens for their own tenant (we model no guests).
+/// The principal of a user's token, from their own tenant's authority or a multi-tenant one.
 fn user_in_tenant(world: &World, user_id: Uuid, tenant: Option<Uuid>, client: Uuid) -> ApiResult<Principal> {
     let user = world.user(user_id).ok_or_else(|| ApiError::aad(EmulatorError::AadInvalidGrant("user".into())))?;
-    if let Some(t) = tenant.filter(|t| *t != user.tenant_id) {
-        return Err(ApiError::aad(EmulatorError::AadUserNotInTenant {
-            upn: user.user_principal_name.clone(),
-            tenant: t.to_string(),
-        }));
-    }
+    directory::user_signs_in_at(user, tenant).aad()?;
     Ok(world.user_principal(user, client))
 }
 
