@@ -36,3 +36,30 @@ def parse_env_sh(path):
             words = shlex.split(m.group(2))
             env[m.group(1)] = words[0] if words else ""
     return env
+
+
+# What each emulator a suite started answered, read from its admin API before it stops and
+# printed once at the end of the run: the figure a closing note reports.
+CALL_COUNTS = []
+
+
+def record_call_counts(label, base_url, admin_key, ssl_context):
+    """Reads `GET /_emulator/stats`; a failure to read is reported, never fatal."""
+    import urllib.request
+    req = urllib.request.Request(base_url + "/_emulator/stats", headers={"x-emulator-admin-key": admin_key})
+    try:
+        with urllib.request.urlopen(req, context=ssl_context, timeout=10) as resp:
+            CALL_COUNTS.append((label, json.loads(resp.read())))
+    except Exception as e:  # noqa: BLE001 - the count is informational
+        CALL_COUNTS.append((label, {"error": str(e)}))
+
+
+def report_call_counts(terminalreporter):
+    for label, stats in CALL_COUNTS:
+        if "error" in stats:
+            terminalreporter.write_line(f"calls to {label}: unreadable ({stats['error']})")
+            continue
+        parts = ", ".join(
+            f"{svc} {stats[svc]['total']} ({stats[svc]['2xx']} 2xx, {stats[svc]['4xx']} 4xx, {stats[svc]['5xx']} 5xx)"
+            for svc in ("login", "graph", "arm"))
+        terminalreporter.write_line(f"calls to {label}: {stats['total']} in all: {parts}")

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import sys
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from cli_harness import CliResult, parse_env_sh  # noqa: E402
+from cli_harness import CliResult, parse_env_sh, record_call_counts, report_call_counts  # noqa: E402
 
 import pytest
 
@@ -70,6 +70,8 @@ class Emulator:
         self.ssl = ssl.create_default_context(cafile=self.ca_file)
 
     def stop(self):
+        if self.proc.poll() is None and self.admin_key and self.url:
+            record_call_counts(f"the emulator at {self.url}", self.url, self.admin_key, self.ssl)
         if self.proc.poll() is None:
             self.proc.terminate()
             try:
@@ -236,3 +238,7 @@ def new_az(tmp_root, emulator, version_check):
         return Az(emu or emulator, tmp_root / "az" / f"{next(counter):02d}-{name}", version_check)
 
     return make
+
+
+def pytest_terminal_summary(terminalreporter):
+    report_call_counts(terminalreporter)

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import sys
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from cli_harness import CliResult, parse_env_sh  # noqa: E402
+from cli_harness import CliResult, parse_env_sh, record_call_counts, report_call_counts  # noqa: E402
 
 import pytest
 
@@ -82,6 +82,10 @@ class Up:
         raise RuntimeError(f"isthmus up did not become ready:\n{''.join(lines)}{self.log_file.read_text()}")
 
     def stop(self):
+        if self.proc.poll() is None and hasattr(self, "azure_url"):
+            key = (self.data_dir / "azure" / "admin-key").read_text().strip()
+            ctx = ssl.create_default_context(cafile=str(self.data_dir / "azure" / "ca.pem"))
+            record_call_counts("isthmus up's emulator", self.azure_url, key, ctx)
         if self.proc.poll() is None:
             self.proc.terminate()
             try:
@@ -266,3 +270,7 @@ def version_check(tmp_root):
 @pytest.fixture(scope="session")
 def shell(tmp_root, up, version_check):
     return Shell(tmp_root / "home", up, version_check)
+
+
+def pytest_terminal_summary(terminalreporter):
+    report_call_counts(terminalreporter)

@@ -89,6 +89,7 @@ pub async fn start(cfg: EmulatorConfig) -> Result<Emulator> {
         auth_codes: Default::default(),
         passwords: Default::default(),
         audiences: Audiences::for_origins(&origins_for(addr, &cfg.public_urls)),
+        stats: Default::default(),
     });
 
     let host = if addr.ip().is_unspecified() { "127.0.0.1".to_string() } else { addr.ip().to_string() };

@@ -90,6 +90,7 @@ async fn handle(app: App, rest: &str, method: Method, headers: HeaderMap, body: 
                 .arm()?;
             Ok(clock(&app))
         }
+        ("GET", "stats") => Ok(Json(app.stats.snapshot()).into_response()),
         ("GET", "knobs") => Ok(Json(app.store.read().knobs.clone()).into_response()),
         ("PATCH" | "PUT", "knobs") => {
             let patch: KnobsPatch = body::json(&bytes, Flavor::Arm)?;

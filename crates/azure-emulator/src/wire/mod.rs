@@ -7,6 +7,7 @@ pub mod audiences;
 pub mod auth;
 pub mod body;
 pub mod envelope;
+pub mod stats;
 pub mod status;
 
 use crate::clock::Clock;
@@ -36,6 +37,8 @@ pub struct AppState {
     pub passwords: crate::identity::wire::login::passwords::PasswordGate,
     /// The token audiences served, fixed at start.
     pub audiences: audiences::Audiences,
+    /// Requests answered, per service and status class.
+    pub stats: stats::RequestStats,
 }
 
 pub type App = Arc<AppState>;
@@ -63,6 +66,7 @@ pub fn router(app: App) -> Router {
         .route("/_emulator/{*rest}", any(admin::dispatch))
         .route("/graph/{*rest}", any(crate::identity::wire::graph::dispatch))
         .fallback(arm::dispatch)
+        .layer(axum::middleware::from_fn_with_state(app.clone(), stats::count))
         .with_state(app)
         .layer(tower_http::catch_panic::CatchPanicLayer::custom(panic_response))
 }
