@@ -3,7 +3,10 @@
 //! endpoints and Graph); errors are the crate's one enum, whose identity variants sit together.
 
 pub mod directory;
+pub mod first_party;
 pub mod lockout;
 pub mod objects;
+pub mod properties;
 pub mod secrets;
+pub mod service_principals;
 pub mod wire;
