@@ -4,6 +4,7 @@
 import json
 import re
 import shlex
+import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,3 +37,14 @@ def parse_env_sh(path):
             words = shlex.split(m.group(2))
             env[m.group(1)] = words[0] if words else ""
     return env
+
+
+def stop_process(proc):
+    """Ends a child process the suite started: SIGTERM, then SIGKILL if it has not gone in 10 s."""
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()

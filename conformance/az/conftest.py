@@ -20,7 +20,7 @@ from pathlib import Path
 
 import sys
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from cli_harness import CliResult, parse_env_sh  # noqa: E402
+from cli_harness import CliResult, parse_env_sh, stop_process  # noqa: E402
 
 import pytest
 
@@ -70,13 +70,7 @@ class Emulator:
         self.ssl = ssl.create_default_context(cafile=self.ca_file)
 
     def stop(self):
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        stop_process(self.proc)
 
     def request(self, method, path, body=None, form=None, admin=False):
         """One HTTPS request to the emulator; returns (status, text)."""
