@@ -4,6 +4,7 @@
 import json
 import re
 import shlex
+import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -63,3 +64,12 @@ def report_call_counts(terminalreporter):
             f"{svc} {stats[svc]['total']} ({stats[svc]['2xx']} 2xx, {stats[svc]['4xx']} 4xx, {stats[svc]['5xx']} 5xx)"
             for svc in ("login", "graph", "arm"))
         terminalreporter.write_line(f"calls to {label}: {stats['total']} in all: {parts}")
+def stop_process(proc):
+    """Ends a child process the suite started: SIGTERM, then SIGKILL if it has not gone in 10 s."""
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import sys
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from cli_harness import CliResult, parse_env_sh  # noqa: E402
+from cli_harness import CliResult, parse_env_sh, stop_process as stop  # noqa: E402
 
 import pytest
 import requests
@@ -70,16 +70,6 @@ def wait_ready(proc, what, log_file):
             return line.split()
     stop(proc)
     raise RuntimeError(f"{what} did not become ready:\n{''.join(lines)}{Path(log_file).read_text()}")
-
-
-def stop(proc):
-    if proc.poll() is None:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 def isthmus(*args):

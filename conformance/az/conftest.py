@@ -20,7 +20,7 @@ from pathlib import Path
 
 import sys
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from cli_harness import CliResult, parse_env_sh, record_call_counts, report_call_counts  # noqa: E402
+from cli_harness import CliResult, parse_env_sh, record_call_counts, report_call_counts, stop_process  # noqa: E402
 
 import pytest
 
@@ -72,13 +72,7 @@ class Emulator:
     def stop(self):
         if self.proc.poll() is None and self.admin_key and self.url:
             record_call_counts(f"the emulator at {self.url}", self.url, self.admin_key, self.ssl)
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        stop_process(self.proc)
 
     def request(self, method, path, body=None, form=None, admin=False):
         """One HTTPS request to the emulator; returns (status, text)."""

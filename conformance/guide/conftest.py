@@ -14,7 +14,6 @@ import shutil
 import ssl
 import subprocess
 import tempfile
-import threading
 import time
 import urllib.error
 import urllib.parse
@@ -23,76 +22,21 @@ from pathlib import Path
 
 import sys
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from cli_harness import CliResult, parse_env_sh, record_call_counts, report_call_counts  # noqa: E402
+from cli_harness import CliResult, report_call_counts  # noqa: E402
+from isthmus_up import Up  # noqa: E402
 
 import pytest
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent
-ISTHMUS_BIN = os.environ.get("ISTHMUS_BIN", str(REPO / "target" / "debug" / "isthmus"))
 AZ_BIN = os.environ.get("AZ_BIN") or shutil.which("az") or "az"
 AVN_BIN = os.environ.get("AVN_BIN") or shutil.which("avn") or "avn"
 
 # Any single az or avn call that takes longer than this is hung (e.g. a device-code poll that never ends).
 COMMAND_TIMEOUT = 120
-# How long `isthmus up` may take to print its `ready` line.
-READY_TIMEOUT = 60
 # Variables of the machine that must not reach az or avn: the shell's only configuration is env.sh.
 FOREIGN_PREFIXES = ("AZURE_", "ARM_", "MSAL_", "AIVEN_", "ISTHMUS_")
 FOREIGN_NAMES = ("REQUESTS_CA_BUNDLE", "SSL_CERT_FILE", "SSL_CERT_DIR", "CURL_CA_BUNDLE")
-
-
-class Up:
-    """`isthmus up` on a fresh data dir, loopback ports chosen by the OS."""
-
-    def __init__(self, data_dir, log_file):
-        self.data_dir = Path(data_dir)
-        self.log_file = Path(log_file)
-        started = time.monotonic()
-        with open(self.log_file, "w") as log:
-            self.proc = subprocess.Popen(
-                [ISTHMUS_BIN, "up", "--data-dir", str(self.data_dir),
-                 "--azure-listen", "127.0.0.1:0", "--api-listen", "127.0.0.1:0"],
-                stdout=subprocess.PIPE, stderr=log, text=True)
-        fields = self._wait_ready()
-        self.startup_seconds = time.monotonic() - started
-        self.azure_url = fields["azure"]
-        self.api_url = fields["api"]
-        self.env_file = Path(fields["env"])
-        self.world_file = Path(fields["world"])
-        assert self.env_file == self.data_dir / "env.sh", fields
-        assert self.world_file == self.data_dir / "world.json", fields
-        self.env = parse_env_sh(self.env_file)
-        self.world = json.loads(self.world_file.read_text())
-
-    def _wait_ready(self):
-        """Reads stdout up to the `ready azure=… api=… env=… world=…` line and returns its fields; then
-        keeps draining stdout in the background so `up` never blocks on a full pipe."""
-        lines = []
-        deadline = time.monotonic() + READY_TIMEOUT
-        while time.monotonic() < deadline:
-            line = self.proc.stdout.readline()
-            if not line:
-                break
-            lines.append(line)
-            if line.startswith("ready "):
-                threading.Thread(target=self.proc.stdout.read, daemon=True).start()
-                return dict(f.split("=", 1) for f in line.split()[1:])
-        self.stop()
-        raise RuntimeError(f"isthmus up did not become ready:\n{''.join(lines)}{self.log_file.read_text()}")
-
-    def stop(self):
-        if self.proc.poll() is None and hasattr(self, "azure_url"):
-            key = (self.data_dir / "azure" / "admin-key").read_text().strip()
-            ctx = ssl.create_default_context(cafile=str(self.data_dir / "azure" / "ca.pem"))
-            record_call_counts("isthmus up's emulator", self.azure_url, key, ctx)
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
 
 
 class Browser:

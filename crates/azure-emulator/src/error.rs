@@ -197,6 +197,18 @@ pub enum EmulatorError {
     GraphInvalidValueBecause { property: String, resource: String, reason: String },
     #[error("The directory object quota limit for the tenant ({0} objects) has been exceeded. Delete objects to reduce the used quota.")]
     GraphDirectoryQuotaExceeded(usize),
+    #[error("The property '{property}' does not exist on type 'microsoft.graph.{entity}'. Make sure to only use property names that are defined by the type or mark the type as open type.")]
+    GraphUnknownProperty { property: String, entity: String },
+    #[error("New password credentials must be generated using service actions.")]
+    GraphCredentialsNeedActions,
+    #[error(
+        "The size of the object has exceeded its limit. Please reduce the number of values and retry your request."
+    )]
+    GraphObjectTooLarge,
+    #[error("Specified App Principal ID is Microsoft Internal.")]
+    GraphMicrosoftInternal,
+    #[error("Unable to read the company information from the directory.")]
+    GraphTenantInformationNotFound,
 
     // ---- AAD (login) ---------------------------------------------------------------------------
     #[error("AADSTS90002: Tenant '{0}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud. Check with your subscription administrator, this may happen if there are no active subscriptions for the tenant.")]
@@ -361,6 +373,9 @@ impl EmulatorError {
             GraphNoSuchCredential(_) => "Request_ResourceNotFound",
             GraphInvalidValueBecause { .. } => "Request_BadRequest",
             GraphDirectoryQuotaExceeded(_) => "Directory_QuotaExceeded",
+            GraphUnknownProperty { .. } => "BadRequest",
+            GraphCredentialsNeedActions | GraphObjectTooLarge | GraphMicrosoftInternal => "Request_BadRequest",
+            GraphTenantInformationNotFound => "Directory_ObjectNotFound",
             AadTenantNotFound(_) | AadMissingParameter(_) | AadInvalidScope(_) => "invalid_request",
             AadAppNotFoundInTenant { .. } => "unauthorized_client",
             AadInvalidClientSecret(_) | AadSecretExpired(_) => "invalid_client",

@@ -3,6 +3,7 @@
 
 use crate::error::{EmulatorError, Result};
 use crate::identity::objects::*;
+use crate::identity::properties::{self, Properties};
 use crate::identity::secrets;
 use crate::model::limits;
 use crate::model::state::State;
@@ -15,6 +16,8 @@ pub struct ApplicationPatch {
     pub display_name: Option<String>,
     pub sign_in_audience: Option<SignInAudience>,
     pub identifier_uris: Option<Vec<String>>,
+    /// Stored properties given; each replaces the stored one.
+    pub properties: Properties,
 }
 
 /// How Graph names an application or service principal: by object id (`/applications/{id}`) or by
@@ -117,30 +120,7 @@ impl State {
         self.find_application(p, key)
     }
 
-    pub fn list_service_principals(
-        &self,
-        p: &Principal,
-        filter: impl Fn(&ServicePrincipal) -> bool,
-    ) -> Result<Vec<&ServicePrincipal>> {
-        self.check_can_read(p)?;
-        Ok(self.service_principals.values().filter(|s| s.tenant_id == p.tenant_id && filter(s)).collect())
-    }
-
-    /// A service principal of the caller's tenant, by object id or app id.
-    pub fn find_service_principal(&self, p: &Principal, key: ObjectKey) -> Result<&ServicePrincipal> {
-        let found = match key {
-            ObjectKey::ObjectId(id) => self.service_principals.get(&id).filter(|s| s.tenant_id == p.tenant_id),
-            ObjectKey::AppId(app_id) => self.service_principal_for(p.tenant_id, app_id),
-        };
-        found.ok_or_else(|| EmulatorError::GraphResourceNotFound("servicePrincipal".into()))
-    }
-
-    pub fn read_service_principal(&self, p: &Principal, key: ObjectKey) -> Result<&ServicePrincipal> {
-        self.check_can_read(p)?;
-        self.find_service_principal(p, key)
-    }
-
-    fn check_can_read(&self, p: &Principal) -> Result<()> {
+    pub(super) fn check_can_read(&self, p: &Principal) -> Result<()> {
         if self.can_read_directory(p) {
             Ok(())
         } else {
@@ -180,7 +160,7 @@ impl State {
         p.kind == PrincipalKind::User || self.is_application_admin(p)
     }
 
-    fn can_manage_application(&self, p: &Principal, app: &Application) -> bool {
+    pub(super) fn can_manage_application(&self, p: &Principal, app: &Application) -> bool {
         app.tenant_id == p.tenant_id && (self.is_application_admin(p) || app.owners.contains(&p.object_id))
     }
 
@@ -212,6 +192,7 @@ impl State {
                 identifier_uris: vec![],
                 owners,
                 created: now,
+                properties: Properties::new(),
             },
         );
         Ok(id)
@@ -241,7 +222,7 @@ impl State {
         if let Some(u) = patch.identifier_uris {
             app.identifier_uris = u;
         }
-        Ok(())
+        properties::merge(&mut app.properties, patch.properties)
     }
 
     /// Deleting an application also deletes its service principal in the home tenant; service
@@ -320,62 +301,8 @@ impl State {
         Ok(())
     }
 
-    /// Creates the service principal of `app_id` in the caller's tenant, with Entra ID's rules: the
-    /// app's owner or an administrator for a local app; only an administrator, and only for a
-    /// multi-tenant app, for another tenant's app.
-    pub fn create_service_principal(&mut self, p: &Principal, app_id: Uuid, now: DateTime<Utc>) -> Result<Uuid> {
-        let app = self
-            .application_by_app_id(app_id)
-            .ok_or_else(|| EmulatorError::NoBackingApplicationObject(app_id.to_string()))?;
-        let local = app.tenant_id == p.tenant_id;
-        if local {
-            if !self.can_manage_application(p, app) {
-                return Err(EmulatorError::GraphInsufficientPrivileges);
-            }
-        } else {
-            if app.sign_in_audience != SignInAudience::AzureADMultipleOrgs {
-                return Err(EmulatorError::NoBackingApplicationObject(app_id.to_string()));
-            }
-            if !self.is_application_admin(p) {
-                return Err(EmulatorError::GraphForeignAppNeedsAdmin);
-            }
-        }
-        if self.service_principal_for(p.tenant_id, app_id).is_some() {
-            return Err(EmulatorError::ServicePrincipalNameInUse(app_id.to_string()));
-        }
-        self.check_directory_quota(p.tenant_id)?;
-        let sp = ServicePrincipal {
-            id: Uuid::new_v4(),
-            app_id,
-            tenant_id: p.tenant_id,
-            app_owner_tenant_id: app.tenant_id,
-            display_name: app.display_name.clone(),
-            account_enabled: true,
-            directory_roles: vec![],
-            created: now,
-        };
-        let id = sp.id;
-        self.service_principals.insert(id, sp);
-        Ok(id)
-    }
-
-    pub fn delete_service_principal(&mut self, p: &Principal, key: ObjectKey) -> Result<()> {
-        let sp = self.find_service_principal(p, key)?;
-        let id = sp.id;
-        let owns = self
-            .application_by_app_id(sp.app_id)
-            .is_some_and(|a| a.tenant_id == p.tenant_id && a.owners.contains(&p.object_id));
-        if !(self.is_application_admin(p) || owns) {
-            return Err(EmulatorError::GraphInsufficientPrivileges);
-        }
-        // Its role assignments stay, as in Azure: shown with an unknown principal, still counted
-        // against the limits and still holding their role definitions.
-        self.service_principals.remove(&id);
-        Ok(())
-    }
-
     /// Entra ID's per-tenant quota of directory objects (users, applications, service principals).
-    fn check_directory_quota(&self, tenant: Uuid) -> Result<()> {
+    pub(super) fn check_directory_quota(&self, tenant: Uuid) -> Result<()> {
         let used = self.users.values().filter(|u| u.tenant_id == tenant).count()
             + self.applications.values().filter(|a| a.tenant_id == tenant).count()
             + self.service_principals.values().filter(|s| s.tenant_id == tenant).count();

@@ -5,9 +5,12 @@
 
 pub mod auth_codes;
 pub mod directory;
+pub mod first_party;
 pub mod lockout;
 pub mod objects;
 pub mod pkce;
 pub mod redirect_uris;
+pub mod properties;
 pub mod secrets;
+pub mod service_principals;
 pub mod wire;

@@ -3,6 +3,7 @@
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
 use uuid::Uuid;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -95,6 +96,10 @@ pub struct Application {
     #[serde(default)]
     pub owners: Vec<Uuid>,
     pub created: DateTime<Utc>,
+    /// Graph properties the emulator keeps without acting on them (`web`, `tags`, `notes`…),
+    /// returned as sent; see `identity::properties`.
+    #[serde(default, skip_serializing_if = "Map::is_empty")]
+    pub properties: Map<String, Value>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -108,6 +113,9 @@ pub struct ServicePrincipal {
     #[serde(default)]
     pub directory_roles: Vec<DirectoryRole>,
     pub created: DateTime<Utc>,
+    /// As for applications: stored, returned as sent, never acted on.
+    #[serde(default, skip_serializing_if = "Map::is_empty")]
+    pub properties: Map<String, Value>,
 }
 
 /// Who is calling, as proven by a verified token.

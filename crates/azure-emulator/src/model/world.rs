@@ -259,6 +259,7 @@ impl State {
             identifier_uris: vec![],
             owners,
             created: now,
+            properties: Default::default(),
         };
         self.applications.insert(app.id, app.clone());
         if let Some(sp) = &a.service_principal {
@@ -290,6 +291,7 @@ impl State {
                 account_enabled: true,
                 directory_roles: roles,
                 created: now,
+                properties: Default::default(),
             },
         );
         Ok(())

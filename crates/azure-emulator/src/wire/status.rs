@@ -37,6 +37,7 @@ pub fn of(e: &EmulatorError) -> u16 {
         | RoleAssignmentNotFound(_)
         | GraphResourceNotFound(_)
         | GraphNoSuchCredential(_)
+        | GraphTenantInformationNotFound
         | NoRoute(_) => 404,
         MethodNotAllowed(_) => 405,
         RoleDefinitionWithSameNameExists

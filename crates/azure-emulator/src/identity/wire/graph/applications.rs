@@ -4,6 +4,7 @@ use super::{created, no_content, ok, passes, render, GraphCtx};
 use crate::error::EmulatorError;
 use crate::identity::directory::{ApplicationPatch, ObjectKey};
 use crate::identity::objects::SignInAudience;
+use crate::identity::properties::{self, Properties};
 use crate::wire::envelope::{ApiError, ApiResult, WithFlavor};
 use axum::response::Response;
 use chrono::{DateTime, Utc};
@@ -16,6 +17,15 @@ struct ApplicationBody {
     display_name: Option<String>,
     sign_in_audience: Option<String>,
     identifier_uris: Option<Vec<String>>,
+}
+
+/// A create or PATCH body: the modelled fields, and the properties stored as sent.
+fn read_body(ctx: &GraphCtx) -> ApiResult<(ApplicationBody, Properties)> {
+    let mut map: serde_json::Map<String, serde_json::Value> = ctx.json()?;
+    let stored = properties::split(&properties::APPLICATION, &mut map).graph()?;
+    let body = serde_json::from_value(map.into())
+        .map_err(|e| ApiError::graph(EmulatorError::GraphBadRequest(e.to_string())))?;
+    Ok((body, stored))
 }
 
 fn audience(raw: Option<&str>) -> ApiResult<Option<SignInAudience>> {
@@ -37,7 +47,7 @@ pub fn list(ctx: &GraphCtx) -> ApiResult<Response> {
 }
 
 pub fn create(ctx: &GraphCtx) -> ApiResult<Response> {
-    let body: ApplicationBody = ctx.json()?;
+    let (body, stored) = read_body(ctx)?;
     let name = body.display_name.ok_or_else(|| {
         ApiError::graph(EmulatorError::GraphInvalidValue {
             property: "displayName".into(),
@@ -47,10 +57,12 @@ pub fn create(ctx: &GraphCtx) -> ApiResult<Response> {
     let aud = audience(body.sign_in_audience.as_deref())?.unwrap_or(SignInAudience::AzureADMyOrg);
     let (id, state) = ctx.commit(|s| {
         let id = s.create_application(&ctx.caller, &name, aud, ctx.now)?;
-        if let Some(uris) = body.identifier_uris.clone() {
-            let patch = ApplicationPatch { identifier_uris: Some(uris), ..Default::default() };
-            s.update_application(&ctx.caller, ObjectKey::ObjectId(id), patch)?;
-        }
+        let patch = ApplicationPatch {
+            identifier_uris: body.identifier_uris.clone(),
+            properties: stored,
+            ..Default::default()
+        };
+        s.update_application(&ctx.caller, ObjectKey::ObjectId(id), patch)?;
         Ok(id)
     })?;
     let app = state.find_application(&ctx.caller, ObjectKey::ObjectId(id)).graph()?;
@@ -63,11 +75,12 @@ pub fn get(ctx: &GraphCtx, key: ObjectKey) -> ApiResult<Response> {
 }
 
 pub fn patch(ctx: &GraphCtx, key: ObjectKey) -> ApiResult<Response> {
-    let body: ApplicationBody = ctx.json()?;
+    let (body, stored) = read_body(ctx)?;
     let patch = ApplicationPatch {
         display_name: body.display_name,
         sign_in_audience: audience(body.sign_in_audience.as_deref())?,
         identifier_uris: body.identifier_uris,
+        properties: stored,
     };
     ctx.commit(|s| s.update_application(&ctx.caller, key, patch))?;
     no_content()

@@ -1,11 +1,12 @@
 //! Microsoft Graph under `/graph/v1.0` (and `/graph/beta`): applications, service principals,
-//! `directoryObjects/getByIds` and `me`. Every route authenticates; writes follow Entra ID's rules in
-//! `model::directory`.
+//! users, `directoryObjects/getByIds`, `me`, `organization` and `tenantRelationships`. Every route
+//! authenticates; writes follow Entra ID's rules in `identity::directory`.
 
 mod applications;
 mod objects;
 pub mod render;
 mod service_principals;
+mod tenant_relationships;
 mod users;
 
 use crate::error::EmulatorError;
@@ -125,16 +126,31 @@ async fn handle(app: App, method: Method, headers: HeaderMap, uri: Uri, body: Bo
         ("GET", ["servicePrincipals"]) => service_principals::list(&ctx),
         ("POST", ["servicePrincipals"]) => service_principals::create(&ctx),
         ("GET", ["servicePrincipals", key]) => service_principals::get(&ctx, parse_key(key)?),
+        ("PATCH", ["servicePrincipals", key]) => service_principals::patch(&ctx, parse_key(key)?),
         ("DELETE", ["servicePrincipals", key]) => service_principals::delete(&ctx, parse_key(key)?),
         ("POST", ["directoryObjects", "getByIds"]) => objects::get_by_ids(&ctx),
         ("GET", ["me"]) => objects::me(&ctx),
         ("GET", ["users"]) => users::list(&ctx),
         ("GET", ["users", key]) => users::get(&ctx, key),
         ("GET", ["organization"]) => objects::organization(&ctx),
-        _ => Err(ApiError::graph(EmulatorError::GraphBadRequest(format!(
-            "Resource not found for the segment '{}' with method {}.",
-            names::printable(seg.first().copied().unwrap_or("")),
-            names::printable(m)
-        )))),
+        ("GET", ["tenantRelationships", f]) => {
+            if let Some(id) = tenant_relationships::argument(f, "findTenantInformationByTenantId", "tenantId") {
+                tenant_relationships::by_tenant_id(&ctx, id)
+            } else if let Some(d) = tenant_relationships::argument(f, "findTenantInformationByDomainName", "domainName")
+            {
+                tenant_relationships::by_domain_name(&ctx, d)
+            } else {
+                Err(unknown_segment(f, m))
+            }
+        }
+        _ => Err(unknown_segment(seg.first().copied().unwrap_or(""), m)),
     }
+}
+
+fn unknown_segment(segment: &str, method: &str) -> ApiError {
+    ApiError::graph(EmulatorError::GraphBadRequest(format!(
+        "Resource not found for the segment '{}' with method {}.",
+        names::printable(segment),
+        names::printable(method)
+    )))
 }

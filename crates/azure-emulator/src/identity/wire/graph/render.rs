@@ -1,6 +1,7 @@
 //! Graph's JSON for applications, service principals and users.
 
 use crate::identity::objects::{Application, PasswordCredential, ServicePrincipal, User};
+use crate::identity::properties::overlay;
 use crate::model::State;
 use serde_json::{json, Value};
 
@@ -22,9 +23,10 @@ pub fn password_credential(c: &PasswordCredential, secret_text: Option<&str>) ->
     })
 }
 
+/// Graph's defaults, with the properties stored for this app laid over them.
 pub fn application(state: &State, a: &Application) -> Value {
     let domain = state.tenants.get(&a.tenant_id).map(|t| t.default_domain.clone());
-    json!({
+    let mut v = json!({
         "@odata.type": "#microsoft.graph.application",
         "id": a.id,
         "deletedDateTime": null,
@@ -58,12 +60,14 @@ pub fn application(state: &State, a: &Application) -> Value {
         "verifiedPublisher": {"displayName": null, "verifiedPublisherId": null, "addedDateTime": null},
         "web": {"homePageUrl": null, "logoutUrl": null, "redirectUris": [], "implicitGrantSettings": {"enableAccessTokenIssuance": false, "enableIdTokenIssuance": false}},
         "spa": {"redirectUris": []},
-    })
+    });
+    overlay(&mut v, &a.properties);
+    v
 }
 
 pub fn service_principal(state: &State, s: &ServicePrincipal) -> Value {
     let app = state.application_by_app_id(s.app_id);
-    json!({
+    let mut v = json!({
         "@odata.type": "#microsoft.graph.servicePrincipal",
         "id": s.id,
         "deletedDateTime": null,
@@ -98,7 +102,9 @@ pub fn service_principal(state: &State, s: &ServicePrincipal) -> Value {
         "passwordCredentials": [],
         "resourceSpecificApplicationPermissions": [],
         "verifiedPublisher": {"displayName": null, "verifiedPublisherId": null, "addedDateTime": null},
-    })
+    });
+    overlay(&mut v, &s.properties);
+    v
 }
 
 pub fn user(u: &User) -> Value {
