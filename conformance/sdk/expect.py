@@ -1,15 +1,12 @@
 """Failures as Azure answers them: the SDK's exception, its HTTP status and the service's error code.
-And the emulator's known gaps (issue 9), as strict xfails that turn into failures once fixed."""
+And `gap`, for a known difference from Azure: a strict xfail that turns into a failure once fixed."""
 
 import pytest
 from azure.core.exceptions import HttpResponseError
 from msgraph.generated.models.o_data_errors.o_data_error import ODataError
 
-NETWORK_API = "network api-version 2026-03-01 (azure-mgmt-network 33.1.0's default) unknown"
-
-
 def gap(*gaps):
-    return pytest.mark.xfail(strict=True, reason="issue 9: " + "; ".join(gaps))
+    return pytest.mark.xfail(strict=True, reason="; ".join(gaps))
 
 
 def arm_error(call, status, code):

@@ -6,7 +6,7 @@ import pytest
 from azure.core.exceptions import ResourceNotFoundError
 from azure.mgmt.network import NetworkManagementClient
 
-from expect import NETWORK_API, arm_error, gap
+from expect import arm_error
 
 VNET = "sdk-vnet"
 
@@ -27,12 +27,10 @@ def vnet_body(prefix, subnets, **properties):
         "subnets": [{"name": n, "properties": {"addressPrefix": p}} for n, p in subnets], **properties}}
 
 
-@gap(NETWORK_API)
 def test_vnets_are_listed(network, rg, world):
     assert world["customer"]["vnet_name"] in {v.name for v in network.virtual_networks.list(rg)}
 
 
-@gap(NETWORK_API)
 def test_vnet_is_created_through_the_poller(network, rg):
     vnet = network.virtual_networks.begin_create_or_update(
         rg, VNET, vnet_body("10.5.0.0/16", [("default", "10.5.0.0/24")])).result()
@@ -41,7 +39,6 @@ def test_vnet_is_created_through_the_poller(network, rg):
     assert [s.name for s in vnet.subnets] == ["default"]
 
 
-@gap(NETWORK_API, "dhcpOptions.dnsServers and subnet serviceEndpoints are not stored")
 def test_dns_servers_and_service_endpoints_are_kept(network, rg):
     body = vnet_body("10.7.0.0/16", [], dhcpOptions={"dnsServers": ["10.7.0.4"]})
     body["properties"]["subnets"] = [{"name": "storage", "properties": {
@@ -52,41 +49,35 @@ def test_dns_servers_and_service_endpoints_are_kept(network, rg):
     assert [e.service for e in vnet.subnets[0].service_endpoints] == ["Microsoft.Storage"]
 
 
-@gap(NETWORK_API, "VNet PATCH (update_tags)")
 def test_vnet_tags_are_updated(network, rg):
     assert network.virtual_networks.update_tags(rg, VNET, {"tags": {"suite": "sdk"}}).tags == {"suite": "sdk"}
     assert network.virtual_networks.get(rg, VNET).tags == {"suite": "sdk"}
 
 
-@gap(NETWORK_API, "If-None-Match: * on an existing VNet is not answered 412")
 def test_create_only_if_absent_is_refused_for_an_existing_vnet(network, rg):
     arm_error(lambda: network.virtual_networks.begin_create_or_update(
         rg, VNET, vnet_body("10.5.0.0/16", [("default", "10.5.0.0/24")]), headers={"If-None-Match": "*"}).result(),
         412, "PreconditionFailed")
 
 
-@gap(NETWORK_API, "CheckIPAddressAvailability")
 def test_ip_address_availability(network, rg):
     assert network.virtual_networks.check_ip_address_availability(rg, VNET, ip_address="10.5.0.10").available is True
     reserved = network.virtual_networks.check_ip_address_availability(rg, VNET, ip_address="10.5.0.1")
     assert reserved.available is False and reserved.available_ip_addresses
 
 
-@gap(NETWORK_API)
 def test_overlapping_subnets_are_refused(network, rg):
     body = vnet_body("10.6.0.0/16", [("a", "10.6.0.0/24"), ("b", "10.6.0.0/25")])
     arm_error(lambda: network.virtual_networks.begin_create_or_update(rg, "sdk-overlap", body).result(),
               400, "NetcfgSubnetRangesOverlap")
 
 
-@gap(NETWORK_API)
 def test_missing_subnet_and_peering_are_not_found(network, rg):
     for get in (lambda: network.subnets.get(rg, VNET, "no-such-subnet"),
                 lambda: network.virtual_network_peerings.get(rg, VNET, "no-such-peering")):
         assert isinstance(arm_error(get, 404, "NotFound"), ResourceNotFoundError)
 
 
-@gap(NETWORK_API)
 def test_peering_to_a_missing_vnet_is_an_invalid_reference(network, rg, world):
     missing = world["customer"]["vnet_id"].rsplit("/", 1)[0] + "/no-such-vnet"
     body = {"properties": {"remoteVirtualNetwork": {"id": missing}, "allowVirtualNetworkAccess": True}}
@@ -95,7 +86,6 @@ def test_peering_to_a_missing_vnet_is_an_invalid_reference(network, rg, world):
     assert f"Resource {missing} referenced by resource" in e.message
 
 
-@gap(NETWORK_API, "useRemoteGateways without a gateway is not refused (RemoteVnetHasNoGateways)")
 def test_use_remote_gateways_needs_a_gateway(network, rg, world):
     c = world["customer"]
     body = {"properties": {"remoteVirtualNetwork": {"id": c["vnet_id"]}, "useRemoteGateways": True}}
@@ -109,7 +99,6 @@ def test_use_remote_gateways_needs_a_gateway(network, rg, world):
             peerings.begin_delete(rg, c["second_vnet_name"], "to-gateway").result()
 
 
-@gap(NETWORK_API, "deletes answer 200 instead of 202 with Location/Azure-AsyncOperation")
 def test_vnet_delete_is_a_long_running_operation(network, rg):
     first = []
     poller = network.virtual_networks.begin_delete(

@@ -6,7 +6,7 @@ import pytest
 from azure.mgmt.core.policies import AuxiliaryAuthenticationPolicy
 from azure.mgmt.network import NetworkManagementClient
 
-from expect import NETWORK_API, arm_error, gap
+from expect import arm_error
 from sdk import ARM_SCOPE
 
 PEERING = "sdk-to-provider"
@@ -46,7 +46,6 @@ def test_app_signs_in_to_both_tenants(sdk, saved):
         assert sdk.app_credential(tenant, saved.app_id, saved.secret).get_token(ARM_SCOPE).token
 
 
-@gap(NETWORK_API)
 def test_app_creates_the_peering(app_network, saved, world):
     c = world["customer"]
     peering = app_network.virtual_network_peerings.begin_create_or_update(
@@ -57,13 +56,11 @@ def test_app_creates_the_peering(app_network, saved, world):
     saved.peered = True
 
 
-@gap(NETWORK_API)
 def test_connection_becomes_active(control_plane, saved, world):
     assert getattr(saved, "peered", False), "the customer's side of the peering was not created"
     control_plane.wait_for(world["project"]["vpc_id"], world["customer"]["vnet_name"], "ACTIVE", ACTIVE_TIMEOUT)
 
 
-@gap(NETWORK_API, "a VNet address-space change overlapping a peer is not refused")
 def test_address_space_overlapping_the_peer_is_refused(app_network, saved, world, up):
     c = world["customer"]
     vnet = app_network.virtual_networks.get(c["resource_group"], c["vnet_name"])

@@ -1,6 +1,6 @@
 //! ARM list paging: at most `listPageSize` items a page, the rest reached through `nextLink` (the
-//! same URL with a `$skiptoken`), as clients must follow it against Azure. `$top` caps the whole
-//! list.
+//! same URL with a `$skiptoken`), as clients must follow it against Azure. `$top` makes pages
+//! smaller, as ARM reads it: SDK pagers following `nextLink` still see every item.
 
 use super::ArmCtx;
 use crate::error::EmulatorError;
@@ -22,11 +22,8 @@ fn count(ctx: &ArmCtx, key: &str) -> ApiResult<Option<usize>> {
 }
 
 pub fn page(ctx: &ArmCtx, mut values: Vec<Value>) -> ApiResult<Value> {
-    if let Some(top) = count(ctx, "$top")? {
-        values.truncate(top);
-    }
     let skip = count(ctx, SKIP_TOKEN)?.unwrap_or(0).min(values.len());
-    let size = ctx.state.knobs.list_page_size.max(1);
+    let size = ctx.state.knobs.list_page_size.min(count(ctx, "$top")?.unwrap_or(usize::MAX)).max(1);
     let end = skip.saturating_add(size).min(values.len());
     let more = end < values.len();
     let items: Vec<Value> = values.drain(skip..end).collect();
