@@ -1,7 +1,8 @@
 //! Where an authorization code may be sent. Entra sends codes only to a redirect URI registered on
 //! the application; the Azure CLI's public client registers `http://localhost`, which for a loopback
-//! address means any port and path (RFC 8252 §7.3). Applications of this emulator register no
-//! redirect URIs, so the Azure CLI is the one client the authorize endpoint serves.
+//! address means any port and path (RFC 8252 §7.3). Other applications may be sent a code at the
+//! URIs they register under `web`, `spa` or `publicClient` `redirectUris` (stored as Graph sent
+//! them): exactly, or for a registered `http://localhost…` at any port, as Entra matches loopback.
 
 use crate::error::{EmulatorError, Result};
 use crate::model::{names, State};
@@ -15,8 +16,8 @@ pub const MAX_LENGTH: usize = 256;
 /// `Ok` when `client_id` exists and may be sent a code at `redirect_uri`; `directory` names the
 /// authority in the error, as Entra does.
 pub fn check(state: &State, client_id: Uuid, redirect_uri: &str, directory: &str) -> Result<()> {
-    let known = client_id == AZURE_CLI_CLIENT_ID || state.application_by_app_id(client_id).is_some();
-    if !known {
+    let app = state.application_by_app_id(client_id);
+    if client_id != AZURE_CLI_CLIENT_ID && app.is_none() {
         return Err(EmulatorError::AadAppNotFoundInTenant {
             app_id: client_id.to_string(),
             tenant: names::printable(directory),
@@ -31,7 +32,12 @@ pub fn check(state: &State, client_id: Uuid, redirect_uri: &str, directory: &str
             redirect_uri.len() <= MAX_LENGTH && u.has_host() && u.fragment().is_none() && u.username().is_empty()
         })
         .ok_or(EmulatorError::AadInvalidRedirectUri)?;
-    if client_id == AZURE_CLI_CLIENT_ID && is_loopback(&uri) {
+    let registered = app.map(registered).unwrap_or_default();
+    let matches = |r: &String| {
+        r == redirect_uri
+            || url::Url::parse(r).is_ok_and(|r| is_loopback(&r) && is_loopback(&uri) && same_but_port(&r, &uri))
+    };
+    if (client_id == AZURE_CLI_CLIENT_ID && is_loopback(&uri)) || registered.iter().any(matches) {
         Ok(())
     } else {
         Err(EmulatorError::AadRedirectUriMismatch {
@@ -39,6 +45,21 @@ pub fn check(state: &State, client_id: Uuid, redirect_uri: &str, directory: &str
             app_id: client_id.to_string(),
         })
     }
+}
+
+/// The redirect URIs an application registered, on any platform.
+fn registered(app: &crate::identity::objects::Application) -> Vec<String> {
+    ["web", "spa", "publicClient"]
+        .iter()
+        .filter_map(|platform| app.properties.get(*platform)?.get("redirectUris")?.as_array())
+        .flatten()
+        .filter_map(|u| u.as_str().map(str::to_string))
+        .collect()
+}
+
+/// Loopback URIs match whatever their port, as long as host and path agree.
+fn same_but_port(a: &url::Url, b: &url::Url) -> bool {
+    a.host_str() == b.host_str() && a.path().trim_end_matches('/') == b.path().trim_end_matches('/')
 }
 
 /// `http://localhost`, `http://127.0.0.1` or `http://[::1]`, with any port and path.
@@ -73,6 +94,26 @@ mod tests {
             assert_eq!(cli(malformed), Err(EmulatorError::AadInvalidRedirectUri), "{malformed}");
         }
         assert_eq!(cli(""), Err(EmulatorError::AadNoReplyAddress));
+    }
+
+    #[test]
+    fn other_apps_are_sent_codes_only_at_their_registered_uris() {
+        let mut state = State::default();
+        let app_id = Uuid::new_v4();
+        let mut app: crate::identity::objects::Application = serde_json::from_value(serde_json::json!({
+            "id": Uuid::new_v4(), "app_id": app_id, "tenant_id": Uuid::new_v4(), "display_name": "a",
+            "sign_in_audience": "AzureADMyOrg", "created": "2026-01-01T00:00:00Z",
+        }))
+        .unwrap();
+        app.properties.insert("web".into(), serde_json::json!({"redirectUris": ["https://app.example/cb"]}));
+        app.properties.insert("publicClient".into(), serde_json::json!({"redirectUris": ["http://localhost/auth"]}));
+        state.applications.insert(app.id, app);
+        let check = |u: &str| check(&state, app_id, u, "organizations");
+        assert_eq!(check("https://app.example/cb"), Ok(()));
+        assert_eq!(check("http://localhost:51234/auth"), Ok(()), "any port on a registered loopback URI");
+        for bad in ["https://app.example/other", "http://localhost:1/elsewhere", "http://127.0.0.1/auth"] {
+            assert!(matches!(check(bad), Err(EmulatorError::AadRedirectUriMismatch { .. })), "{bad}");
+        }
     }
 
     #[test]
