@@ -46,6 +46,19 @@ async fn microsoft_service_principals_are_in_every_tenant_and_stay() {
     let again = emu.graph(Method::POST, "/servicePrincipals", &customer, Some(json!({"appId": MICROSOFT_GRAPH}))).await;
     assert_eq!(again.status, 409, "{}", again.body);
     assert_eq!(emu.graph(Method::GET, &format!("/servicePrincipals/{}", ids[0]), &customer, None).await.status, 200);
+
+    // They are directory objects like any other: found by id, and roles can be assigned to them.
+    let found =
+        emu.graph(Method::POST, "/directoryObjects/getByIds", &customer, Some(json!({"ids": [ids[0], ids[2]]}))).await;
+    let found: Vec<_> = found.body["value"].as_array().unwrap().iter().map(|o| o["id"].as_str().unwrap()).collect();
+    assert_eq!(found, [ids[0].as_str()], "only the caller's tenant's objects");
+    let arm = emu.user_token(CUSTOMER_ADMIN, ARM).await;
+    let reader = "acdd72a7-3385-48ef-bd42-f606fba81ae7";
+    let made = emu.assign(&arm, &customer_vnet(), reader, &ids[0]).await;
+    assert_eq!(made.status, 201, "{}", made.body);
+    assert_eq!(made.body["properties"]["principalType"], "ServicePrincipal");
+    let foreign = emu.assign(&arm, &customer_vnet(), reader, &ids[2]).await;
+    assert_eq!((foreign.status.as_u16(), foreign.code()), (400, "PrincipalNotFound"), "{}", foreign.body);
 }
 
 #[tokio::test]

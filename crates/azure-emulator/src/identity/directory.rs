@@ -31,7 +31,7 @@ pub enum ObjectKey {
 /// What `directoryObjects/getByIds` finds.
 pub enum DirectoryObject<'a> {
     User(&'a User),
-    ServicePrincipal(&'a ServicePrincipal),
+    ServicePrincipal(std::borrow::Cow<'a, ServicePrincipal>),
     Application(&'a Application),
 }
 
@@ -66,7 +66,11 @@ impl State {
                 } else if let Some(s) =
                     self.service_principals.get(&id).filter(|s| s.tenant_id == tenant && wants("servicePrincipal"))
                 {
-                    Some(DirectoryObject::ServicePrincipal(s))
+                    Some(DirectoryObject::ServicePrincipal(std::borrow::Cow::Borrowed(s)))
+                } else if let Some(s) = crate::identity::first_party::service_principals(tenant)
+                    .find(|s| s.id == id && wants("servicePrincipal"))
+                {
+                    Some(DirectoryObject::ServicePrincipal(std::borrow::Cow::Owned(s)))
                 } else {
                     self.applications
                         .get(&id)

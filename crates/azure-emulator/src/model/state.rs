@@ -145,7 +145,9 @@ impl State {
     pub fn principal_exists_in(&self, tenant: Uuid, object_id: Uuid) -> Option<&'static str> {
         if self.users.get(&object_id).is_some_and(|u| u.tenant_id == tenant) {
             Some("User")
-        } else if self.service_principals.get(&object_id).is_some_and(|s| s.tenant_id == tenant) {
+        } else if self.service_principals.get(&object_id).is_some_and(|s| s.tenant_id == tenant)
+            || crate::identity::first_party::service_principals(tenant).any(|s| s.id == object_id)
+        {
             Some("ServicePrincipal")
         } else {
             None

@@ -25,7 +25,7 @@ pub fn get_by_ids(ctx: &GraphCtx) -> ApiResult<Response> {
         .into_iter()
         .map(|o| match o {
             DirectoryObject::User(u) => render::user(u),
-            DirectoryObject::ServicePrincipal(s) => render::service_principal(state, s),
+            DirectoryObject::ServicePrincipal(s) => render::service_principal(state, &s),
             DirectoryObject::Application(a) => render::application(state, a),
         })
         .collect();
