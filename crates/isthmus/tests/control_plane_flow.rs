@@ -45,6 +45,9 @@ async fn connection_goes_approved_pending_peer_active_and_is_deleted() {
     assert_eq!(put.status, 201, "{}", put.body);
     let active = cp.wait_for(&vpc, "customer-vnet", "ACTIVE").await;
     assert_eq!(active["state_info"]["message"], "Peering connection active");
+    // Kept while the provider side exists: Terraform reads them on every plan.
+    assert_eq!(active["state_info"]["to-tenant-id"], PROVIDER_TENANT);
+    assert_eq!(active["state_info"]["to-network-id"], provider_vnet);
 
     // Customer removes their side: back to PENDING_PEER, saying so.
     let del = emu
@@ -206,4 +209,41 @@ async fn logs_never_contain_secrets_or_tokens() {
     assert!(!text.contains(PROVIDER_SECRET), "the provider secret leaked into the logs");
     assert!(!text.contains(&cp.token), "the API token leaked into the logs");
     assert!(!text.contains("eyJ"), "a JWT leaked into the logs");
+}
+
+#[tokio::test]
+async fn a_deleted_customer_vnet_ends_deleted_by_peer() {
+    let emu = Emu::start().await;
+    let cp = ControlPlane::start(&emu).await;
+    let (vpc, provider_vnet) = cp.active_vpc("10.40.0.0/24").await;
+    // The guide grants the peer role on the VNet itself, so deleting the VNet takes the grant along.
+    let (app_id, secret) = customer_setup(&emu, "vanishing", true, Some(&customer_vnet())).await;
+    let created = cp
+        .call(
+            Method::POST,
+            &format!("/vpcs/{vpc}/peering-connections"),
+            Some(connection_body("customer-vnet", &app_id)),
+        )
+        .await;
+    assert_eq!(created.status, 201, "{}", created.body);
+    let pending = cp.wait_for(&vpc, "customer-vnet", "PENDING_PEER").await;
+    let to_network = pending["state_info"]["to-network-id"].as_str().unwrap().to_string();
+    let c_arm = emu.sp_token(CUSTOMER_TENANT, &app_id, &secret, ARM).await;
+    let c_aux = emu.sp_token(PROVIDER_TENANT, &app_id, &secret, ARM).await;
+    assert_eq!(emu.put_peering(&customer_vnet(), "to-provider", &to_network, &c_arm, &[&c_aux]).await.status, 201);
+    cp.wait_for(&vpc, "customer-vnet", "ACTIVE").await;
+
+    let admin = emu.user_token(CUSTOMER_ADMIN, ARM).await;
+    let del = emu.arm(Method::DELETE, &format!("{}?{NET_API}", customer_vnet()), &admin, &[], None).await;
+    assert_eq!(del.status, 202, "{}", del.body);
+    let gone = cp.wait_for(&vpc, "customer-vnet", "DELETED_BY_PEER").await;
+    let message = gone["state_info"]["message"].as_str().unwrap();
+    assert!(
+        message.contains("no longer lets the provider peer") && message.contains("Delete this connection"),
+        "{message}"
+    );
+    let p_arm = emu.sp_token(PROVIDER_TENANT, PROVIDER_APP, PROVIDER_SECRET, ARM).await;
+    let peerings =
+        emu.arm(Method::GET, &format!("{provider_vnet}/virtualNetworkPeerings?{NET_API}"), &p_arm, &[], None).await;
+    assert_eq!(peerings.body["value"], json!([]), "the provider side was removed");
 }

@@ -56,7 +56,8 @@ impl Reconciler {
 
     async fn transient(&self, c: &PeeringConnection, what: &str, error: &str) -> DateTime<Utc> {
         tracing::warn!(connection = %c.id, what, error, "transient failure; retrying");
-        let _ = self.store.set_state_info(c.id, c.state, Some(&messages::retrying(what, error)), Utc::now()).await;
+        let info = messages::retrying(what, error, c.state_info.as_ref());
+        let _ = self.store.set_state_info(c.id, c.state, Some(&info), Utc::now()).await;
         self.backoff(c.id)
     }
 
@@ -113,7 +114,7 @@ impl Reconciler {
             self.move_to(
                 &pending,
                 ConnectionState::Active,
-                Some(messages::active()),
+                Some(messages::active(&self.provider.tenant_id, &vnet)),
                 "customer peering already connected",
             )
             .await?;
@@ -146,8 +147,8 @@ impl Reconciler {
                     self.metrics
                         .detection_seconds
                         .observe(waited.as_secs_f64().min(self.settings.pending_interval.as_secs_f64() * 2.0));
-                    self.move_to(&c, ConnectionState::Active, Some(messages::active()), "customer peering connected")
-                        .await?;
+                    let info = messages::active(&self.provider.tenant_id, &vnet);
+                    self.move_to(&c, ConnectionState::Active, Some(info), "customer peering connected").await?;
                 }
                 Ok(self.after(self.settings.active_interval))
             }
@@ -183,17 +184,13 @@ impl Reconciler {
             Err(e)
                 if e.is_arm_code("InvalidResourceReference") || e.is_arm_code("ReferencedResourceNotProvisioned") =>
             {
-                if let Err(e) = self.remove_provider_side(&c, vnet).await {
-                    return Err(self.transient(&c, "removing the provider side", &e.to_string()).await);
-                }
-                self.move_to(
-                    &c,
-                    ConnectionState::DeletedByPeer,
-                    Some(messages::vnet_deleted(&c)),
-                    "customer VNet deleted",
-                )
-                .await?;
-                Ok(ConnectionState::DeletedByPeer)
+                self.deleted_by_peer(&c, vnet, messages::vnet_deleted(&c), "customer VNet deleted").await
+            }
+            // Our side is Disconnected and the customer's VNet no longer lets us peer: deleting a VNet
+            // takes the role assignments made on it along, so this is what a deleted VNet looks like
+            // when the grant was made on the VNet itself (as the guide does). Retrying cannot help.
+            Err(e) if e.is_arm_code("LinkedAuthorizationFailed") && self.settled(&c) => {
+                self.deleted_by_peer(&c, vnet, messages::peer_gone(&c), "customer VNet deleted or grant removed").await
             }
             Err(e) if e.is_arm_code("RemotePeeringIsDisconnected") => {
                 let info = messages::peer_disconnected(&c, &self.provider.tenant_id, vnet);
@@ -202,6 +199,21 @@ impl Reconciler {
             }
             Err(e) => Err(self.transient(&c, "restoring the provider peering", &e.to_string()).await),
         }
+    }
+
+    /// The customer ended the peering: remove the provider side, then DELETED_BY_PEER.
+    async fn deleted_by_peer(
+        &self,
+        c: &PeeringConnection,
+        vnet: &str,
+        info: crate::domain::StateInfo,
+        reason: &str,
+    ) -> Result<ConnectionState, DateTime<Utc>> {
+        if let Err(e) = self.remove_provider_side(c, vnet).await {
+            return Err(self.transient(c, "removing the provider side", &e.to_string()).await);
+        }
+        self.move_to(c, ConnectionState::DeletedByPeer, Some(info), reason).await?;
+        Ok(ConnectionState::DeletedByPeer)
     }
 
     /// Deletes the provider peering, and the peer-role grant unless another live connection of the

@@ -39,8 +39,12 @@ pub fn peer_disconnected(c: &PeeringConnection, provider_tenant: &str, provider_
     info
 }
 
-pub fn active() -> StateInfo {
+/// ACTIVE keeps `to-tenant-id` and `to-network-id`: the customer's own automation (Terraform) reads
+/// them on every plan to manage its side, for as long as the provider side exists.
+pub fn active(provider_tenant: &str, provider_vnet_id: &str) -> StateInfo {
     StateInfo::new("azure-vnet-peering-active", "Peering connection active")
+        .with("to-tenant-id", provider_tenant)
+        .with("to-network-id", provider_vnet_id)
 }
 
 pub fn vnet_missing(c: &PeeringConnection) -> StateInfo {
@@ -132,6 +136,46 @@ pub fn vnet_deleted(c: &PeeringConnection) -> StateInfo {
     )
 }
 
-pub fn retrying(what: &str, error: &str) -> StateInfo {
-    StateInfo::new("azure-vnet-peering-retrying", format!("{what} failed for now and will be retried: {error}"))
+/// A transient failure: the message says what is retried, and every key the state had before
+/// (`to-tenant-id`, `to-network-id`) stays, since the customer still needs them.
+/// The customer's VNet went away, or stopped letting the provider peer with it, after their side
+/// was removed: either way the customer ended the peering.
+pub fn peer_gone(c: &PeeringConnection) -> StateInfo {
+    StateInfo::new(
+        "azure-vnet-peering-deleted-by-peer",
+        format!(
+            "Your side of the peering was removed and virtual network {} no longer lets the provider peer with it (it \
+             was deleted, or the peer role on it was removed); the provider side was removed. Delete this connection, \
+             and create a new one once the VNet exists and grants the role again (guide steps 8-9).",
+            c.peer_vnet_id()
+        ),
+    )
+}
+
+pub fn retrying(what: &str, error: &str, before: Option<&StateInfo>) -> StateInfo {
+    let mut info =
+        StateInfo::new("azure-vnet-peering-retrying", format!("{what} failed for now and will be retried: {error}"));
+    if let Some(b) = before {
+        info.extra = b.extra.clone();
+    }
+    info
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_retry_keeps_the_keys_the_customer_needs() {
+        let before = StateInfo::new("azure-vnet-peering-pending-peer", "create your side")
+            .with("to-tenant-id", "t")
+            .with("to-network-id", "n");
+        let info = retrying("reading the provider VNet's peerings", "throttled", Some(&before));
+        assert_eq!(info.kind, "azure-vnet-peering-retrying");
+        assert!(info.message.contains("will be retried: throttled"));
+        assert_eq!((info.extra["to-tenant-id"].as_str(), info.extra["to-network-id"].as_str()), ("t", "n"));
+        assert!(retrying("x", "y", None).extra.is_empty());
+        let active = active("t", "n");
+        assert_eq!((active.extra["to-tenant-id"].as_str(), active.extra["to-network-id"].as_str()), ("t", "n"));
+    }
 }
