@@ -79,6 +79,20 @@ pub fn tenant_not_found(c: &PeeringConnection) -> StateInfo {
     )
 }
 
+/// The customer VNet overlaps a third VNet already peered with the project VPC (or the project VPC
+/// overlaps one already peered with the customer's VNet): the project VPC's CIDR is not the problem.
+pub fn overlap_with_peered(c: &PeeringConnection, detail: &str) -> StateInfo {
+    StateInfo::new(
+        "azure-vnet-peering-overlapping-address-space",
+        format!(
+            "The address space of {} overlaps a virtual network already peered with the other side, so they cannot \
+             be peered ({detail}). Renumber your VNet (az network vnet update --address-prefixes) or remove the \
+             clashing peering, then create the connection again.",
+            c.peer_vnet_id()
+        ),
+    )
+}
+
 pub fn overlap(c: &PeeringConnection, detail: &str) -> StateInfo {
     StateInfo::new(
         "azure-vnet-peering-overlapping-address-space",

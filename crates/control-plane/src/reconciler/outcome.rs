@@ -33,8 +33,9 @@ pub fn classify(e: &AzureError, c: &PeeringConnection, provider_app_id: &str, se
         ("InvalidResourceReference" | "ReferencedResourceNotProvisioned", _) => {
             Failure::Invalid(messages::vnet_missing(c))
         }
-        ("VnetAddressSpacesOverlap" | "VnetAddressSpaceOverlapsWithAlreadyPeeredVnet", _) => {
-            Failure::Invalid(messages::overlap(c, &text))
+        ("VnetAddressSpacesOverlap", _) => Failure::Invalid(messages::overlap(c, &text)),
+        ("VnetAddressSpaceOverlapsWithAlreadyPeeredVnet", _) => {
+            Failure::Invalid(messages::overlap_with_peered(c, &text))
         }
         ("LinkedAuthorizationFailed", _) if text.contains("not authorized to access linked subscription") => {
             Failure::Invalid(messages::subscription_not_in_tenant(c))
@@ -43,5 +44,51 @@ pub fn classify(e: &AzureError, c: &PeeringConnection, provider_app_id: &str, se
             Failure::Rejected(messages::peer_permission_missing(c, provider_app_id))
         }
         _ => Failure::Transient(text),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::ConnectionState;
+    use chrono::Utc;
+
+    fn connection() -> PeeringConnection {
+        PeeringConnection {
+            id: uuid::Uuid::new_v4(),
+            vpc_id: uuid::Uuid::new_v4(),
+            project: "p".into(),
+            peer_cloud_account: "aaaaaaaa-0000-0000-0000-000000000001".into(),
+            peer_resource_group: "rg".into(),
+            peer_vpc: "vnet".into(),
+            peer_azure_app_id: "app".into(),
+            peer_azure_tenant_id: "tenant".into(),
+            user_peer_network_cidrs: vec![],
+            state: ConnectionState::Approved,
+            state_info: None,
+            created: Utc::now(),
+            updated: Utc::now(),
+        }
+    }
+
+    fn arm(code: &str) -> AzureError {
+        AzureError::Arm { status: 400, code: code.into(), message: "Overlapping address prefixes: 10.1.0.0/16".into() }
+    }
+
+    #[test]
+    fn overlaps_name_the_fix_that_applies() {
+        let c = connection();
+        let Failure::Invalid(own) = classify(&arm("VnetAddressSpacesOverlap"), &c, "p", true) else { panic!() };
+        assert!(own.message.contains("Use a project VPC whose network_cidr does not overlap"), "{}", own.message);
+        let Failure::Invalid(third) = classify(&arm("VnetAddressSpaceOverlapsWithAlreadyPeeredVnet"), &c, "p", true)
+        else {
+            panic!()
+        };
+        assert!(third.message.contains("already peered") && third.message.contains("Renumber your VNet"));
+        assert!(
+            !third.message.contains("network_cidr"),
+            "the project VPC's CIDR is not the problem: {}",
+            third.message
+        );
     }
 }
