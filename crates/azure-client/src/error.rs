@@ -114,6 +114,13 @@ impl AzureError {
         self.is_arm_code("PrincipalNotFound") || self.aadsts() == Some(AADSTS_APP_NOT_IN_TENANT)
     }
 
+    /// The service refused the bearer token itself (expired early, or no longer valid): a new token
+    /// may succeed, unlike a token for the wrong tenant or a missing permission.
+    pub fn is_rejected_token(&self) -> bool {
+        matches!(self, AzureError::Arm { status: 401, .. } | AzureError::Graph { status: 401, .. })
+            && matches!(self.service_code(), Some("ExpiredAuthenticationToken" | "InvalidAuthenticationToken"))
+    }
+
     /// ARM or Graph said the thing does not exist (404).
     pub fn is_not_found(&self) -> bool {
         matches!(self, AzureError::Arm { status: 404, .. } | AzureError::Graph { status: 404, .. })

@@ -89,3 +89,16 @@ async fn throttled_without_retries_reports_retry_after() {
         other => panic!("expected Throttled, got {other:?}"),
     }
 }
+
+#[tokio::test]
+async fn a_token_arm_rejects_is_fetched_anew_not_retried() {
+    let env = start().await;
+    let arm = ArmClient::new(&env.endpoints, env.provider()).unwrap().with_retry(fast_retry());
+    arm.get_virtual_network(PROVIDER_TENANT, &provider_vnet()).await.unwrap().expect("a token is cached");
+    // The emulator's clock moves past the token's expiry; the client's cache still thinks it fresh.
+    env.admin(Method::POST, "clock", json!({"advanceSeconds": 4000})).await;
+    let started = Instant::now();
+    let vnet = arm.get_virtual_network(PROVIDER_TENANT, &provider_vnet()).await.expect("a new token is fetched");
+    assert!(vnet.is_some());
+    assert!(started.elapsed() < Duration::from_secs(5), "no backoff spent on a rejected token");
+}

@@ -188,8 +188,21 @@ impl ArmClient {
         Ok(h)
     }
 
-    /// One authenticated request with retries; non-2xx answers come back as `AzureError::Arm`.
+    /// One authenticated request with retries; non-2xx answers come back as `AzureError::Arm`. A
+    /// token ARM rejects is fetched anew once, not retried as it was.
     async fn exchange(&self, method: Method, url: Url, tenants: &Tenants, body: Option<&[u8]>) -> Result<Reply> {
+        match self.exchange_once(method.clone(), url.clone(), tenants, body).await {
+            Err(e) if e.is_rejected_token() => {
+                for t in std::iter::once(tenants.primary()).chain(tenants.auxiliary().iter().map(String::as_str)) {
+                    self.credential.forget(t, &self.scope);
+                }
+                self.exchange_once(method, url, tenants, body).await
+            }
+            other => other,
+        }
+    }
+
+    async fn exchange_once(&self, method: Method, url: Url, tenants: &Tenants, body: Option<&[u8]>) -> Result<Reply> {
         let headers = self.auth_headers(tenants).await?;
         // PUT and DELETE are idempotent in ARM, so every verb may be repeated.
         http::send(&self.retry, Idempotency::Idempotent, Service::Arm, || {

@@ -32,6 +32,11 @@ impl TokenCache {
         *held = Some(fresh.clone());
         Ok(fresh)
     }
+
+    /// Forgets the token of (tenant, scope); a fetch already in flight keeps its own slot.
+    pub fn forget(&self, tenant: &str, scope: &str) {
+        self.slots.lock().expect("token cache lock").remove(&(tenant.to_ascii_lowercase(), scope.to_string()));
+    }
 }
 
 #[cfg(test)]
@@ -55,6 +60,20 @@ mod tests {
         cache.get_or_fetch("T1", "graph", fetch).await.unwrap();
         cache.get_or_fetch("T2", "arm", fetch).await.unwrap();
         assert_eq!(fetches.load(Ordering::SeqCst), 3);
+    }
+
+    #[tokio::test]
+    async fn a_forgotten_token_is_fetched_again() {
+        let cache = TokenCache::default();
+        let fetches = AtomicU32::new(0);
+        let fetch = || async {
+            fetches.fetch_add(1, Ordering::SeqCst);
+            Ok(AccessToken::new(Secret::from("t"), Duration::from_secs(3600)))
+        };
+        cache.get_or_fetch("T1", "arm", fetch).await.unwrap();
+        cache.forget("t1", "arm");
+        cache.get_or_fetch("T1", "arm", fetch).await.unwrap();
+        assert_eq!(fetches.load(Ordering::SeqCst), 2);
     }
 
     #[tokio::test]

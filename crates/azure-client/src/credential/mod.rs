@@ -23,6 +23,9 @@ pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 /// clients ask for a token before every request.
 pub trait TokenCredential: Send + Sync {
     fn token<'a>(&'a self, tenant: &'a str, scope: &'a str) -> BoxFuture<'a, Result<AccessToken>>;
+    /// Drops the cached token for (tenant, scope): the service rejected it before its expiry (a
+    /// clock skew, a revoked session, a rotated key), so the next `token` fetches a new one.
+    fn forget(&self, _tenant: &str, _scope: &str) {}
 }
 
 /// Tokens are refreshed this long before they expire, so one never lapses mid-request or

@@ -58,6 +58,9 @@ impl TokenCredential for UsernamePasswordCredential {
     fn token<'a>(&'a self, tenant: &'a str, scope: &'a str) -> BoxFuture<'a, Result<AccessToken>> {
         Box::pin(self.cache.get_or_fetch(tenant, scope, || self.fetch(tenant, scope)))
     }
+    fn forget(&self, tenant: &str, scope: &str) {
+        self.cache.forget(tenant, scope)
+    }
 }
 
 impl std::fmt::Debug for UsernamePasswordCredential {
