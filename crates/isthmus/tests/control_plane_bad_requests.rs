@@ -153,4 +153,23 @@ async fn projects_are_isolated_and_paths_are_decoded() {
     let deleted = cp.call(Method::DELETE, &path, None).await;
     assert_eq!(deleted.status, 200, "{}", deleted.body);
     assert_eq!(deleted.body["state"], "DELETING");
+
+    // A subscription id in any GUID spelling names one subscription: stored once, found by any.
+    let braced = format!("{{{}}}", CUSTOMER_SUB.to_uppercase());
+    let mut body = connection_body("spelled-vnet", "eeeeeeee-0000-0000-0000-0000000000b2");
+    body["peer_cloud_account"] = json!(braced);
+    body["peer_resource_group"] = json!("Customer-RG");
+    let created = cp.call(Method::POST, &format!("/vpcs/{vpc}/peering-connections"), Some(body.clone())).await;
+    assert_eq!(created.status, 201, "{}", created.body);
+    assert_eq!(created.body["peer_cloud_account"], CUSTOMER_SUB);
+    body["peer_cloud_account"] = json!(CUSTOMER_SUB.replace('-', ""));
+    body["peer_resource_group"] = json!("customer-rg");
+    let again = cp.call(Method::POST, &format!("/vpcs/{vpc}/peering-connections"), Some(body)).await;
+    assert_eq!(again.status, 409, "the same VNet, spelled differently: {}", again.body);
+    let urn = format!("urn:uuid:{CUSTOMER_SUB}");
+    let path = format!(
+        "/vpcs/{vpc}/peering-connections/peer-accounts/{urn}/peer-resource-groups/customer-rg/peer-vpcs/spelled-vnet"
+    );
+    let deleted = cp.call(Method::DELETE, &path, None).await;
+    assert_eq!((deleted.status.as_u16(), deleted.body["state"].as_str()), (200, Some("DELETING")), "{}", deleted.body);
 }

@@ -79,6 +79,7 @@ async fn delete_matching(
     t: Target,
 ) -> ApiResult<Response> {
     let Target { account, rg, vnet, region } = t;
+    let account = crate::domain::validate::account_in_path(&account);
     caller.member_of(&state, &project).await?;
     let vpc = state.store.get_vpc(&project, vpc_id(&vpc)?).await?;
     // Azure connections have no region: a region in the path matches none of them.

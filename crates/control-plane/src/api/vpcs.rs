@@ -131,7 +131,8 @@ pub async fn user_peer_network_cidrs(
         let idx = connections
             .iter()
             .position(|c| {
-                c.state.is_live() && c.matches(&a.peer_cloud_account, a.peer_resource_group.as_deref(), &a.peer_vpc)
+                let account = validate::account_in_path(&a.peer_cloud_account);
+                c.state.is_live() && c.matches(&account, a.peer_resource_group.as_deref(), &a.peer_vpc)
             })
             .ok_or(ApiError(ControlPlaneError::ConnectionNotFound))?;
         additions.push((idx, cidr));

@@ -51,11 +51,18 @@ pub fn cidr(field: &str, raw: &str) -> Result<IpNet, ControlPlaneError> {
     Ok(net)
 }
 
+/// A GUID in any spelling Azure accepts (braced, without dashes, `urn:uuid:`, any case), stored in
+/// one: lower case with dashes, so two spellings never make two connections to one VNet.
 fn guid(field: &str, what: &str, raw: &str) -> Result<String, ControlPlaneError> {
-    Uuid::parse_str(raw).map_err(|_| {
+    let id = Uuid::parse_str(raw.trim()).map_err(|_| {
         invalid(field, format!("'{raw}' is not {what} (a GUID such as 00000000-0000-0000-0000-000000000000)"))
     })?;
-    Ok(raw.to_string())
+    Ok(id.hyphenated().to_string())
+}
+
+/// The subscription a request path names, in the stored spelling when it is a GUID at all.
+pub fn account_in_path(raw: &str) -> String {
+    Uuid::parse_str(raw.trim()).map(|id| id.hyphenated().to_string()).unwrap_or_else(|_| raw.to_string())
 }
 
 /// Azure's resource-group rule: 1–90 of letters, digits, `_ - . ( )`, not ending in `.`.
@@ -143,5 +150,21 @@ mod tests {
         assert!(new_connection("sub", Some("rg"), "vnet", Some(sub), Some(sub), &[]).is_err());
         assert!(new_connection(sub, None, "vnet", Some(sub), Some(sub), &[]).is_err());
         assert!(new_connection(sub, Some("rg"), "v net", Some(sub), Some(sub), &[]).is_err());
+    }
+
+    #[test]
+    fn every_spelling_of_a_guid_is_stored_as_one() {
+        let sub = "aaaaaaaa-0000-0000-0000-000000000001";
+        for spelling in [
+            "{AAAAAAAA-0000-0000-0000-000000000001}",
+            "aaaaaaaa000000000000000000000001",
+            "urn:uuid:aaaaaaaa-0000-0000-0000-000000000001",
+            "AAAAAAAA-0000-0000-0000-000000000001",
+        ] {
+            let c = new_connection(spelling, Some("rg"), "vnet", Some(spelling), Some(spelling), &[]).unwrap();
+            assert_eq!((c.peer_cloud_account.as_str(), c.peer_azure_app_id.as_str()), (sub, sub), "{spelling}");
+            assert_eq!(account_in_path(spelling), sub);
+        }
+        assert_eq!(account_in_path("not-a-guid"), "not-a-guid");
     }
 }
