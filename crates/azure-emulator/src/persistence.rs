@@ -94,6 +94,9 @@ pub fn write_private_file(path: &Path, bytes: &[u8]) -> Result<()> {
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
     let mut f = opts.open(path).map_err(err)?;
+    // The mode above applies only to a new file; one left by an older version is narrowed too.
+    #[cfg(unix)]
+    f.set_permissions(std::os::unix::fs::PermissionsExt::from_mode(0o600)).map_err(err)?;
     f.write_all(bytes).map_err(err)?;
     f.sync_all().map_err(err)
 }

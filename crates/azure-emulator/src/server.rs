@@ -48,6 +48,7 @@ pub struct Emulator {
     pub env_file: PathBuf,
     pub ca_file: PathBuf,
     pub world_loaded: bool,
+    app: wire::App,
     shutdown: watch::Sender<bool>,
     task: tokio::task::JoinHandle<()>,
 }
@@ -100,7 +101,7 @@ pub async fn start(cfg: EmulatorConfig) -> Result<Emulator> {
 
     let acceptor = TlsAcceptor::from(certs.server_config()?);
     let (shutdown, mut stop) = watch::channel(false);
-    let router = wire::router(app);
+    let router = wire::router(app.clone());
     // Unauthenticated clients must not hold memory without bound: connections are capped, and a
     // connection that does not finish its TLS handshake or its request headers in time is dropped.
     let connections = Arc::new(Semaphore::new(MAX_CONNECTIONS));
@@ -128,10 +129,17 @@ pub async fn start(cfg: EmulatorConfig) -> Result<Emulator> {
             });
         }
     });
-    Ok(Emulator { addr, url, admin_key, dir, env_file, ca_file, world_loaded, shutdown, task })
+    Ok(Emulator { addr, url, admin_key, dir, env_file, ca_file, world_loaded, app, shutdown, task })
 }
 
 impl Emulator {
+    /// Reads the fidelity knobs as they are at each call (they change through the admin API while
+    /// the emulator runs); for a control plane in the same process.
+    pub fn knobs_reader(&self) -> impl Fn() -> crate::model::state::Knobs + Send + Sync + 'static {
+        let app = self.app.clone();
+        move || app.store.read().knobs.clone()
+    }
+
     /// Stops accepting connections and waits for the accept loop to end.
     pub async fn shutdown(self) {
         let _ = self.shutdown.send(true);

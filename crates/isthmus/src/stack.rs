@@ -9,7 +9,7 @@ use azure_client::{ArmClient, ClientSecretCredential, Endpoints, GraphClient};
 use azure_emulator::{Emulator, EmulatorConfig};
 use control_plane::api::{self, ApiState};
 use control_plane::reconciler::metrics::Metrics;
-use control_plane::reconciler::{ProviderIdentity, Reconciler, Settings};
+use control_plane::reconciler::{PropagationGrace, ProviderIdentity, Reconciler, Settings};
 use control_plane::store::Store;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -31,6 +31,7 @@ pub struct Stack {
     pub world_file: PathBuf,
     pub ca_file: PathBuf,
     emulator: Emulator,
+    _lock: crate::data_dir_lock::DataDirLock,
     stop: watch::Sender<bool>,
     api: tokio::task::JoinHandle<()>,
     reconciler: tokio::task::JoinHandle<()>,
@@ -41,6 +42,7 @@ impl Stack {
     /// VPC, and on later starts reuses them (state in `data_dir` survives restarts).
     pub async fn start(cfg: StackConfig) -> anyhow::Result<Stack> {
         std::fs::create_dir_all(&cfg.data_dir).with_context(|| format!("creating {}", cfg.data_dir.display()))?;
+        let lock = crate::data_dir_lock::acquire(&cfg.data_dir)?;
         let world_file = cfg.data_dir.join("world.json");
         let mut world = match DemoWorld::load(&world_file)? {
             Some(w) => w,
@@ -93,8 +95,12 @@ impl Stack {
 
         let env_file = cfg.data_dir.join("env.sh");
         let azure_env = std::fs::read_to_string(&emulator.env_file).context("reading the emulator's env.sh")?;
-        std::fs::write(&env_file, env_script(&azure_env, &api_url, &world, &emulator.ca_file))
-            .context("writing env.sh")?;
+        // env.sh holds the project's API token: readable by its owner only.
+        azure_emulator::persistence::write_private_file(
+            &env_file,
+            env_script(&azure_env, &api_url, &world, &emulator.ca_file).as_bytes(),
+        )
+        .map_err(|e| anyhow::anyhow!("writing env.sh: {e}"))?;
         Ok(Stack {
             azure_url: emulator.url.clone(),
             ca_file: emulator.ca_file.clone(),
@@ -103,6 +109,7 @@ impl Stack {
             world_file,
             world,
             emulator,
+            _lock: lock,
             stop,
             api,
             reconciler,
@@ -154,10 +161,14 @@ fn reconciler(
         subscription_id: p.subscription_id.clone(),
         resource_group: p.resource_group.clone(),
     };
-    // The emulator applies role assignments at once, so nothing is mistaken for propagation; a
-    // short pending interval makes ACTIVE follow the customer's peering within a second.
+    // A grant counts as missing only once the emulator's own propagation delay (its
+    // `propagationDelaySeconds` knob, read live) and 5 s more have passed; a short pending interval
+    // makes ACTIVE follow the customer's peering within a second.
+    let knobs_of = emulator.knobs_reader();
     let settings = Settings {
-        propagation_grace: Duration::from_secs(5),
+        propagation_grace: PropagationGrace::dynamic(move || {
+            Duration::from_secs(knobs_of().propagation_delay_seconds.saturating_add(5))
+        }),
         pending_interval: Duration::from_millis(500),
         active_interval: Duration::from_secs(5),
         ..Settings::default()

@@ -155,3 +155,35 @@ async fn up_writes_its_contract_and_survives_kill_9() {
     assert_eq!(again[0]["state"], "INVALID_SPECIFICATION");
     assert_eq!(again[0]["state_info"], rejected["state_info"]);
 }
+
+#[tokio::test]
+async fn a_second_up_on_a_data_dir_in_use_refuses_and_leaves_the_first_alone() {
+    let tmp = tempfile::tempdir().unwrap();
+    let first = up(tmp.path()).await;
+    let env_before = std::fs::read_to_string(tmp.path().join("env.sh")).unwrap();
+    let admin_key = std::fs::read_to_string(tmp.path().join("azure/admin-key")).unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(tmp.path().join("env.sh")).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600, "env.sh holds the API token");
+    }
+    let out = tokio::time::timeout(
+        Duration::from_secs(30),
+        Command::new(env!("CARGO_BIN_EXE_isthmus"))
+            .args(["up", "--data-dir"])
+            .arg(tmp.path())
+            .args(["--azure-listen", "127.0.0.1:0", "--api-listen", "127.0.0.1:0"])
+            .output(),
+    )
+    .await
+    .expect("the second up gives up at once")
+    .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("is in use by another `isthmus up`") && err.contains("--data-dir"), "{err}");
+    assert_eq!(std::fs::read_to_string(tmp.path().join("env.sh")).unwrap(), env_before, "env.sh untouched");
+    assert_eq!(std::fs::read_to_string(tmp.path().join("azure/admin-key")).unwrap(), admin_key);
+    let vpcs = first.call(Method::GET, "/vpcs", None).await;
+    assert_eq!(vpcs["vpcs"].as_array().unwrap().len(), 1, "the first stack still serves: {vpcs}");
+}

@@ -76,7 +76,7 @@ impl Reconciler {
     }
 
     fn settled(&self, c: &PeeringConnection) -> bool {
-        (Utc::now() - c.created).to_std().unwrap_or_default() >= self.settings.propagation_grace
+        (Utc::now() - c.created).to_std().unwrap_or_default() >= self.settings.propagation_grace.get()
     }
 
     /// APPROVED: the customer app's SP in the provider tenant, its peer role on the provider VNet,

@@ -31,6 +31,29 @@ pub struct ProviderIdentity {
     pub resource_group: String,
 }
 
+/// How long Azure may take to apply a new grant. Asked each time it is needed: next to the emulator
+/// it follows the emulator's `propagationDelaySeconds`, which can change while the stack runs.
+#[derive(Clone)]
+pub struct PropagationGrace(Arc<dyn Fn() -> Duration + Send + Sync>);
+
+impl PropagationGrace {
+    pub fn fixed(d: Duration) -> Self {
+        PropagationGrace(Arc::new(move || d))
+    }
+    pub fn dynamic(f: impl Fn() -> Duration + Send + Sync + 'static) -> Self {
+        PropagationGrace(Arc::new(f))
+    }
+    pub fn get(&self) -> Duration {
+        (self.0)()
+    }
+}
+
+impl std::fmt::Debug for PropagationGrace {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "PropagationGrace({:?} now)", self.get())
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Settings {
     /// Names this replica's leases.
@@ -41,7 +64,7 @@ pub struct Settings {
     pub active_interval: Duration,
     /// For how long after a connection is created a missing grant is taken for Azure still
     /// propagating it (and retried) rather than for a step the customer skipped.
-    pub propagation_grace: Duration,
+    pub propagation_grace: PropagationGrace,
     /// Connections worked on at once by this replica.
     pub concurrency: usize,
     /// How long one read of a provider VNet's peerings serves all of its connections.
@@ -58,7 +81,7 @@ impl Default for Settings {
             lease: Duration::from_secs(30),
             pending_interval: Duration::from_secs(2),
             active_interval: Duration::from_secs(30),
-            propagation_grace: Duration::from_secs(120),
+            propagation_grace: PropagationGrace::fixed(Duration::from_secs(120)),
             concurrency: 8,
             observation_ttl: Duration::from_millis(500),
             crash_at: None,

@@ -5,7 +5,7 @@ use axum::routing::get;
 use azure_client::{ArmClient, ClientSecretCredential, Endpoints, GraphClient};
 use control_plane::api::{self, ApiState};
 use control_plane::reconciler::metrics::Metrics;
-use control_plane::reconciler::{ProviderIdentity, Reconciler, Settings};
+use control_plane::reconciler::{PropagationGrace, ProviderIdentity, Reconciler, Settings};
 use control_plane::store::Store;
 use std::io::Write;
 use std::net::SocketAddr;
@@ -123,7 +123,7 @@ impl AzureArgs {
             resource_group: rg.clone(),
         };
         let mut settings = Settings {
-            propagation_grace: Duration::from_secs(self.propagation_grace_seconds),
+            propagation_grace: PropagationGrace::fixed(Duration::from_secs(self.propagation_grace_seconds)),
             pending_interval: Duration::from_millis(self.pending_interval_ms),
             active_interval: Duration::from_millis(self.active_interval_ms),
             lease: Duration::from_secs(self.lease_seconds.max(1)),
