@@ -240,3 +240,20 @@ impl Reconciler {
         Utc::now() + chrono::Duration::from_std(d).unwrap_or_default()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicU64, Ordering};
+
+    #[test]
+    fn a_dynamic_grace_is_asked_each_time() {
+        let delay = Arc::new(AtomicU64::new(0));
+        let source = delay.clone();
+        let grace = PropagationGrace::dynamic(move || Duration::from_secs(source.load(Ordering::SeqCst) + 5));
+        assert_eq!(grace.get(), Duration::from_secs(5));
+        delay.store(25, Ordering::SeqCst);
+        assert_eq!(grace.get(), Duration::from_secs(30), "a knob changed while running is seen at once");
+        assert_eq!(PropagationGrace::fixed(Duration::from_secs(120)).get(), Duration::from_secs(120));
+    }
+}
