@@ -41,12 +41,24 @@ enum ProjectCommand {
 }
 
 #[tokio::main]
-async fn main() -> anyhow::Result<()> {
+async fn main() -> std::process::ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("ISTHMUS_LOG").unwrap_or_else(|_| "warn".into()))
         .with_writer(std::io::stderr)
         .init();
-    match Cli::parse().command {
+    match run(Cli::parse().command).await {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            // The cause chain on one line, as every subcommand words it; never a backtrace, whatever
+            // RUST_BACKTRACE says: a user needs what went wrong and what to do, not our stack.
+            eprintln!("ERROR: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(command: Command) -> anyhow::Result<()> {
+    match command {
         Command::Up(args) => commands::up::run(args).await,
         Command::Demo(args) => commands::demo::run(args).await,
         Command::Emulator(args) => commands::emulator::run(args).await,
