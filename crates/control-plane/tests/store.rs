@@ -147,6 +147,40 @@ async fn leases_are_exclusive_until_they_expire(backend: &str) {
     assert_eq!(store.next_due().await.unwrap().map(|t| t.timestamp()), Some((now + Duration::seconds(60)).timestamp()));
 }
 
+async fn failure_counts_live_in_the_store(backend: &str) {
+    let (store, _tmp) = fresh(backend).await;
+    let now = Utc::now();
+    store.ensure_project("p1", now).await.unwrap();
+    let vpc = store.create_vpc("p1", "azure-westeurope", "10.1.0.0/24".parse().unwrap(), now).await.unwrap();
+    let c = store.create_connection(&vpc, &new_conn("rg", "vnet"), now).await.unwrap();
+    assert_eq!(store.record_failure(c.id).await.unwrap(), 1);
+    assert_eq!(store.record_failure(c.id).await.unwrap(), 2, "any replica sees the same count");
+    store.reset_failures(c.id).await.unwrap();
+    assert_eq!(store.record_failure(c.id).await.unwrap(), 1);
+}
+
+async fn concurrent_claims_never_share_a_connection(backend: &str) {
+    let (store, _tmp) = fresh(backend).await;
+    let now = Utc::now();
+    store.ensure_project("p1", now).await.unwrap();
+    let vpc = store.create_vpc("p1", "azure-westeurope", "10.1.0.0/24".parse().unwrap(), now).await.unwrap();
+    for i in 0..40 {
+        store.create_connection(&vpc, &new_conn("rg", &format!("vnet-{i}")), now).await.unwrap();
+    }
+    let claim = |owner: &'static str| {
+        let store = store.clone();
+        tokio::spawn(async move { store.claim_due_batch(owner, now, 30_000, 25).await.unwrap() })
+    };
+    let (a, b) = (claim("replica-a"), claim("replica-b"));
+    let (a, b) = (a.await.unwrap(), b.await.unwrap());
+    let mut ids: Vec<_> = a.iter().chain(b.iter()).map(|c| c.id).collect();
+    let total = ids.len();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), total, "no connection was claimed twice");
+    assert!(total >= 25, "the claims took work: {} + {}", a.len(), b.len());
+}
+
 macro_rules! on_both {
     ($($name:ident),*) => {
         mod sqlite { $( #[tokio::test] async fn $name() { super::$name("sqlite").await } )* }
@@ -158,5 +192,7 @@ on_both!(
     connections_are_unique_case_insensitively_and_keep_case,
     transitions_check_the_previous_state_and_record_the_timeline,
     tokens_are_hashed_and_projects_isolated,
-    leases_are_exclusive_until_they_expire
+    leases_are_exclusive_until_they_expire,
+    failure_counts_live_in_the_store,
+    concurrent_claims_never_share_a_connection
 );

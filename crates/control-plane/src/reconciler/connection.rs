@@ -23,7 +23,7 @@ impl Reconciler {
             Ok(v) => v,
             Err(e) => {
                 tracing::warn!(connection = %c.id, error = %e, "reading the VPC failed");
-                return Err(self.backoff(c.id));
+                return Err(self.backoff(c.id).await);
             }
         };
         match c.state {
@@ -58,7 +58,7 @@ impl Reconciler {
         tracing::warn!(connection = %c.id, what, error, "transient failure; retrying");
         let info = messages::retrying(what, error, c.state_info.as_ref());
         let _ = self.store.set_state_info(c.id, c.state, Some(&info), Utc::now()).await;
-        self.backoff(c.id)
+        self.backoff(c.id).await
     }
 
     async fn fail(&self, c: &PeeringConnection, f: Failure, what: &str) -> Next {

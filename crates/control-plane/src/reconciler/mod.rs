@@ -98,8 +98,6 @@ pub struct Reconciler {
     pub wake: Arc<Notify>,
     pub metrics: Arc<Metrics>,
     observations: observe::Observations,
-    /// Consecutive transient failures per connection, for backoff.
-    failures: Mutex<HashMap<Uuid, u32>>,
     /// The id of the provider's custom peer role, once found or made.
     peer_role: tokio::sync::Mutex<Option<String>>,
     /// (customer app, provider VNet) pairs this replica granted recently, so the connections of one
@@ -130,7 +128,6 @@ impl Reconciler {
             wake,
             metrics,
             observations: Default::default(),
-            failures: Default::default(),
             peer_role: Default::default(),
             granted: Default::default(),
         }
@@ -207,7 +204,9 @@ impl Reconciler {
         });
         let next = match self.reconcile(c).await {
             Ok(next) => {
-                self.failures.lock().expect("failures").remove(&id);
+                if let Err(e) = self.store.reset_failures(id).await {
+                    tracing::warn!(connection = %id, error = %e, "resetting the failure count failed");
+                }
                 next
             }
             Err(delay) => delay,
@@ -219,13 +218,12 @@ impl Reconciler {
         }
     }
 
-    /// When to look again after a transient failure: exponential, from 1 s up to 60 s.
-    fn backoff(&self, id: Uuid) -> DateTime<Utc> {
-        let mut failures = self.failures.lock().expect("failures");
-        let n = failures.entry(id).or_insert(0);
-        *n += 1;
-        let secs = 2u64.saturating_pow((*n - 1).min(6)).min(60);
-        Utc::now() + chrono::Duration::seconds(secs as i64)
+    /// When to look again after a transient failure: exponential in the connection's consecutive
+    /// failures (counted in the store, so every replica agrees), from 1 s up to 60 s, with jitter so
+    /// connections that failed together do not retry together.
+    async fn backoff(&self, id: Uuid) -> DateTime<Utc> {
+        let n = self.store.record_failure(id).await.unwrap_or(1);
+        Utc::now() + chrono::Duration::milliseconds(backoff_ms(n, rand::random::<f64>()))
     }
 
     /// Aborts here if the crash-safety tests asked for it.
@@ -241,9 +239,25 @@ impl Reconciler {
     }
 }
 
+/// The delay after the `n`th consecutive failure: between half and all of `2^(n-1)` seconds
+/// (capped at 60 s), where in that range set by `unit` in [0, 1).
+pub fn backoff_ms(n: u32, unit: f64) -> i64 {
+    let full = 2u64.saturating_pow(n.saturating_sub(1).min(6)).min(60) * 1000;
+    let half = full / 2;
+    half as i64 + (half as f64 * unit.clamp(0.0, 1.0)) as i64
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn backoff_doubles_to_a_minute_with_jitter() {
+        assert_eq!((backoff_ms(1, 0.0), backoff_ms(1, 0.999)), (500, 999));
+        assert_eq!((backoff_ms(3, 0.0), backoff_ms(3, 0.5)), (2000, 3000));
+        assert_eq!((backoff_ms(7, 0.0), backoff_ms(50, 1.0)), (30_000, 60_000));
+        assert_eq!(backoff_ms(0, 0.0), 500, "a count of 0 (a store that failed) still waits");
+    }
     use std::sync::atomic::{AtomicU64, Ordering};
 
     #[test]

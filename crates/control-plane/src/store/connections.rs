@@ -167,9 +167,10 @@ impl Store {
         Ok(self.claim_due_batch(owner, now, lease_ms, 1).await?.pop())
     }
 
-    /// Claims up to `limit` of the most overdue connections in one statement. The lease check is
-    /// repeated in the outer `WHERE`, which PostgreSQL re-evaluates after waiting for a concurrent
-    /// claim, so two replicas never hold the same connection (SQLite has one writer anyway).
+    /// Claims up to `limit` of the most overdue connections in one statement. On PostgreSQL the
+    /// candidates are locked `FOR UPDATE SKIP LOCKED`, so replicas claiming at once take different
+    /// rows instead of queueing on the same ones; the lease check is repeated in the outer `WHERE`
+    /// as well. SQLite has one writer anyway (and no row locks).
     pub async fn claim_due_batch(
         &self,
         owner: &str,
@@ -177,21 +178,23 @@ impl Store {
         lease_ms: i64,
         limit: i64,
     ) -> Result<Vec<PeeringConnection>> {
-        let rows = sqlx::query(
+        let lock = if self.sqlite { "" } else { " FOR UPDATE SKIP LOCKED" };
+        let sql = format!(
             "UPDATE peering_connections SET lease_owner = $1, lease_until = $2 \
              WHERE id IN (SELECT id FROM peering_connections \
                           WHERE next_check_at <= $3 AND (lease_until IS NULL OR lease_until < $3) \
                             AND state IN ('APPROVED', 'PENDING_PEER', 'ACTIVE', 'DELETING') \
-                          ORDER BY next_check_at LIMIT $4) \
+                          ORDER BY next_check_at LIMIT $4{lock}) \
                AND (lease_until IS NULL OR lease_until < $3) \
-             RETURNING id",
-        )
-        .bind(owner)
-        .bind(ms(now) + lease_ms)
-        .bind(ms(now))
-        .bind(limit)
-        .fetch_all(&self.pool)
-        .await?;
+             RETURNING id"
+        );
+        let rows = sqlx::query(&sql)
+            .bind(owner)
+            .bind(ms(now) + lease_ms)
+            .bind(ms(now))
+            .bind(limit)
+            .fetch_all(&self.pool)
+            .await?;
         let mut claimed = Vec::with_capacity(rows.len());
         for r in rows {
             let id: String = r.try_get("id")?;
@@ -200,6 +203,26 @@ impl Store {
             );
         }
         Ok(claimed)
+    }
+
+    /// Counts one more consecutive transient failure of the connection; returns the count.
+    pub async fn record_failure(&self, id: Uuid) -> Result<u32> {
+        let row =
+            sqlx::query("UPDATE peering_connections SET failures = failures + 1 WHERE id = $1 RETURNING failures")
+                .bind(id.to_string())
+                .fetch_one(&self.pool)
+                .await?;
+        let n: i64 = row.try_get::<i32, _>("failures").map(i64::from).or_else(|_| row.try_get::<i64, _>("failures"))?;
+        Ok(u32::try_from(n).unwrap_or(u32::MAX))
+    }
+
+    /// The connection's step succeeded: its backoff starts over.
+    pub async fn reset_failures(&self, id: Uuid) -> Result<()> {
+        sqlx::query("UPDATE peering_connections SET failures = 0 WHERE id = $1 AND failures <> 0")
+            .bind(id.to_string())
+            .execute(&self.pool)
+            .await?;
+        Ok(())
     }
 
     /// Ends a lease and schedules the next check.
