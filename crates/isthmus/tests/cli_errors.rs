@@ -21,3 +21,13 @@ async fn a_failure_prints_its_cause_chain_not_a_backtrace() {
     assert!(!err.contains("backtrace") && !err.contains("Stack"), "{err}");
     assert_eq!(err.trim_end().lines().count(), 1, "one line: {err}");
 }
+
+#[tokio::test]
+async fn vpc_and_azure_find_the_control_plane_at_the_same_default() {
+    for args in [&["vpc", "list", "--help"][..], &["azure", "connect", "--help"][..]] {
+        let out =
+            Command::new(env!("CARGO_BIN_EXE_isthmus")).args(args).env_remove("AIVEN_WEB_URL").output().await.unwrap();
+        let help = String::from_utf8_lossy(&out.stdout);
+        assert!(help.contains("[default: http://127.0.0.1:8080]"), "{args:?}:\n{help}");
+    }
+}

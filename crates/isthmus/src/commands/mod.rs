@@ -6,3 +6,7 @@ pub mod serve;
 pub mod signals;
 pub mod up;
 pub mod vpc;
+
+/// Where `isthmus vpc` and `isthmus azure` find the control plane unless told (`--url`,
+/// `AIVEN_WEB_URL`): where `isthmus up` and `isthmus serve` listen by default.
+pub const DEFAULT_API_URL: &str = "http://127.0.0.1:8080";

@@ -30,7 +30,7 @@ pub struct Args {
     #[arg(long)]
     dry_run: bool,
     /// The control plane's API.
-    #[arg(long, env = "AIVEN_WEB_URL", default_value = "http://127.0.0.1:8080")]
+    #[arg(long, env = "AIVEN_WEB_URL", default_value = crate::commands::DEFAULT_API_URL)]
     url: String,
     /// Your API token.
     #[arg(long, env = "AIVEN_AUTH_TOKEN", hide_env_values = true)]

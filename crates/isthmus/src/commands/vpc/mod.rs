@@ -26,7 +26,7 @@ pub struct Args {
 #[derive(clap::Args, Debug)]
 struct ApiOptions {
     /// Base URL of the API; requests go to URL/v1/…
-    #[arg(long, env = "AIVEN_WEB_URL", global = true, help_heading = "API", default_value = "https://api.aiven.io")]
+    #[arg(long, env = "AIVEN_WEB_URL", global = true, help_heading = "API", default_value = super::DEFAULT_API_URL)]
     url: String,
     /// API token, sent as `authorization: aivenv1 TOKEN`
     #[arg(long, env = "AIVEN_AUTH_TOKEN", global = true, help_heading = "API", hide_env_values = true)]
