@@ -61,14 +61,17 @@ impl Reconciler {
         self.backoff(c.id).await
     }
 
-    async fn fail(&self, c: &PeeringConnection, f: Failure, what: &str) -> Next {
+    /// Moves to the failure's state; the timeline's reason names the cause (Azure's code) and then
+    /// the step it stopped.
+    async fn fail(&self, c: &PeeringConnection, f: Failure, what: &str, cause: &azure_client::AzureError) -> Next {
+        let reason = format!("{} while {what}", cause.service_code().unwrap_or(cause.code()));
         match f {
             Failure::Invalid(info) => {
-                self.move_to(c, ConnectionState::InvalidSpecification, Some(info), what).await?;
+                self.move_to(c, ConnectionState::InvalidSpecification, Some(info), &reason).await?;
                 Ok(self.after(std::time::Duration::from_secs(3600)))
             }
             Failure::Rejected(info) => {
-                self.move_to(c, ConnectionState::RejectedByPeer, Some(info), what).await?;
+                self.move_to(c, ConnectionState::RejectedByPeer, Some(info), &reason).await?;
                 Ok(self.after(std::time::Duration::from_secs(3600)))
             }
             Failure::Transient(e) => Err(self.transient(c, what, &e).await),
@@ -88,7 +91,7 @@ impl Reconciler {
         };
         if let Err(e) = self.grant(&c.peer_azure_app_id, &vnet).await {
             let f = classify(&e, &c, &self.provider.app_id, self.settled(&c));
-            return self.fail(&c, f, "granting the customer's app the peer role on the provider VNet").await;
+            return self.fail(&c, f, "granting the customer's app the peer role on the provider VNet", &e).await;
         }
         self.crash_point("after-grant");
         let tenants =
@@ -103,7 +106,7 @@ impl Reconciler {
             Ok(p) => p,
             Err(e) => {
                 let f = classify(&e, &c, &self.provider.app_id, self.settled(&c));
-                return self.fail(&c, f, "creating the provider peering").await;
+                return self.fail(&c, f, "creating the provider peering", &e).await;
             }
         };
         self.crash_point("after-provider-peering");
