@@ -299,4 +299,14 @@ async fn a_missing_vnet_ends_the_wait_with_the_invalid_specification_message() {
         ["TIME", "FROM_STATE", "TO_STATE", "REASON"]
     );
     assert!(timeline.stdout.contains("INVALID_SPECIFICATION"), "{}", timeline.stdout);
+    assert!(timeline.stdout.contains("InvalidResourceReference while creating the provider peering"), "the cause");
+
+    // Delete without --wait: the connection as `get -v` shows it, in a terminal's width.
+    let del = vpc(&cp, &with(vec!["peering-connection", "delete"], &target(&vpc_id, "no-such-vnet"))).await.ok();
+    assert!(
+        del.stdout.contains("Peer VNet: no-such-vnet\n") && del.stdout.contains("State: DELETING\n"),
+        "{}",
+        del.stdout
+    );
+    assert!(del.stdout.lines().all(|l| l.len() <= 160), "{}", del.stdout);
 }

@@ -136,7 +136,10 @@ async fn failures_land_in_the_right_state_with_the_step_to_fix() {
     let timeline = cp.call(Method::GET, &format!("/vpcs/{vpc}/peering-connections/{id}/events"), None).await;
     let last = timeline.body["events"].as_array().unwrap().last().unwrap().clone();
     assert_eq!(last["to_state"], "INVALID_SPECIFICATION");
-    assert_eq!(last["reason"], "InvalidResourceReference while creating the provider peering", "the cause, then the step");
+    assert_eq!(
+        last["reason"], "InvalidResourceReference while creating the provider peering",
+        "the cause, then the step"
+    );
 
     assert_eq!(create("overlap-vnet", app_id.clone()).await.status, 201);
     let (vpc2, _) = cp.active_vpc("10.1.0.0/24").await;

@@ -225,11 +225,8 @@ pub fn delete_path(t: &Target) -> String {
 pub async fn delete(api: &Api, a: DeleteArgs) -> anyhow::Result<()> {
     let deleted = api.delete(&delete_path(&a.target)).await?;
     let Some(target) = a.wait.wait else {
-        if a.json {
-            println!("{}", render::json(&deleted));
-        } else {
-            println!("{}", render::wide(std::slice::from_ref(&deleted)));
-        }
+        // The connection as `get -v` shows it (now DELETING), not a table of every key.
+        print_connection(&deleted, true, a.json);
         return Ok(());
     };
     let id = deleted["peering_connection_id"].as_str().map(String::from);
