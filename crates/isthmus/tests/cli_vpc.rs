@@ -41,9 +41,11 @@ impl Out {
 async fn isthmus_with(env: &[(&str, &str)], args: &[&str]) -> Out {
     let mut cmd = tokio::process::Command::new(env!("CARGO_BIN_EXE_isthmus"));
     cmd.args(args).stdin(Stdio::null());
-    for v in ["AIVEN_WEB_URL", "AIVEN_AUTH_TOKEN", "AIVEN_PROJECT"] {
+    for v in ["AIVEN_WEB_URL", "AIVEN_AUTH_TOKEN", "AIVEN_PROJECT", "AIVEN_CREDENTIALS_FILE", "AIVEN_CLIENT_CONFIG"] {
         cmd.env_remove(v);
     }
+    // Never the credentials of whoever runs the tests.
+    cmd.env("AIVEN_CONFIG_DIR", "/nonexistent/isthmus-test-aiven-config");
     for (k, v) in env {
         cmd.env(k, v);
     }
@@ -309,4 +311,66 @@ async fn a_missing_vnet_ends_the_wait_with_the_invalid_specification_message() {
         del.stdout
     );
     assert!(del.stdout.lines().all(|l| l.len() <= 160), "{}", del.stdout);
+}
+
+#[tokio::test]
+async fn avn_login_files_refresh_and_user_peer_network_cidrs() {
+    let emu = Emu::start().await;
+    let cp = ControlPlane::start(&emu).await;
+    let (vpc_id, _) = cp.active_vpc("10.90.0.0/24").await;
+    // What `avn user login` and `avn project switch` leave behind, and nothing in the environment.
+    let config = tempfile::tempdir().unwrap();
+    std::fs::write(
+        config.path().join("aiven-credentials.json"),
+        serde_json::json!({"auth_token": cp.token, "user_email": "dev@example.com"}).to_string(),
+    )
+    .unwrap();
+    std::fs::write(
+        config.path().join("aiven-client.json"),
+        serde_json::json!({"default_project": cp.project}).to_string(),
+    )
+    .unwrap();
+    let dir = config.path().to_str().unwrap();
+    let run = |args: Vec<&str>| {
+        let mut all = vec!["vpc".to_string()];
+        all.extend(args.into_iter().map(String::from));
+        let (url, dir) = (cp.url.clone(), dir.to_string());
+        async move {
+            let all: Vec<&str> = all.iter().map(String::as_str).collect();
+            isthmus_with(&[("AIVEN_WEB_URL", &url), ("AIVEN_CONFIG_DIR", &dir)], &all).await
+        }
+    };
+    let listed = run(vec!["list", "--json"]).await.ok();
+    assert_eq!(listed.json()[0]["project_vpc_id"], vpc_id.as_str(), "{}", listed.stdout);
+
+    let created = vpc(&cp, &create_args(&vpc_id, "customer-vnet", "eeeeeeee-0000-0000-0000-0000000000b2")).await.ok();
+    assert!(created.stdout.contains("APPROVED"));
+    let vpc_arg = vpc_id.as_str();
+    let refreshed = run(vec!["peering-connection", "refresh", "--project-vpc-id", vpc_arg]).await.ok();
+    assert_eq!(refreshed.header(), ["PEER_CLOUD_ACCOUNT", "PEER_RESOURCE_GROUP", "PEER_VPC", "PEER_REGION", "STATE"]);
+    assert!(refreshed.stdout.contains("customer-vnet"), "{}", refreshed.stdout);
+
+    let add = vec![
+        "user-peer-network-cidr",
+        "add",
+        "--project-vpc-id",
+        vpc_arg,
+        "--peer-cloud-account",
+        CUSTOMER_SUB,
+        "--peer-resource-group",
+        "customer-rg",
+        "--peer-vpc",
+        "customer-vnet",
+        "10.200.0.0/16",
+        "10.201.0.0/16",
+    ];
+    assert_eq!(run(add).await.ok().stdout, "", "prints nothing, as avn");
+    let got = run(vec!["get", "--project-vpc-id", vpc_arg, "--json"]).await.ok().json();
+    assert_eq!(
+        got["peering_connections"][0]["user_peer_network_cidrs"],
+        serde_json::json!(["10.200.0.0/16", "10.201.0.0/16"])
+    );
+    run(vec!["user-peer-network-cidr", "delete", "--project-vpc-id", vpc_arg, "10.200.0.0/16"]).await.ok();
+    let got = run(vec!["get", "--project-vpc-id", vpc_arg, "--json"]).await.ok().json();
+    assert_eq!(got["peering_connections"][0]["user_peer_network_cidrs"], serde_json::json!(["10.201.0.0/16"]));
 }

@@ -2,6 +2,8 @@
 //! (same environment: `AIVEN_WEB_URL`, `AIVEN_AUTH_TOKEN`, `AIVEN_PROJECT`), plus `--wait` and a
 //! connection's timeline.
 
+mod avn_config;
+mod cidrs;
 mod client;
 mod detail;
 mod events;
@@ -49,6 +51,17 @@ enum VpcCommand {
     /// Peering connections of a project VPC
     #[command(subcommand)]
     PeeringConnection(PeeringCommand),
+    /// Further CIDRs routed through a peering connection, besides the peer VNet's own
+    #[command(subcommand)]
+    UserPeerNetworkCidr(CidrCommand),
+}
+
+#[derive(clap::Subcommand, Debug)]
+enum CidrCommand {
+    /// Add CIDRs to a peering connection
+    Add(cidrs::AddArgs),
+    /// Remove CIDRs from the VPC's peering connections
+    Delete(cidrs::DeleteArgs),
 }
 
 #[derive(clap::Subcommand, Debug)]
@@ -61,6 +74,8 @@ enum PeeringCommand {
     List(peering::ListArgs),
     /// Delete a peering connection
     Delete(peering::DeleteArgs),
+    /// Ask the control plane to look at the VPC's peerings now, then list them
+    Refresh(peering::ListArgs),
     /// Show a peering connection's timeline: every state change with its time and reason
     Events(events::EventsArgs),
 }
@@ -91,23 +106,41 @@ async fn dispatch(args: Args) -> anyhow::Result<()> {
             PeeringCommand::List(a) => peering::list(&api, a).await,
             PeeringCommand::Delete(a) => peering::delete(&api, a).await,
             PeeringCommand::Events(a) => events::run(&api, a).await,
+            PeeringCommand::Refresh(a) => peering::refresh(&api, a).await,
+        },
+        VpcCommand::UserPeerNetworkCidr(c) => match c {
+            CidrCommand::Add(a) => cidrs::add(&api, a).await,
+            CidrCommand::Delete(a) => cidrs::delete(&api, a).await,
         },
     }
 }
 
 /// Checks the token and project are there before any request is made.
 fn connect(o: &ApiOptions) -> anyhow::Result<Api> {
-    let token = o.auth_token.as_deref().map(str::trim).filter(|t| !t.is_empty()).ok_or_else(|| {
-        anyhow::anyhow!("not authenticated: set AIVEN_AUTH_TOKEN or pass --auth-token (for `isthmus up`, source the env.sh it writes)")
-    })?;
-    let project = o
-        .project
+    let token = o
+        .auth_token
         .as_deref()
-        .filter(|p| !p.is_empty())
-        .ok_or_else(|| anyhow::anyhow!("no project: set AIVEN_PROJECT or pass --project"))?;
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(str::to_string)
+        .or_else(avn_config::token)
+        .ok_or_else(|| {
+            anyhow::anyhow!(
+                "not authenticated: set AIVEN_AUTH_TOKEN, pass --auth-token, or log in with `avn user login` \
+                 (for `isthmus up`, source the env.sh it writes)"
+            )
+        })?;
+    let project =
+        o.project.as_deref().filter(|p| !p.is_empty()).map(str::to_string).or_else(avn_config::project).ok_or_else(
+            || {
+                anyhow::anyhow!(
+                    "no project: set AIVEN_PROJECT, pass --project, or set a default with `avn project switch`"
+                )
+            },
+        )?;
     let url = o.url.trim();
     if !(url.starts_with("http://") || url.starts_with("https://")) {
         anyhow::bail!("--url / AIVEN_WEB_URL must start with http:// or https://, not {url:?}");
     }
-    Api::new(url, token, project)
+    Api::new(url, &token, &project)
 }

@@ -110,7 +110,7 @@ pub struct DeleteArgs {
     pub json: bool,
 }
 
-fn vpc_path(vpc: &str) -> String {
+pub fn vpc_path(vpc: &str) -> String {
     format!("/vpcs/{}", seg(vpc))
 }
 
@@ -195,7 +195,19 @@ pub async fn get(api: &Api, a: GetArgs) -> anyhow::Result<()> {
 
 pub async fn list(api: &Api, a: ListArgs) -> anyhow::Result<()> {
     let vpc = api.get(&vpc_path(&a.project_vpc_id)).await?;
-    let conns = connections(&vpc);
+    print_list(&vpc, &a)
+}
+
+/// `refresh`: asks the control plane to look at the VPC's peerings now, then lists them as `list`
+/// (and `avn vpc peering-connection refresh`) does.
+pub async fn refresh(api: &Api, a: ListArgs) -> anyhow::Result<()> {
+    let path = format!("{}/peering-connections/refresh", vpc_path(&a.project_vpc_id));
+    let vpc = api.send(reqwest::Method::POST, &path, None).await?;
+    print_list(&vpc, &a)
+}
+
+fn print_list(vpc: &Value, a: &ListArgs) -> anyhow::Result<()> {
+    let conns = connections(vpc);
     if a.json {
         println!("{}", render::json(&Value::Array(conns.to_vec())));
     } else if !conns.is_empty() {
