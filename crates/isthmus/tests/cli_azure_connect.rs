@@ -276,4 +276,12 @@ async fn an_invalid_specification_ends_the_run_with_its_reason() {
     assert!(step(&out, 12).ends_with("failed") || step(&out, 12).contains("failed ("), "{out:#?}");
     assert!(err.contains("INVALID_SPECIFICATION") && err.contains("overlaps"), "{err}");
     assert!(!out.iter().any(|l| l.starts_with("[13/15]")), "{out:#?}");
+
+    // A dry run says so before anything else, and changes nothing.
+    let other = tempfile::tempdir().unwrap();
+    let (status, out, err) =
+        Connect::start(&emu, &cp, &vpc, &customer_vnet(), other.path(), &["--dry-run"]).finish().await;
+    assert_eq!(status.code(), Some(1), "{out:#?}");
+    assert!(err.contains("would end INVALID_SPECIFICATION") && err.contains("10.1.0.0/16 and 10.1.0.0/24"), "{err}");
+    assert!(!out.iter().any(|l| l.starts_with("[ 2/15]") || l.starts_with("[2/15]")), "{out:#?}");
 }

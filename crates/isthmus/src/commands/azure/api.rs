@@ -16,6 +16,8 @@ pub struct ControlPlaneApi {
 #[derive(Debug, Clone, Deserialize)]
 pub struct Vpc {
     #[serde(default)]
+    pub network_cidr: Option<String>,
+    #[serde(default)]
     pub peering_connections: Vec<Connection>,
 }
 

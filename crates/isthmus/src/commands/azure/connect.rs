@@ -113,6 +113,15 @@ impl Args {
     }
 }
 
+/// The first of the VNet's prefixes that overlaps the project VPC's network, as "a and b".
+fn overlap(prefixes: &[String], vpc_cidr: Option<&str>) -> Option<String> {
+    let vpc: ipnet::IpNet = vpc_cidr?.parse().ok()?;
+    prefixes.iter().find_map(|p| {
+        let net: ipnet::IpNet = p.parse().ok()?;
+        (net.contains(&vpc.network()) || vpc.contains(&net.network())).then(|| format!("{net} and {vpc}"))
+    })
+}
+
 pub async fn run(args: Args) -> anyhow::Result<()> {
     let vnet = VnetRef::parse(&args.vnet_id)?;
     let endpoints = args.endpoints()?;
@@ -127,7 +136,7 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
     };
     let mut state = StateFile::load(state_path, &args.project_vpc_id, &vnet.id, args.dry_run)?;
     // Fail on a wrong project, VPC or token before anyone is asked to sign in.
-    api.get_vpc(&args.project_vpc_id).await?;
+    let project_vpc = api.get_vpc(&args.project_vpc_id).await?;
     if args.dry_run {
         println!("dry run: reading only, nothing will be changed");
     }
@@ -141,6 +150,17 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
     progress.line(1, "sign in as the customer's administrator", outcome, started);
     // Checked at once, so a wrong --vnet-id creates nothing.
     let vnet_info = sign_in::read_vnet(&arm, &who, &vnet).await?;
+    if args.dry_run {
+        // A real run learns this from the control plane at step 12; a dry run says it up front.
+        if let Some(clash) = overlap(&vnet_info.address_prefixes, project_vpc.network_cidr.as_deref()) {
+            anyhow::bail!(
+                "dry run: the connection would end INVALID_SPECIFICATION: VNet {}'s address space overlaps the \
+                 project VPC's network ({clash}); renumber the VNet (az network vnet update --address-prefixes) or \
+                 use a project VPC whose network_cidr does not overlap it",
+                vnet.name
+            );
+        }
+    }
     state.state.tenant_id = Some(who.tenant.clone());
     state.complete(1)?;
 
@@ -203,4 +223,19 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
 
 fn connection_id(c: &Option<super::api::Connection>) -> String {
     c.as_ref().and_then(|c| c.peering_connection_id.clone()).unwrap_or_else(|| "(new)".into())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn overlaps_either_way_are_found() {
+        let p = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            super::overlap(&p(&["10.1.0.0/16"]), Some("10.1.0.0/24")).as_deref(),
+            Some("10.1.0.0/16 and 10.1.0.0/24")
+        );
+        assert!(super::overlap(&p(&["10.9.0.0/24"]), Some("10.0.0.0/8")).is_some());
+        assert_eq!(super::overlap(&p(&["10.1.0.0/16"]), Some("10.20.0.0/24")), None);
+        assert_eq!(super::overlap(&p(&["10.1.0.0/16"]), None), None);
+    }
 }
