@@ -52,9 +52,21 @@ async fn main() -> std::process::ExitCode {
             // The cause chain on one line, as every subcommand words it; never a backtrace, whatever
             // RUST_BACKTRACE says: a user needs what went wrong and what to do, not our stack.
             eprintln!("ERROR: {e:#}");
+            if let Some(hint) = next_step(&e) {
+                eprintln!("{hint}");
+            }
             std::process::ExitCode::FAILURE
         }
     }
+}
+
+/// What to do about failures whose message alone does not say it.
+fn next_step(e: &anyhow::Error) -> Option<&'static str> {
+    let chain = format!("{e:#}");
+    (chain.contains("UnknownIssuer") || chain.contains("certificate verify failed")).then_some(
+        "The Azure endpoint's certificate is not trusted: source the env.sh that `isthmus up` writes, or set \
+         ISTHMUS_AZURE_CA (or pass --azure-ca) to the emulator's ca.pem.",
+    )
 }
 
 async fn run(command: Command) -> anyhow::Result<()> {

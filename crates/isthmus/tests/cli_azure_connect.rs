@@ -285,3 +285,29 @@ async fn an_invalid_specification_ends_the_run_with_its_reason() {
     assert!(err.contains("would end INVALID_SPECIFICATION") && err.contains("10.1.0.0/16 and 10.1.0.0/24"), "{err}");
     assert!(!out.iter().any(|l| l.starts_with("[ 2/15]") || l.starts_with("[2/15]")), "{out:#?}");
 }
+
+#[tokio::test]
+async fn an_untrusted_azure_certificate_names_the_fix() {
+    let emu = Emu::start().await;
+    let cp = ControlPlane::start(&emu).await;
+    let (vpc, _) = cp.active_vpc("10.20.0.0/24").await;
+    let home = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_isthmus"))
+        .args(["azure", "connect", "--project-vpc-id", &vpc, "--vnet-id", &customer_vnet()])
+        .env("AIVEN_WEB_URL", &cp.url)
+        .env("AIVEN_AUTH_TOKEN", &cp.token)
+        .env("AIVEN_PROJECT", &cp.project)
+        .env("ISTHMUS_AZURE_URL", &emu.url)
+        .env("ISTHMUS_PROVIDER_APP_ID", PROVIDER_APP)
+        .env_remove("ISTHMUS_AZURE_CA")
+        .env_remove("REQUESTS_CA_BUNDLE")
+        .env_remove("SSL_CERT_FILE")
+        .env("XDG_STATE_HOME", home.path())
+        .stdin(Stdio::null())
+        .output()
+        .await
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("source the env.sh") && err.contains("ISTHMUS_AZURE_CA"), "{err}");
+}
