@@ -35,7 +35,7 @@ pub async fn run(api: &Api, a: EventsArgs) -> anyhow::Result<()> {
         (None, Some(account), Some(vnet)) => {
             let selector = Selector { account, resource_group: a.peer_resource_group, vnet, region: None };
             let vpc = api.get(&vpc_path).await?;
-            let c = selector.find(&vpc).ok_or_else(|| anyhow!("Peering connection does not exist"))?;
+            let c = selector.find(&vpc).ok_or_else(|| super::matching::not_found(&vpc))?;
             c["peering_connection_id"]
                 .as_str()
                 .ok_or_else(|| anyhow!("the connection has no peering_connection_id"))?

@@ -38,6 +38,28 @@ pub fn connections(vpc: &Value) -> &[Value] {
     vpc["peering_connections"].as_array().map(Vec::as_slice).unwrap_or(&[])
 }
 
+/// "Peering connection does not exist" (avn's words), naming the VPC's live connections when there
+/// are any, so a mistyped name shows the right one.
+pub fn not_found(vpc: &Value) -> anyhow::Error {
+    let live: Vec<String> = connections(vpc)
+        .iter()
+        .filter(|c| !matches!(c["state"].as_str(), Some("DELETED" | "DELETED_BY_PEER")))
+        .map(|c| {
+            let s = |k: &str| c[k].as_str().unwrap_or("?").to_string();
+            format!("{} {}/{} ({})", s("peer_cloud_account"), s("peer_resource_group"), s("peer_vpc"), s("state"))
+        })
+        .collect();
+    if live.is_empty() {
+        anyhow::anyhow!("Peering connection does not exist")
+    } else {
+        anyhow::anyhow!(
+            "Peering connection does not exist; this VPC's connections are: {} (check --peer-cloud-account, \
+             --peer-resource-group and --peer-vpc)",
+            live.join(", ")
+        )
+    }
+}
+
 /// The connection with this `peering_connection_id`.
 pub fn by_id<'a>(vpc: &'a Value, id: &str) -> Option<&'a Value> {
     connections(vpc).iter().find(|c| c["peering_connection_id"].as_str() == Some(id))
@@ -50,6 +72,18 @@ mod tests {
 
     fn sel(rg: Option<&str>) -> Selector {
         Selector { account: "SUB".into(), resource_group: rg.map(Into::into), vnet: "My-VNet".into(), region: None }
+    }
+
+    #[test]
+    fn not_found_lists_the_live_connections() {
+        let vpc = json!({"peering_connections": [
+            {"peer_cloud_account": "s", "peer_resource_group": "rg", "peer_vpc": "right-vnet", "state": "ACTIVE"},
+            {"peer_cloud_account": "s", "peer_resource_group": "rg", "peer_vpc": "gone", "state": "DELETED"},
+        ]});
+        let e = not_found(&vpc).to_string();
+        assert!(e.starts_with("Peering connection does not exist; ") && e.contains("s rg/right-vnet (ACTIVE)"), "{e}");
+        assert!(!e.contains("gone"), "{e}");
+        assert_eq!(not_found(&json!({})).to_string(), "Peering connection does not exist");
     }
 
     #[test]

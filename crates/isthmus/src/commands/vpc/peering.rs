@@ -4,7 +4,6 @@ use super::client::{seg, Api};
 use super::matching::{connections, Selector};
 use super::wait::{self, Reached, State, WaitArgs};
 use super::{detail, render};
-use anyhow::anyhow;
 use serde_json::{json, Value};
 use std::time::Duration;
 
@@ -188,7 +187,7 @@ pub async fn get(api: &Api, a: GetArgs) -> anyhow::Result<()> {
         return Ok(());
     }
     let vpc = api.get(&vpc_path(&a.target.project_vpc_id)).await?;
-    let c = selector.find(&vpc).ok_or_else(|| anyhow!("Peering connection does not exist"))?;
+    let c = selector.find(&vpc).ok_or_else(|| super::matching::not_found(&vpc))?;
     print_connection(c, a.verbose, a.json);
     Ok(())
 }

@@ -100,7 +100,7 @@ pub async fn until(
                     }
                     match last {
                         Some(_) => bail!("the peering connection was deleted while waiting for {}", target.as_str()),
-                        None => bail!("Peering connection does not exist"),
+                        None => return Err(super::matching::not_found(&v)),
                     }
                 };
                 id = c["peering_connection_id"].as_str().map(String::from).or(id);
