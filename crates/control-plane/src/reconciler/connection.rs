@@ -2,6 +2,7 @@
 //! (PENDING_PEER, ACTIVE), tear down (DELETING). Each returns when to look again; `Err` means a
 //! transient failure, retried with backoff without changing state.
 
+use super::decide::{self, Decision, Facts, Restored};
 use super::outcome::{classify, Failure};
 use super::vpcs::outcome;
 use super::{messages, Reconciler};
@@ -143,65 +144,44 @@ impl Reconciler {
                 self.settings.pending_interval
             }
         };
-        match ours.map(|p| p.peering_state) {
-            Some(PeeringState::Connected) => {
-                if c.state == ConnectionState::PendingPeer {
+        let facts = Facts {
+            connection: &c,
+            provider_tenant: &self.provider.tenant_id,
+            provider_vnet: &vnet,
+            settled: self.settled(&c),
+        };
+        let mut decision = decide::on_seen(&facts, ours.map(|p| p.peering_state).into());
+        if decision == Decision::Restore {
+            // Put our side back, which also tells apart a removed peering from a deleted VNet.
+            let tenants = Tenants::new(self.provider.tenant_id.clone())
+                .with_auxiliary([c.peer_azure_tenant_id.clone()])
+                .map_err(|_| self.after(self.settings.pending_interval))?;
+            let put = self.arm.put_peering(&tenants, &vnet, &peering_name(&c), &c.peer_vnet_id()).await;
+            self.metrics.azure_call("put_peering", outcome(&put));
+            self.invalidate(&vnet).await;
+            decision =
+                decide::on_restored(&facts, Restored::from_result(put.as_ref().map(|p| p.peering_state.clone())));
+        }
+        let now = match decision {
+            Decision::Move { to, info, reason } => {
+                if to == ConnectionState::Active {
                     let waited = (Utc::now() - c.updated).to_std().unwrap_or_default();
                     self.metrics
                         .detection_seconds
                         .observe(waited.as_secs_f64().min(self.settings.pending_interval.as_secs_f64() * 2.0));
-                    let info = messages::active(&self.provider.tenant_id, &vnet);
-                    self.move_to(&c, ConnectionState::Active, Some(info), "customer peering connected").await?;
                 }
-                Ok(self.after(self.settings.active_interval))
+                self.move_to(&c, to, Some(info), reason).await?;
+                to
             }
-            Some(PeeringState::Initiated) => {
-                if c.state == ConnectionState::Active {
-                    let info = messages::peer_removed(&c, &self.provider.tenant_id, &vnet);
-                    self.move_to(&c, ConnectionState::PendingPeer, Some(info), "customer peering gone").await?;
-                }
-                Ok(self.after(self.settings.pending_interval))
-            }
-            // Disconnected (the customer removed their side or their VNet), or our side is
-            // missing: put ours back, which also tells the two cases apart.
-            _ => self.restore(c, &vnet).await.map(|s| self.after(interval(s))),
-        }
-    }
-
-    async fn restore(&self, c: PeeringConnection, vnet: &str) -> Result<ConnectionState, DateTime<Utc>> {
-        let tenants = Tenants::new(self.provider.tenant_id.clone())
-            .with_auxiliary([c.peer_azure_tenant_id.clone()])
-            .map_err(|_| self.after(self.settings.pending_interval))?;
-        let put = self.arm.put_peering(&tenants, vnet, &peering_name(&c), &c.peer_vnet_id()).await;
-        self.metrics.azure_call("put_peering", outcome(&put));
-        self.invalidate(vnet).await;
-        match put {
-            Ok(p) if p.peering_state == PeeringState::Connected => Ok(c.state),
-            Ok(_) => {
-                if c.state == ConnectionState::Active {
-                    let info = messages::peer_removed(&c, &self.provider.tenant_id, vnet);
-                    self.move_to(&c, ConnectionState::PendingPeer, Some(info), "customer peering removed").await?;
-                }
-                Ok(ConnectionState::PendingPeer)
-            }
-            Err(e)
-                if e.is_arm_code("InvalidResourceReference") || e.is_arm_code("ReferencedResourceNotProvisioned") =>
-            {
-                self.deleted_by_peer(&c, vnet, messages::vnet_deleted(&c), "customer VNet deleted").await
-            }
-            // Our side is Disconnected and the customer's VNet no longer lets us peer: deleting a VNet
-            // takes the role assignments made on it along, so this is what a deleted VNet looks like
-            // when the grant was made on the VNet itself (as the guide does). Retrying cannot help.
-            Err(e) if e.is_arm_code("LinkedAuthorizationFailed") && self.settled(&c) => {
-                self.deleted_by_peer(&c, vnet, messages::peer_gone(&c), "customer VNet deleted or grant removed").await
-            }
-            Err(e) if e.is_arm_code("RemotePeeringIsDisconnected") => {
-                let info = messages::peer_disconnected(&c, &self.provider.tenant_id, vnet);
+            Decision::EndedByPeer { info, reason } => self.deleted_by_peer(&c, &vnet, info, reason).await?,
+            Decision::Note(info) => {
                 let _ = self.store.set_state_info(c.id, c.state, Some(&info), Utc::now()).await;
-                Ok(c.state)
+                c.state
             }
-            Err(e) => Err(self.transient(&c, "restoring the provider peering", &e.to_string()).await),
-        }
+            Decision::Retry { what, error } => return Err(self.transient(&c, what, &error).await),
+            Decision::Stay | Decision::Restore => c.state,
+        };
+        Ok(self.after(interval(now)))
     }
 
     /// The customer ended the peering: remove the provider side, then DELETED_BY_PEER.

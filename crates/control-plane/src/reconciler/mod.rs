@@ -4,6 +4,9 @@
 //! so a crash at any point is repaired by the next attempt.
 
 mod connection;
+pub mod decide;
+#[cfg(test)]
+mod fixtures;
 mod grants;
 pub mod messages;
 pub mod metrics;

@@ -51,24 +51,9 @@ pub fn classify(e: &AzureError, c: &PeeringConnection, provider_app_id: &str, se
 mod tests {
     use super::*;
     use crate::domain::ConnectionState;
-    use chrono::Utc;
 
     fn connection() -> PeeringConnection {
-        PeeringConnection {
-            id: uuid::Uuid::new_v4(),
-            vpc_id: uuid::Uuid::new_v4(),
-            project: "p".into(),
-            peer_cloud_account: "aaaaaaaa-0000-0000-0000-000000000001".into(),
-            peer_resource_group: "rg".into(),
-            peer_vpc: "vnet".into(),
-            peer_azure_app_id: "app".into(),
-            peer_azure_tenant_id: "tenant".into(),
-            user_peer_network_cidrs: vec![],
-            state: ConnectionState::Approved,
-            state_info: None,
-            created: Utc::now(),
-            updated: Utc::now(),
-        }
+        crate::reconciler::fixtures::connection(ConnectionState::Approved)
     }
 
     fn arm(code: &str) -> AzureError {
