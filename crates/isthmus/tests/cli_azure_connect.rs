@@ -187,11 +187,19 @@ async fn connects_to_active_and_a_second_run_changes_nothing() {
         assert_eq!(std::fs::metadata(secret_file).unwrap().permissions().mode() & 0o777, 0o600);
     }
 
-    let second = run(&emu, &cp, &vpc, &customer_vnet(), home.path(), &[]).await;
+    // A second run learns from the control plane that all is done: no sign-in, no step.
+    let (status, second, err) = Connect::start(&emu, &cp, &vpc, &customer_vnet(), home.path(), &[]).finish().await;
+    assert!(status.success(), "{second:#?}\n{err}");
+    assert_eq!(second.len(), 1, "{second:#?}");
+    assert!(second[0].starts_with("nothing to do: connection") && second[0].contains("already ACTIVE"), "{second:#?}");
+    assert!(!err.contains("devicelogin"), "nobody was asked to sign in: {err}");
+
+    // --verify walks every step again and finds each one done.
+    let verified = run(&emu, &cp, &vpc, &customer_vnet(), home.path(), &["--verify"]).await;
     for n in [2, 3, 4, 6, 7, 8, 9, 11, 12, 13, 14, 15] {
-        assert!(step(&second, n).contains("already done"), "step {n} found its object: {second:#?}");
+        assert!(step(&verified, n).contains("already done"), "step {n} found its object: {verified:#?}");
     }
-    assert!(second.last().unwrap().starts_with("nothing to do"), "{second:#?}");
+    assert!(verified.last().unwrap().starts_with("nothing to do"), "{verified:#?}");
     assert_eq!(
         customer_apps(&emu).await.iter().filter(|a| a["displayName"] == "isthmus-peering-customer-vnet").count(),
         1

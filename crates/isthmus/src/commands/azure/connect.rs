@@ -29,6 +29,10 @@ pub struct Args {
     /// Show what exists and what would be created; change nothing.
     #[arg(long)]
     dry_run: bool,
+    /// Check every step in Azure again even when the connection is already ACTIVE (otherwise a
+    /// finished run is recognised from the control plane and nobody is asked to sign in).
+    #[arg(long)]
+    verify: bool,
     /// The control plane's API.
     #[arg(long, env = "AIVEN_WEB_URL", default_value = crate::commands::DEFAULT_API_URL)]
     url: String,
@@ -139,6 +143,19 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
     let project_vpc = api.get_vpc(&args.project_vpc_id).await?;
     if args.dry_run {
         println!("dry run: reading only, nothing will be changed");
+    } else if !args.verify && state.state.completed.contains(&15) {
+        let done = project_vpc.peering_connections.iter().find(|c| {
+            c.state == "ACTIVE"
+                && c.is_for(&vnet.subscription, &vnet.resource_group, &vnet.name)
+                && (state.state.connection_id.is_none() || c.peering_connection_id == state.state.connection_id)
+        });
+        if let Some(c) = done {
+            println!(
+                "nothing to do: connection {} is already ACTIVE (--verify checks every step in Azure again)",
+                c.peering_connection_id.as_deref().unwrap_or("?")
+            );
+            return Ok(());
+        }
     }
 
     let mut progress = Progress::default();
