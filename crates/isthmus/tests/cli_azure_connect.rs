@@ -194,12 +194,32 @@ async fn connects_to_active_and_a_second_run_changes_nothing() {
     assert!(second[0].starts_with("nothing to do: connection") && second[0].contains("already ACTIVE"), "{second:#?}");
     assert!(!err.contains("devicelogin"), "nobody was asked to sign in: {err}");
 
-    // --verify walks every step again and finds each one done.
-    let verified = run(&emu, &cp, &vpc, &customer_vnet(), home.path(), &["--verify"]).await;
+    // --verify walks every step again and finds each one done, resuming the saved sign-in.
+    let (status, verified, err) =
+        Connect::start(&emu, &cp, &vpc, &customer_vnet(), home.path(), &["--verify"]).finish().await;
+    assert!(status.success(), "{verified:#?}\n{err}");
     for n in [2, 3, 4, 6, 7, 8, 9, 11, 12, 13, 14, 15] {
         assert!(step(&verified, n).contains("already done"), "step {n} found its object: {verified:#?}");
     }
     assert!(verified.last().unwrap().starts_with("nothing to do"), "{verified:#?}");
+    assert!(!err.contains("devicelogin"), "the saved sign-in was resumed: {err}");
+    let saved =
+        files.iter().chain(files_under(home.path()).iter()).find(|f| f.to_string_lossy().contains("sign-in-")).cloned();
+    let saved = saved.expect("the sign-in is kept");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(std::fs::metadata(&saved).unwrap().permissions().mode() & 0o777, 0o600, "it holds a refresh token");
+    }
+
+    // A saved sign-in that no longer works falls back to a device code.
+    let mut broken: Value = serde_json::from_slice(&std::fs::read(&saved).unwrap()).unwrap();
+    broken["refresh_token"] = Value::from("revoked");
+    std::fs::write(&saved, broken.to_string()).unwrap();
+    let (status, again, err) =
+        Connect::start(&emu, &cp, &vpc, &customer_vnet(), home.path(), &["--verify"]).finish().await;
+    assert!(status.success(), "{again:#?}\n{err}");
+    assert!(err.contains("the saved sign-in no longer works") && err.contains("devicelogin"), "{err}");
     assert_eq!(
         customer_apps(&emu).await.iter().filter(|a| a["displayName"] == "isthmus-peering-customer-vnet").count(),
         1

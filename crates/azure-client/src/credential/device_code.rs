@@ -141,6 +141,35 @@ impl DeviceCodeCredential {
         Ok(cred)
     }
 
+    /// Resumes an earlier sign-in from its refresh token (as `az` does from its token cache):
+    /// redeems it once for `scope` in `home_tenant`, so a revoked or expired one fails here, before
+    /// anything relies on it.
+    pub async fn resume(
+        endpoints: &Endpoints,
+        scope: &str,
+        home_tenant: &str,
+        username: Option<String>,
+        refresh_token: Secret,
+    ) -> Result<Self> {
+        let cred = DeviceCodeCredential {
+            client_id: AZURE_CLI_CLIENT_ID.into(),
+            login: endpoints.login.clone(),
+            http: endpoints.http_client()?,
+            retry: RetryPolicy::default(),
+            cache: TokenCache::default(),
+            refresh: Mutex::new(refresh_token),
+            home_tenant: home_tenant.to_string(),
+            username,
+        };
+        cred.cache.get_or_fetch(home_tenant, scope, || cred.fetch(home_tenant, scope)).await?;
+        Ok(cred)
+    }
+
+    /// The newest refresh token, to keep for the next run (it is a credential: store it private).
+    pub fn refresh_token(&self) -> Secret {
+        self.refresh.lock().expect("refresh token lock").clone()
+    }
+
     /// The tenant the person belongs to (the id token's `tid`).
     pub fn home_tenant(&self) -> &str {
         &self.home_tenant

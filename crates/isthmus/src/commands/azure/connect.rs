@@ -161,6 +161,9 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
     let mut progress = Progress::default();
     let started = Instant::now();
     let who = sign_in::device_code(&endpoints).await?;
+    if !args.dry_run {
+        super::sign_in_cache::save(&endpoints, &who.credential)?;
+    }
     let arm = ArmClient::new(&endpoints, who.credential.clone())?;
     let graph = GraphClient::new(&endpoints, who.credential.clone())?;
     let outcome = Outcome::Done(format!("{} in tenant {}", who.user, who.tenant));
@@ -234,6 +237,10 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
         println!("nothing to do: connection {} is already {done}", connection_id(&connection));
     } else {
         println!("done: connection {} is {done}", connection_id(&connection));
+    }
+    if !ctx.dry_run {
+        // Entra ID may have handed out a newer refresh token on the way: keep that one.
+        super::sign_in_cache::save(&ctx.endpoints, &who.credential)?;
     }
     Ok(())
 }

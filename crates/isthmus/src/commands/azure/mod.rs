@@ -16,6 +16,7 @@ mod propagation;
 mod roles;
 mod secret_file;
 mod sign_in;
+mod sign_in_cache;
 mod state_file;
 mod vnet_ref;
 

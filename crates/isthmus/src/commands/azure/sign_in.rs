@@ -15,14 +15,18 @@ pub struct SignedIn {
     pub user: String,
 }
 
+/// Resumes the saved sign-in when there is one that still works, else signs in with a device code.
 pub async fn device_code(endpoints: &Endpoints) -> anyhow::Result<SignedIn> {
-    let credential = DeviceCodeCredential::sign_in(endpoints, &endpoints.arm_scope, |prompt| {
-        let mut err = std::io::stderr();
-        let _ = writeln!(err, "{}", prompt.message);
-        let _ = err.flush();
-    })
-    .await
-    .context("signing in with a device code (guide step 1)")?;
+    let credential = match super::sign_in_cache::resume(endpoints).await {
+        Some(c) => c,
+        None => DeviceCodeCredential::sign_in(endpoints, &endpoints.arm_scope, |prompt| {
+            let mut err = std::io::stderr();
+            let _ = writeln!(err, "{}", prompt.message);
+            let _ = err.flush();
+        })
+        .await
+        .context("signing in with a device code (guide step 1)")?,
+    };
     let tenant = credential.home_tenant().to_string();
     let user = credential.username().unwrap_or("the signed-in user").to_string();
     Ok(SignedIn { credential: Arc::new(credential), tenant, user })
