@@ -181,6 +181,25 @@ async fn concurrent_claims_never_share_a_connection(backend: &str) {
     assert!(total >= 25, "the claims took work: {} + {}", a.len(), b.len());
 }
 
+async fn a_vpc_delete_and_a_connection_create_never_both_win(backend: &str) {
+    let (store, _tmp) = fresh(backend).await;
+    let now = Utc::now();
+    store.ensure_project("p1", now).await.unwrap();
+    for round in 0..20 {
+        let cidr = format!("10.{round}.0.0/24");
+        let vpc = store.create_vpc("p1", "azure-westeurope", cidr.parse().unwrap(), now).await.unwrap();
+        let (s1, s2, v) = (store.clone(), store.clone(), vpc.clone());
+        let create = tokio::spawn(async move { s1.create_connection(&v, &new_conn("rg", "vnet"), now).await });
+        let delete = tokio::spawn(async move { s2.begin_vpc_delete(vpc.id, now).await });
+        let (created, deleted) = (create.await.unwrap(), delete.await.unwrap());
+        match (&created, &deleted) {
+            (Ok(_), Err(ControlPlaneError::VpcHasConnections(_))) => {}
+            (Err(ControlPlaneError::VpcNotActive { .. }), Ok(v)) => assert_eq!(v.state, VpcState::Deleting),
+            other => panic!("round {round}: both or neither won: {other:?}"),
+        }
+    }
+}
+
 macro_rules! on_both {
     ($($name:ident),*) => {
         mod sqlite { $( #[tokio::test] async fn $name() { super::$name("sqlite").await } )* }
@@ -194,5 +213,6 @@ on_both!(
     tokens_are_hashed_and_projects_isolated,
     leases_are_exclusive_until_they_expire,
     failure_counts_live_in_the_store,
-    concurrent_claims_never_share_a_connection
+    concurrent_claims_never_share_a_connection,
+    a_vpc_delete_and_a_connection_create_never_both_win
 );

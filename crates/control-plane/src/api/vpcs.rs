@@ -3,7 +3,7 @@
 use super::auth::Caller;
 use super::error::{ApiError, ApiResult};
 use super::{body, render, ApiState};
-use crate::domain::{validate, VpcState};
+use crate::domain::validate;
 use crate::error::ControlPlaneError;
 use axum::body::Body;
 use axum::extract::{Path, State};
@@ -84,13 +84,8 @@ pub async fn delete(
 ) -> ApiResult<Response> {
     caller.member_of(&state, &project).await?;
     let vpc = state.store.get_vpc(&project, vpc_id(&id)?).await?;
-    if state.store.connections_of(vpc.id).await?.iter().any(|c| c.state.is_live()) {
-        return Err(ApiError(ControlPlaneError::VpcHasConnections(vpc.id.to_string())));
-    }
-    let vpc = match vpc.state {
-        VpcState::Deleting => vpc,
-        from => state.store.set_vpc_state(vpc.id, from, VpcState::Deleting, None, chrono::Utc::now()).await?,
-    };
+    // The check and the move are one transaction in the store, so no connection slips in between.
+    let vpc = state.store.begin_vpc_delete(vpc.id, chrono::Utc::now()).await?;
     state.wake.notify_one();
     Ok(Json(render::vpc(&vpc, &[])).into_response())
 }

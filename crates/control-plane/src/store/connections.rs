@@ -31,6 +31,23 @@ impl Store {
         // write lock (it fails "database is locked" at once); the unique index on live slots is
         // what refuses a duplicate, on both databases.
         let mut tx = self.pool.begin().await?;
+        // Touching the VPC row takes its lock, and only while the VPC takes connections: a VPC
+        // delete (which takes the same lock) and this create are then ordered, so neither can
+        // miss the other.
+        let open = sqlx::query(
+            "UPDATE vpcs SET updated_at = updated_at WHERE id = $1 AND state <> 'DELETING' AND state <> 'DELETED'",
+        )
+        .bind(vpc.id.to_string())
+        .execute(&mut *tx)
+        .await?;
+        if open.rows_affected() == 0 {
+            tx.rollback().await?;
+            let now_vpc = self.vpc_by_id(vpc.id).await?;
+            return Err(ControlPlaneError::VpcNotActive {
+                id: vpc.id.to_string(),
+                state: now_vpc.state.as_str().into(),
+            });
+        }
         let id = Uuid::new_v4();
         let inserted = sqlx::query(
             "INSERT INTO peering_connections (id, vpc_id, project, peer_cloud_account, peer_resource_group, peer_vpc, \

@@ -6,6 +6,7 @@ use crate::domain::{Vpc, VpcState};
 use crate::error::{ControlPlaneError, Result};
 use chrono::{DateTime, Utc};
 use ipnet::IpNet;
+use sqlx::Row;
 use uuid::Uuid;
 
 impl Store {
@@ -55,6 +56,42 @@ impl Store {
         let sql = format!("SELECT {VPC_COLUMNS} FROM vpcs WHERE id = $1");
         let row = sqlx::query(&sql).bind(id.to_string()).fetch_optional(&self.pool).await?;
         row.as_ref().map(rows::vpc).transpose()?.ok_or(ControlPlaneError::VpcNotFound)
+    }
+
+    /// Starts deleting a VPC, in one transaction with the check that no live connection uses it (a
+    /// concurrent connection create takes the same VPC row lock, so they cannot both succeed).
+    /// A VPC already DELETING is returned as it is.
+    pub async fn begin_vpc_delete(&self, id: Uuid, now: DateTime<Utc>) -> Result<Vpc> {
+        let mut tx = self.pool.begin().await?;
+        // Which states may start deleting is the domain's to say; DELETING again is idempotent.
+        let from: Vec<String> = [VpcState::Approved, VpcState::Active, VpcState::Deleting, VpcState::Deleted]
+            .into_iter()
+            .filter(|s| *s == VpcState::Deleting || s.can_become(VpcState::Deleting))
+            .map(|s| format!("'{}'", s.as_str()))
+            .collect();
+        // Write first (see `create_connection`): this takes the row lock.
+        let sql = format!(
+            "UPDATE vpcs SET state = 'DELETING', updated_at = $1, next_check_at = $1 WHERE id = $2 AND state IN ({})",
+            from.join(", ")
+        );
+        let moved = sqlx::query(&sql).bind(ms(now)).bind(id.to_string()).execute(&mut *tx).await?;
+        if moved.rows_affected() == 0 {
+            tx.rollback().await?;
+            return Err(ControlPlaneError::VpcNotFound);
+        }
+        let live = sqlx::query(
+            "SELECT COUNT(*) AS n FROM peering_connections WHERE vpc_id = $1 AND state <> 'DELETED' AND state <> 'DELETED_BY_PEER'",
+        )
+        .bind(id.to_string())
+        .fetch_one(&mut *tx)
+        .await?;
+        let n: i64 = live.try_get("n")?;
+        if n > 0 {
+            tx.rollback().await?;
+            return Err(ControlPlaneError::VpcHasConnections(id.to_string()));
+        }
+        tx.commit().await?;
+        self.vpc_by_id(id).await
     }
 
     /// Moves a VPC from `from` to `to` if it is still in `from`.
