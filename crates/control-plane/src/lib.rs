@@ -2,6 +2,7 @@
 //! API, kept in SQLite or PostgreSQL.
 
 pub mod api;
+pub mod app;
 pub mod domain;
 pub mod error;
 pub mod reconciler;

@@ -4,29 +4,15 @@ use super::auth::Caller;
 use super::error::{ApiError, ApiResult};
 use super::vpcs::vpc_id;
 use super::{body, render, ApiState};
-use crate::domain::{validate, ConnectionState, VpcState};
+use crate::app::{self, connections::Target};
 use crate::error::ControlPlaneError;
 use axum::body::Body;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use serde::Deserialize;
 use serde_json::{json, Value};
 use uuid::Uuid;
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct CreateConnection {
-    peer_cloud_account: String,
-    peer_vpc: String,
-    peer_resource_group: Option<String>,
-    peer_azure_app_id: Option<String>,
-    peer_azure_tenant_id: Option<String>,
-    peer_region: Option<String>,
-    #[serde(default)]
-    user_peer_network_cidrs: Vec<String>,
-}
 
 pub async fn create(
     State(state): State<ApiState>,
@@ -35,40 +21,9 @@ pub async fn create(
     body: Body,
 ) -> ApiResult<Response> {
     caller.member_of(&state, &project).await?;
-    let vpc = state.store.get_vpc(&project, vpc_id(&vpc)?).await?;
-    let req: CreateConnection = body::json(body).await?;
-    if req.peer_region.as_deref().is_some_and(|r| !r.is_empty()) {
-        return Err(ApiError(ControlPlaneError::Invalid {
-            field: "peer_region".into(),
-            message: "peer_region must be omitted for an Azure VNet peering: the peer VNet's region comes from Azure"
-                .into(),
-        }));
-    }
-    let new = validate::new_connection(
-        &req.peer_cloud_account,
-        req.peer_resource_group.as_deref(),
-        &req.peer_vpc,
-        req.peer_azure_app_id.as_deref(),
-        req.peer_azure_tenant_id.as_deref(),
-        &req.user_peer_network_cidrs,
-    )?;
-    if vpc.state == VpcState::Deleting {
-        return Err(ApiError(ControlPlaneError::VpcNotActive {
-            id: vpc.id.to_string(),
-            state: vpc.state.as_str().into(),
-        }));
-    }
-    let created = state.store.create_connection(&vpc, &new, chrono::Utc::now()).await?;
+    let created = app::connections::create(&state.store, &project, &vpc, body::json(body).await?).await?;
     state.wake.notify_one();
     Ok((StatusCode::CREATED, Json(render::connection(&created))).into_response())
-}
-
-/// What a DELETE path names: subscription, optional group, VNet, optional region.
-struct Target {
-    account: String,
-    rg: Option<String>,
-    vnet: String,
-    region: Option<String>,
 }
 
 async fn delete_matching(
@@ -78,34 +33,8 @@ async fn delete_matching(
     vpc: String,
     t: Target,
 ) -> ApiResult<Response> {
-    let Target { account, rg, vnet, region } = t;
-    let account = crate::domain::validate::account_in_path(&account);
     caller.member_of(&state, &project).await?;
-    let vpc = state.store.get_vpc(&project, vpc_id(&vpc)?).await?;
-    // Azure connections have no region: a region in the path matches none of them.
-    let found = state
-        .store
-        .connections_of(vpc.id)
-        .await?
-        .into_iter()
-        .filter(|_| region.is_none())
-        .find(|c| c.state.is_live() && c.matches(&account, rg.as_deref(), &vnet))
-        .ok_or(ApiError(ControlPlaneError::ConnectionNotFound))?;
-    let out = if found.state == ConnectionState::Deleting {
-        found
-    } else {
-        state
-            .store
-            .transition(
-                found.id,
-                found.state,
-                ConnectionState::Deleting,
-                None,
-                "deletion requested by the API",
-                chrono::Utc::now(),
-            )
-            .await?
-    };
+    let out = app::connections::delete(&state.store, &project, &vpc, t).await?;
     state.wake.notify_one();
     Ok(Json(render::connection(&out)).into_response())
 }

@@ -1,0 +1,91 @@
+//! Project VPCs: creating one (cloud and CIDR rules), deleting one (no live connections), and the
+//! user peer network CIDRs of its connections.
+
+use crate::domain::{validate, PeeringConnection, Vpc};
+use crate::error::{ControlPlaneError, Result};
+use crate::store::Store;
+use chrono::Utc;
+use serde::Deserialize;
+use serde_json::Value;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CreateVpc {
+    pub cloud_name: String,
+    pub network_cidr: String,
+    #[serde(default)]
+    pub peering_connections: Vec<Value>,
+}
+
+pub async fn create(store: &Store, project: &str, req: CreateVpc) -> Result<Vpc> {
+    let cloud = validate::cloud_name(&req.cloud_name)?;
+    let cidr = validate::network_cidr(&req.network_cidr)?;
+    if !req.peering_connections.is_empty() {
+        return Err(ControlPlaneError::Invalid {
+            field: "peering_connections".into(),
+            message:
+                "create peering connections with POST .../vpcs/{project_vpc_id}/peering-connections once the VPC exists"
+                    .into(),
+        });
+    }
+    store.create_vpc(project, &cloud, cidr, Utc::now()).await
+}
+
+/// A VPC with live connections cannot go: they would lose their provider side. The check and the
+/// move are one transaction in the store, so no connection slips in between.
+pub async fn delete(store: &Store, project: &str, raw_id: &str) -> Result<Vpc> {
+    let vpc = store.get_vpc(project, super::vpc_id(raw_id)?).await?;
+    store.begin_vpc_delete(vpc.id, Utc::now()).await
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CidrUpdate {
+    #[serde(default)]
+    pub add: Vec<CidrAdd>,
+    #[serde(default)]
+    pub delete: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CidrAdd {
+    pub peer_cloud_account: String,
+    pub peer_vpc: String,
+    pub peer_resource_group: Option<String>,
+    pub cidr: String,
+}
+
+/// Adds and removes user peer network CIDRs; everything is validated before anything is written.
+pub async fn update_user_cidrs(
+    store: &Store,
+    project: &str,
+    raw_id: &str,
+    req: CidrUpdate,
+) -> Result<(Vpc, Vec<PeeringConnection>)> {
+    let vpc = store.get_vpc(project, super::vpc_id(raw_id)?).await?;
+    let removed = req.delete.iter().map(|c| validate::cidr("delete", c)).collect::<Result<Vec<_>>>()?;
+    let mut connections = store.connections_of(vpc.id).await?;
+    let mut additions = Vec::new();
+    for a in &req.add {
+        let cidr = validate::cidr("add.cidr", &a.cidr)?;
+        let account = validate::account_in_path(&a.peer_cloud_account);
+        let idx = connections
+            .iter()
+            .position(|c| c.state.is_live() && c.matches(&account, a.peer_resource_group.as_deref(), &a.peer_vpc))
+            .ok_or(ControlPlaneError::ConnectionNotFound)?;
+        additions.push((idx, cidr));
+    }
+    for (idx, cidr) in additions {
+        if !connections[idx].user_peer_network_cidrs.contains(&cidr) {
+            connections[idx].user_peer_network_cidrs.push(cidr);
+        }
+    }
+    let now = Utc::now();
+    for c in connections.iter_mut() {
+        c.user_peer_network_cidrs.retain(|n| !removed.contains(n));
+        store.set_user_cidrs(c.id, &c.user_peer_network_cidrs, now).await?;
+    }
+    let connections = store.connections_of(vpc.id).await?;
+    Ok((vpc, connections))
+}
