@@ -56,7 +56,8 @@ pub struct CidrAdd {
     pub cidr: String,
 }
 
-/// Adds and removes user peer network CIDRs; everything is validated before anything is written.
+/// Adds and removes user peer network CIDRs; everything is validated before anything is written,
+/// and the writes are one transaction.
 pub async fn update_user_cidrs(
     store: &Store,
     project: &str,
@@ -81,11 +82,14 @@ pub async fn update_user_cidrs(
             connections[idx].user_peer_network_cidrs.push(cidr);
         }
     }
-    let now = Utc::now();
-    for c in connections.iter_mut() {
-        c.user_peer_network_cidrs.retain(|n| !removed.contains(n));
-        store.set_user_cidrs(c.id, &c.user_peer_network_cidrs, now).await?;
-    }
+    let updates: Vec<_> = connections
+        .iter_mut()
+        .map(|c| {
+            c.user_peer_network_cidrs.retain(|n| !removed.contains(n));
+            (c.id, c.user_peer_network_cidrs.clone())
+        })
+        .collect();
+    store.set_user_cidrs(&updates, Utc::now()).await?;
     let connections = store.connections_of(vpc.id).await?;
     Ok((vpc, connections))
 }

@@ -288,13 +288,19 @@ async fn record_event(
 }
 
 impl Store {
-    pub async fn set_user_cidrs(&self, id: Uuid, cidrs: &[ipnet::IpNet], now: DateTime<Utc>) -> Result<()> {
-        sqlx::query("UPDATE peering_connections SET user_peer_network_cidrs = $1, updated_at = $2 WHERE id = $3")
-            .bind(serde_json::to_string(cidrs).expect("cidrs serialise"))
-            .bind(ms(now))
-            .bind(id.to_string())
-            .execute(&self.pool)
-            .await?;
+    /// Sets the user peer network CIDRs of several connections in one transaction: all of them
+    /// or, on any failure, none.
+    pub async fn set_user_cidrs(&self, updates: &[(Uuid, Vec<ipnet::IpNet>)], now: DateTime<Utc>) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        for (id, cidrs) in updates {
+            sqlx::query("UPDATE peering_connections SET user_peer_network_cidrs = $1, updated_at = $2 WHERE id = $3")
+                .bind(serde_json::to_string(cidrs).expect("cidrs serialise"))
+                .bind(ms(now))
+                .bind(id.to_string())
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
         Ok(())
     }
 }
