@@ -60,6 +60,66 @@ mod tests {
         AzureError::Arm { status: 400, code: code.into(), message: "Overlapping address prefixes: 10.1.0.0/16".into() }
     }
 
+    fn aad(aadsts: u32) -> AzureError {
+        AzureError::Aad {
+            status: 400,
+            error: "invalid_request".into(),
+            aadsts: Some(aadsts),
+            description: format!("AADSTS{aadsts}: ..."),
+        }
+    }
+
+    #[derive(Debug, PartialEq)]
+    enum Kind {
+        Invalid,
+        Rejected,
+        Transient,
+    }
+
+    fn kind(f: &Failure) -> Kind {
+        match f {
+            Failure::Invalid(_) => Kind::Invalid,
+            Failure::Rejected(_) => Kind::Rejected,
+            Failure::Transient(_) => Kind::Transient,
+        }
+    }
+
+    /// Every Azure outcome of the provider-side setup, settled or still within the grace.
+    #[test]
+    fn every_azure_outcome_lands_where_the_customer_can_act() {
+        use Kind::*;
+        let linked = |text: &str| AzureError::Arm {
+            status: 403,
+            code: "LinkedAuthorizationFailed".into(),
+            message: text.into(),
+        };
+        let table: Vec<(AzureError, bool, Kind)> = vec![
+            (AzureError::Arm { status: 429, code: "TooManyRequests".into(), message: "m".into() }, true, Transient),
+            (AzureError::Arm { status: 500, code: "InternalServerError".into(), message: "m".into() }, true, Transient),
+            (AzureError::Transport("reset".into()), true, Transient),
+            (aad(90002), false, Invalid),
+            (aad(700016), true, Rejected),
+            (aad(700016), false, Transient),
+            (arm("NoBackingApplicationObject"), true, Invalid),
+            (arm("InvalidResourceReference"), false, Invalid),
+            (arm("ReferencedResourceNotProvisioned"), false, Invalid),
+            (arm("VnetAddressSpacesOverlap"), false, Invalid),
+            (arm("VnetAddressSpaceOverlapsWithAlreadyPeeredVnet"), false, Invalid),
+            (linked("the current tenant 't' is not authorized to access linked subscription 's'"), false, Invalid),
+            (linked("does not have permission to perform action(s) 'peer/action'"), true, Rejected),
+            (linked("does not have permission to perform action(s) 'peer/action'"), false, Transient),
+            (arm("SomethingNew"), true, Transient),
+        ];
+        let c = connection();
+        for (e, settled, want) in table {
+            let got = classify(&e, &c, "provider-app", settled);
+            assert_eq!(kind(&got), want, "{e} (settled {settled}): {got:?}");
+            if let Failure::Invalid(info) | Failure::Rejected(info) = &got {
+                assert!(!info.message.is_empty() && !info.kind.is_empty(), "{info:?}");
+            }
+        }
+    }
+
     #[test]
     fn overlaps_name_the_fix_that_applies() {
         let c = connection();
