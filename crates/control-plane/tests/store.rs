@@ -200,6 +200,27 @@ async fn a_vpc_delete_and_a_connection_create_never_both_win(backend: &str) {
     }
 }
 
+async fn overlapping_vpc_creates_at_once_never_both_win(backend: &str) {
+    let (store, _tmp) = fresh(backend).await;
+    let now = Utc::now();
+    store.ensure_project("p1", now).await.unwrap();
+    for round in 0..20 {
+        let create = |cidr: String| {
+            let store = store.clone();
+            tokio::spawn(async move { store.create_vpc("p1", "azure-westeurope", cidr.parse().unwrap(), now).await })
+        };
+        let (a, b) = (create(format!("10.{round}.0.0/24")), create(format!("10.{round}.0.0/16")));
+        let (a, b) = (a.await.unwrap(), b.await.unwrap());
+        assert_eq!(a.is_ok() as u8 + b.is_ok() as u8, 1, "round {round}: exactly one wins: {a:?} {b:?}");
+        let lost = if a.is_err() { a } else { b };
+        assert!(matches!(lost, Err(ControlPlaneError::VpcOverlap { .. })), "{lost:?}");
+    }
+    assert!(matches!(
+        store.create_vpc("nope", "azure-westeurope", "10.99.0.0/24".parse().unwrap(), now).await,
+        Err(ControlPlaneError::ProjectNotFound(_))
+    ));
+}
+
 macro_rules! on_both {
     ($($name:ident),*) => {
         mod sqlite { $( #[tokio::test] async fn $name() { super::$name("sqlite").await } )* }
@@ -214,5 +235,6 @@ on_both!(
     leases_are_exclusive_until_they_expire,
     failure_counts_live_in_the_store,
     concurrent_claims_never_share_a_connection,
-    a_vpc_delete_and_a_connection_create_never_both_win
+    a_vpc_delete_and_a_connection_create_never_both_win,
+    overlapping_vpc_creates_at_once_never_both_win
 );

@@ -12,10 +12,25 @@ use uuid::Uuid;
 impl Store {
     /// Creates a VPC in APPROVED; its network must not overlap another live VPC of the project in
     /// the same cloud (they could never be peered with the same customer network).
+    /// The check and the insert are one transaction, ordered by the project row's lock (taken
+    /// first, by a write), so two overlapping creates at once cannot both pass.
     pub async fn create_vpc(&self, project: &str, cloud_name: &str, cidr: IpNet, now: DateTime<Utc>) -> Result<Vpc> {
-        for other in self.list_vpcs(project).await? {
+        let mut tx = self.pool.begin().await?;
+        let touched = sqlx::query("UPDATE projects SET created_at = created_at WHERE name = $1")
+            .bind(project)
+            .execute(&mut *tx)
+            .await?;
+        if touched.rows_affected() == 0 {
+            tx.rollback().await?;
+            return Err(ControlPlaneError::ProjectNotFound(project.to_string()));
+        }
+        let sql = format!("SELECT {VPC_COLUMNS} FROM vpcs WHERE project = $1 AND state <> 'DELETED'");
+        let others = sqlx::query(&sql).bind(project).fetch_all(&mut *tx).await?;
+        for other in others.iter().map(rows::vpc) {
+            let other = other?;
             let overlaps = other.network_cidr.contains(&cidr.network()) || cidr.contains(&other.network_cidr.network());
             if other.cloud_name == cloud_name && overlaps {
+                tx.rollback().await?;
                 return Err(ControlPlaneError::VpcOverlap {
                     cidr: cidr.to_string(),
                     other: other.id.to_string(),
@@ -34,8 +49,9 @@ impl Store {
         .bind(cidr.to_string())
         .bind(VpcState::Approved.as_str())
         .bind(ms(now))
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await?;
+        tx.commit().await?;
         self.get_vpc(project, id).await
     }
 
