@@ -54,15 +54,18 @@ pub fn cidr(field: &str, raw: &str) -> Result<IpNet, ControlPlaneError> {
 /// A GUID in any spelling Azure accepts (braced, without dashes, `urn:uuid:`, any case), stored in
 /// one: lower case with dashes, so two spellings never make two connections to one VNet.
 fn guid(field: &str, what: &str, raw: &str) -> Result<String, ControlPlaneError> {
-    let id = Uuid::parse_str(raw.trim()).map_err(|_| {
+    canonical_guid(raw).ok_or_else(|| {
         invalid(field, format!("'{raw}' is not {what} (a GUID such as 00000000-0000-0000-0000-000000000000)"))
-    })?;
-    Ok(id.hyphenated().to_string())
+    })
+}
+
+fn canonical_guid(raw: &str) -> Option<String> {
+    Uuid::parse_str(raw.trim()).ok().map(|id| id.hyphenated().to_string())
 }
 
 /// The subscription a request path names, in the stored spelling when it is a GUID at all.
 pub fn account_in_path(raw: &str) -> String {
-    Uuid::parse_str(raw.trim()).map(|id| id.hyphenated().to_string()).unwrap_or_else(|_| raw.to_string())
+    canonical_guid(raw).unwrap_or_else(|| raw.to_string())
 }
 
 /// Azure's resource-group rule: 1–90 of letters, digits, `_ - . ( )`, not ending in `.`.

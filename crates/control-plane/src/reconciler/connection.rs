@@ -7,7 +7,7 @@ use super::outcome::{classify, Failure};
 use super::vpcs::outcome;
 use super::{messages, Reconciler};
 use crate::domain::{ConnectionState, PeeringConnection, StateInfo, Vpc, VpcState};
-use azure_client::{PeeringState, Tenants};
+use azure_client::{Peering, PeeringState, Tenants};
 use chrono::{DateTime, Utc};
 
 type Next = Result<DateTime<Utc>, DateTime<Utc>>;
@@ -95,15 +95,7 @@ impl Reconciler {
             return self.fail(&c, f, "granting the customer's app the peer role on the provider VNet", &e).await;
         }
         self.crash_point("after-grant");
-        let tenants =
-            match Tenants::new(self.provider.tenant_id.clone()).with_auxiliary([c.peer_azure_tenant_id.clone()]) {
-                Ok(t) => t,
-                Err(e) => return Err(self.transient(&c, "preparing tokens", &e.to_string()).await),
-            };
-        let put = self.arm.put_peering(&tenants, &vnet, &peering_name(&c), &c.peer_vnet_id()).await;
-        self.metrics.azure_call("put_peering", outcome(&put));
-        self.invalidate(&vnet).await;
-        let peering = match put {
+        let peering = match self.put_provider_peering(&c, &vnet).await {
             Ok(p) => p,
             Err(e) => {
                 let f = classify(&e, &c, &self.provider.app_id, self.settled(&c));
@@ -153,12 +145,7 @@ impl Reconciler {
         let mut decision = decide::on_seen(&facts, ours.map(|p| p.peering_state).into());
         if decision == Decision::Restore {
             // Put our side back, which also tells apart a removed peering from a deleted VNet.
-            let tenants = Tenants::new(self.provider.tenant_id.clone())
-                .with_auxiliary([c.peer_azure_tenant_id.clone()])
-                .map_err(|_| self.after(self.settings.pending_interval))?;
-            let put = self.arm.put_peering(&tenants, &vnet, &peering_name(&c), &c.peer_vnet_id()).await;
-            self.metrics.azure_call("put_peering", outcome(&put));
-            self.invalidate(&vnet).await;
+            let put = self.put_provider_peering(&c, &vnet).await;
             decision =
                 decide::on_restored(&facts, Restored::from_result(put.as_ref().map(|p| p.peering_state.clone())));
         }
@@ -182,6 +169,16 @@ impl Reconciler {
             Decision::Stay | Decision::Restore => c.state,
         };
         Ok(self.after(interval(now)))
+    }
+
+    /// Creates (or puts back) the provider side of `c`'s peering on `vnet`, with an auxiliary token
+    /// for the customer's tenant, as ARM's linked authorization needs.
+    async fn put_provider_peering(&self, c: &PeeringConnection, vnet: &str) -> azure_client::Result<Peering> {
+        let tenants = Tenants::new(self.provider.tenant_id.clone()).with_auxiliary([c.peer_azure_tenant_id.clone()])?;
+        let put = self.arm.put_peering(&tenants, vnet, &peering_name(c), &c.peer_vnet_id()).await;
+        self.metrics.azure_call("put_peering", outcome(&put));
+        self.invalidate(vnet).await;
+        put
     }
 
     /// The customer ended the peering: remove the provider side, then DELETED_BY_PEER.

@@ -47,11 +47,7 @@ impl Restored {
         match r {
             Ok(PeeringState::Connected) => Restored::Connected,
             Ok(_) => Restored::Initiated,
-            Err(e)
-                if e.is_arm_code("InvalidResourceReference") || e.is_arm_code("ReferencedResourceNotProvisioned") =>
-            {
-                Restored::RemoteMissing
-            }
+            Err(e) if super::outcome::remote_vnet_missing(e) => Restored::RemoteMissing,
             Err(e) if e.is_arm_code("LinkedAuthorizationFailed") => Restored::NotAllowed(e.to_string()),
             Err(e) if e.is_arm_code("RemotePeeringIsDisconnected") => Restored::RemoteDisconnected,
             Err(e) => Restored::Failed(e.to_string()),

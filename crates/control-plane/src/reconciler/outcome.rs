@@ -15,6 +15,12 @@ pub enum Failure {
     Transient(String),
 }
 
+/// Azure's answer to a peering whose remote VNet does not exist: `InvalidResourceReference`; older
+/// answers used `ReferencedResourceNotProvisioned`.
+pub fn remote_vnet_missing(e: &AzureError) -> bool {
+    e.is_arm_code("InvalidResourceReference") || e.is_arm_code("ReferencedResourceNotProvisioned")
+}
+
 /// Classifies a failure of the provider-side setup (service principal, grants, provider peering).
 /// `settled` is false while Azure may still be propagating what the customer just created; until
 /// then a missing grant is retried rather than rejected.
@@ -29,10 +35,7 @@ pub fn classify(e: &AzureError, c: &PeeringConnection, provider_app_id: &str, se
         (_, Some(700016)) if settled => Failure::Rejected(messages::provider_sp_missing(c, provider_app_id)),
         (_, Some(700016)) => Failure::Transient(text),
         ("NoBackingApplicationObject", _) => Failure::Invalid(messages::app_not_multi_tenant(c)),
-        // Azure names a missing remote VNet `InvalidResourceReference`; older answers used the other.
-        ("InvalidResourceReference" | "ReferencedResourceNotProvisioned", _) => {
-            Failure::Invalid(messages::vnet_missing(c))
-        }
+        _ if remote_vnet_missing(e) => Failure::Invalid(messages::vnet_missing(c)),
         ("VnetAddressSpacesOverlap", _) => Failure::Invalid(messages::overlap(c, &text)),
         ("VnetAddressSpaceOverlapsWithAlreadyPeeredVnet", _) => {
             Failure::Invalid(messages::overlap_with_peered(c, &text))

@@ -86,8 +86,7 @@ pub fn put(ctx: &ArmCtx, v: &VnetRef, name: &str) -> ApiResult<Response> {
     };
     // A long-running operation that has already finished: az polls once and reads the result.
     let ((peering, created, op), state) = ctx.commit(|s| {
-        let current = s.virtual_network(v).ok().and_then(|n| n.peering(name)).map(|p| render::etag(&p.etag));
-        ctx.precondition.check(current.as_deref())?;
+        ctx.precondition.check(peering_etag(s, v, name).as_deref())?;
         let (peering, created) = s.put_peering(&ctx.caller, v, name, spec)?;
         Ok((peering, created, s.record_operation("Succeeded", ctx.caller.now)))
     })?;
@@ -99,12 +98,16 @@ pub fn put(ctx: &ArmCtx, v: &VnetRef, name: &str) -> ApiResult<Response> {
 
 pub fn delete(ctx: &ArmCtx, v: &VnetRef, name: &str) -> ApiResult<Response> {
     let (op, _) = ctx.commit(|s| {
-        let current = s.virtual_network(v).ok().and_then(|n| n.peering(name)).map(|p| render::etag(&p.etag));
-        ctx.precondition.check(current.as_deref())?;
+        ctx.precondition.check(peering_etag(s, v, name).as_deref())?;
         let existed = s.delete_peering(&ctx.caller, v, name)?;
         Ok(existed.then(|| s.record_operation("Succeeded", ctx.caller.now)))
     })?;
     lro::network_delete(ctx, v.subscription, &location_of(ctx, v), op)
+}
+
+/// The peering's current etag as rendered (what `If-Match` compares), if it exists.
+fn peering_etag(s: &crate::model::State, v: &VnetRef, name: &str) -> Option<String> {
+    s.virtual_network(v).ok().and_then(|n| n.peering(name)).map(|p| render::etag(&p.etag))
 }
 
 /// The VNet's region as the request saw it (operation URLs name it).

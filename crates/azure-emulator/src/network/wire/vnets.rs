@@ -113,7 +113,7 @@ pub fn put_vnet(ctx: &ArmCtx, v: &VnetRef) -> ApiResult<Response> {
     let unmodeled = unmodeled(props, &["virtualNetworkPeerings"]);
     let spec = VirtualNetworkSpec { location, address_prefixes, subnets, tags: body.tags, unmodeled };
     let ((net, created), state) = ctx.commit(|s| {
-        ctx.precondition.check(s.virtual_network(v).ok().map(|n| render::etag(&n.etag)).as_deref())?;
+        ctx.precondition.check(vnet_etag(s, v).as_deref())?;
         s.put_virtual_network(&ctx.caller, v, spec)
     })?;
     put_response(render::virtual_network(&state, &net), created)
@@ -128,7 +128,7 @@ struct TagsBody {
 pub fn patch_vnet(ctx: &ArmCtx, v: &VnetRef) -> ApiResult<Response> {
     let body: TagsBody = ctx.json()?;
     let (net, state) = ctx.commit(|s| {
-        ctx.precondition.check(s.virtual_network(v).ok().map(|n| render::etag(&n.etag)).as_deref())?;
+        ctx.precondition.check(vnet_etag(s, v).as_deref())?;
         let tags =
             body.tags.unwrap_or_else(|| s.virtual_networks.get(&v.key()).map(|n| n.tags.clone()).unwrap_or_default());
         s.update_virtual_network_tags(&ctx.caller, v, tags)
@@ -139,7 +139,7 @@ pub fn patch_vnet(ctx: &ArmCtx, v: &VnetRef) -> ApiResult<Response> {
 pub fn delete_vnet(ctx: &ArmCtx, v: &VnetRef) -> ApiResult<Response> {
     let location = super::peerings::location_of(ctx, v);
     let (op, _) = ctx.commit(|s| {
-        ctx.precondition.check(s.virtual_network(v).ok().map(|n| render::etag(&n.etag)).as_deref())?;
+        ctx.precondition.check(vnet_etag(s, v).as_deref())?;
         let existed = s.delete_virtual_network(&ctx.caller, v)?;
         Ok(existed.then(|| s.record_operation("Succeeded", ctx.caller.now)))
     })?;
@@ -160,6 +160,11 @@ pub fn get_subnet(ctx: &ArmCtx, v: &VnetRef, name: &str) -> ApiResult<Response> 
 struct SubnetPut {
     #[serde(default)]
     properties: Unmodeled,
+}
+
+/// The VNet's current etag as rendered (what `If-Match` compares), if it exists.
+fn vnet_etag(s: &crate::model::State, v: &VnetRef) -> Option<String> {
+    s.virtual_network(v).ok().map(|n| render::etag(&n.etag))
 }
 
 fn subnet_etag(s: &crate::model::State, v: &VnetRef, name: &str) -> Option<String> {

@@ -34,8 +34,7 @@ fn header(resp: &mut Response, name: &'static str, value: &str) {
 /// Adds `Azure-AsyncOperation` (and `Retry-After: 0`, the operation having finished) to a write.
 pub fn with_status(mut resp: Response, url: &str) -> Response {
     header(&mut resp, "azure-asyncoperation", url);
-    resp.headers_mut().insert("retry-after", HeaderValue::from(0));
-    resp
+    poll_now(resp)
 }
 
 /// A network delete: `202` with both polling headers when something was deleted (`op`), `204`
@@ -53,8 +52,7 @@ pub fn group_delete(ctx: &ArmCtx, subscription: Uuid, op: Uuid) -> ApiResult<Res
         format!("{}/subscriptions/{subscription}/operationresults/{op}?api-version={}", ctx.origin, ctx.api_version());
     let mut resp = StatusCode::ACCEPTED.into_response();
     header(&mut resp, "location", &url);
-    resp.headers_mut().insert("retry-after", HeaderValue::from(0));
-    Ok(resp)
+    Ok(poll_now(resp))
 }
 
 fn find(ctx: &ArmCtx, id: &str, resource_type: &str) -> ApiResult<String> {
@@ -75,7 +73,7 @@ fn find(ctx: &ArmCtx, id: &str, resource_type: &str) -> ApiResult<String> {
 pub fn network_status(ctx: &ArmCtx, id: &str) -> ApiResult<Response> {
     let status = find(ctx, id, "Microsoft.Network/locations/operations")?;
     let resp = Json(json!({ "status": status })).into_response();
-    Ok(with_retry(resp))
+    Ok(poll_now(resp))
 }
 
 /// `GET …/locations/{l}/operationResults/{id}`: a finished delete has no content.
@@ -90,7 +88,8 @@ pub fn group_result(ctx: &ArmCtx, id: &str) -> ApiResult<Response> {
     Ok(StatusCode::OK.into_response())
 }
 
-fn with_retry(mut resp: Response) -> Response {
+/// `Retry-After: 0`: every operation has already finished, so a client may poll at once.
+fn poll_now(mut resp: Response) -> Response {
     resp.headers_mut().insert("retry-after", HeaderValue::from(0));
     resp
 }
