@@ -1,10 +1,10 @@
-//! Aiven's error shape: `{"message": …, "errors": [{"message": …, "status": …}]}`.
+//! Aiven's error shape, `control_plane_api::ErrorOut`, for every failure.
 
 use crate::error::ControlPlaneError;
 use axum::http::{StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use serde_json::json;
+use control_plane_api::ErrorOut;
 
 pub struct ApiError(pub ControlPlaneError);
 
@@ -14,18 +14,22 @@ impl From<ControlPlaneError> for ApiError {
     }
 }
 
+/// The body an error answers with.
+pub fn body(e: &ControlPlaneError) -> ErrorOut {
+    let field = match e {
+        ControlPlaneError::Invalid { field, .. } => Some(field.clone()),
+        _ => None,
+    };
+    ErrorOut::new(e.to_string(), e.status(), e.code(), field)
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let status = StatusCode::from_u16(self.0.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         if status.is_server_error() {
             tracing::error!(code = self.0.code(), error = %self.0, "request failed");
         }
-        let message = self.0.to_string();
-        let mut error = json!({"message": message, "status": status.as_u16(), "error_code": self.0.code()});
-        if let ControlPlaneError::Invalid { field, .. } = &self.0 {
-            error["field"] = json!(field);
-        }
-        (status, Json(json!({"message": message, "errors": [error]}))).into_response()
+        (status, Json(body(&self.0))).into_response()
     }
 }
 

@@ -3,18 +3,21 @@
 
 mod account;
 mod auth;
-mod body;
 mod connections;
 pub mod error;
+mod extract;
 pub mod openapi;
+mod paths;
 pub mod render;
 mod vpcs;
 
 use crate::store::Store;
-use axum::routing::{delete, get, post, put};
 use axum::Router;
 use std::sync::Arc;
 use tokio::sync::Notify;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 /// Largest request body accepted.
 pub const BODY_LIMIT: usize = 64 * 1024;
@@ -26,33 +29,28 @@ pub struct ApiState {
     pub wake: Arc<Notify>,
 }
 
+/// The routes and the OpenAPI document, from the same calls: a route cannot be served without
+/// being described, nor described without being served.
+fn api() -> OpenApiRouter<ApiState> {
+    OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
+        .routes(routes!(openapi::serve))
+        .routes(routes!(account::login))
+        .routes(routes!(account::projects))
+        .routes(routes!(vpcs::list, vpcs::create))
+        .routes(routes!(vpcs::get, vpcs::delete))
+        .routes(routes!(vpcs::user_peer_network_cidrs))
+        .routes(routes!(connections::create))
+        .routes(routes!(connections::refresh))
+        .routes(routes!(connections::events))
+        .routes(routes!(connections::delete_by_vnet))
+        .routes(routes!(connections::delete_by_vnet_region))
+        .routes(routes!(connections::delete_by_group))
+        .routes(routes!(connections::delete_by_group_region))
+}
+
 pub fn router(state: ApiState) -> Router {
-    let conn = "/v1/project/{project}/vpcs/{vpc}/peering-connections";
-    Router::new()
-        .route("/openapi.json", get(openapi::serve))
-        .route("/v1/userauth", post(account::login))
-        .route("/v1/project", get(account::projects))
-        .route("/v1/project/{project}/vpcs", get(vpcs::list).post(vpcs::create))
-        .route("/v1/project/{project}/vpcs/{vpc}", get(vpcs::get).delete(vpcs::delete))
-        .route("/v1/project/{project}/vpcs/{vpc}/user-peer-network-cidrs", put(vpcs::user_peer_network_cidrs))
-        .route(conn, post(connections::create))
-        .route(&format!("{conn}/refresh"), post(connections::refresh))
-        .route(&format!("{conn}/{{id}}/events"), get(connections::events))
-        .route(&format!("{conn}/peer-accounts/{{account}}/peer-vpcs/{{vnet}}"), delete(connections::delete_by_vnet))
-        .route(
-            &format!("{conn}/peer-accounts/{{account}}/peer-vpcs/{{vnet}}/peer-regions/{{region}}"),
-            delete(connections::delete_by_vnet_region),
-        )
-        .route(
-            &format!("{conn}/peer-accounts/{{account}}/peer-resource-groups/{{rg}}/peer-vpcs/{{vnet}}"),
-            delete(connections::delete_by_group),
-        )
-        .route(
-            &format!("{conn}/peer-accounts/{{account}}/peer-resource-groups/{{rg}}/peer-vpcs/{{vnet}}/peer-regions/{{region}}"),
-            delete(connections::delete_by_group_region),
-        )
-        .fallback(error::not_found)
-        .with_state(state)
+    let (router, _) = api().split_for_parts();
+    router.fallback(error::not_found).with_state(state)
 }
 
 /// Collapses repeated slashes (`AIVEN_WEB_URL` with a trailing `/` makes clients send `//v1/…`).

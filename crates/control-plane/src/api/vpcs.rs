@@ -1,72 +1,139 @@
 //! Project VPCs: list, create, get, delete, and the user-peer-network-cidrs update.
 
 use super::auth::Caller;
-use super::error::{ApiError, ApiResult};
-use super::{body, render, ApiState};
+use super::error::ApiResult;
+use super::extract::{JsonBody, PathOf};
+use super::openapi::{BadRequest, Conflict, Forbidden, NotFound, PayloadTooLarge};
+use super::paths::{ProjectPath, VpcPath};
+use super::{render, ApiState};
 use crate::app;
-use axum::body::Body;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
 use axum::Json;
-use serde_json::{json, Value};
-use uuid::Uuid;
+use control_plane_api::{UserPeerNetworkCidrsIn, VpcCreateIn, VpcGetOut, VpcListOut};
 
-pub(super) fn vpc_id(raw: &str) -> Result<Uuid, ApiError> {
-    Ok(crate::app::vpc_id(raw)?)
-}
-
+/// List project VPCs
+///
+/// The project's VPCs, without their peering connections.
+#[utoipa::path(
+    get, path = "/v1/project/{project}/vpcs", operation_id = "VpcList", tag = "vpcs",
+    params(ProjectPath),
+    responses(
+        (status = 200, description = "The project's VPCs.", body = VpcListOut),
+        (status = 403, response = Forbidden), (status = 404, response = NotFound),
+    ),
+)]
 pub async fn list(
     State(state): State<ApiState>,
     caller: Caller,
-    Path(project): Path<String>,
-) -> ApiResult<Json<Value>> {
-    caller.member_of(&state, &project).await?;
-    let vpcs = state.store.list_vpcs(&project).await?;
-    Ok(Json(json!({"vpcs": vpcs.iter().map(render::vpc_summary).collect::<Vec<_>>()})))
+    PathOf(p): PathOf<ProjectPath>,
+) -> ApiResult<Json<VpcListOut>> {
+    caller.member_of(&state, &p.project).await?;
+    let vpcs = state.store.list_vpcs(&p.project).await?;
+    Ok(Json(VpcListOut { vpcs: vpcs.iter().map(render::vpc_summary).collect() }))
 }
 
+/// Create a project VPC
+///
+/// Creates a project VPC in state `APPROVED`; the reconciler builds its Azure VNet and moves it to
+/// `ACTIVE`. Its `network_cidr` may not overlap another VPC of the project in the same cloud (409
+/// `vpc_overlap`).
+#[utoipa::path(
+    post, path = "/v1/project/{project}/vpcs", operation_id = "VpcCreate", tag = "vpcs",
+    params(ProjectPath),
+    request_body(content = VpcCreateIn, description = "The cloud and the network of the new VPC."),
+    responses(
+        (status = 201, description = "Created.", body = VpcGetOut),
+        (status = 400, response = BadRequest), (status = 403, response = Forbidden),
+        (status = 404, response = NotFound), (status = 409, response = Conflict),
+        (status = 413, response = PayloadTooLarge),
+    ),
+)]
 pub async fn create(
     State(state): State<ApiState>,
     caller: Caller,
-    Path(project): Path<String>,
-    body: Body,
-) -> ApiResult<Response> {
-    caller.member_of(&state, &project).await?;
-    let vpc = app::vpcs::create(&state.store, &project, body::json(body).await?).await?;
+    PathOf(p): PathOf<ProjectPath>,
+    JsonBody(req): JsonBody<VpcCreateIn>,
+) -> ApiResult<(StatusCode, Json<VpcGetOut>)> {
+    caller.member_of(&state, &p.project).await?;
+    let vpc = app::vpcs::create(&state.store, &p.project, req).await?;
     state.wake.notify_one();
-    Ok((StatusCode::CREATED, Json(render::vpc(&vpc, &[]))).into_response())
+    Ok((StatusCode::CREATED, Json(render::vpc(&vpc, &[]))))
 }
 
+/// Get a project VPC and its peering connections
+///
+/// There is no per-connection GET: clients read a connection from the VPC's
+/// `peering_connections`. Connections in `DELETED` or `DELETED_BY_PEER` are not listed.
+#[utoipa::path(
+    get, path = "/v1/project/{project}/vpcs/{project_vpc_id}", operation_id = "VpcGet", tag = "vpcs",
+
+    params(VpcPath),
+    responses(
+        (status = 200, description = "The VPC with its connections.", body = VpcGetOut),
+        (status = 400, response = BadRequest), (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    ),
+)]
 pub async fn get(
     State(state): State<ApiState>,
     caller: Caller,
-    Path((project, id)): Path<(String, String)>,
-) -> ApiResult<Response> {
-    caller.member_of(&state, &project).await?;
-    let vpc = state.store.get_vpc(&project, vpc_id(&id)?).await?;
+    PathOf(p): PathOf<VpcPath>,
+) -> ApiResult<Json<VpcGetOut>> {
+    caller.member_of(&state, &p.project).await?;
+    let vpc = state.store.get_vpc(&p.project, app::vpc_id(&p.project_vpc_id)?).await?;
     let connections = state.store.connections_of(vpc.id).await?;
-    Ok(Json(render::vpc(&vpc, &connections)).into_response())
+    Ok(Json(render::vpc(&vpc, &connections)))
 }
 
+/// Delete a project VPC
+///
+/// Moves the VPC to `DELETING`; the reconciler removes its Azure VNet. A VPC that still has
+/// connections not yet deleted answers 409 `vpc_has_connections`.
+#[utoipa::path(
+    delete, path = "/v1/project/{project}/vpcs/{project_vpc_id}", operation_id = "VpcDelete", tag = "vpcs",
+
+    params(VpcPath),
+    responses(
+        (status = 200, description = "The VPC, now `DELETING`.", body = VpcGetOut),
+        (status = 400, response = BadRequest), (status = 403, response = Forbidden),
+        (status = 404, response = NotFound), (status = 409, response = Conflict),
+    ),
+)]
 pub async fn delete(
     State(state): State<ApiState>,
     caller: Caller,
-    Path((project, id)): Path<(String, String)>,
-) -> ApiResult<Response> {
-    caller.member_of(&state, &project).await?;
-    let vpc = app::vpcs::delete(&state.store, &project, &id).await?;
+    PathOf(p): PathOf<VpcPath>,
+) -> ApiResult<Json<VpcGetOut>> {
+    caller.member_of(&state, &p.project).await?;
+    let vpc = app::vpcs::delete(&state.store, &p.project, &p.project_vpc_id).await?;
     state.wake.notify_one();
-    Ok(Json(render::vpc(&vpc, &[])).into_response())
+    Ok(Json(render::vpc(&vpc, &[])))
 }
 
+/// Add or remove user peer network CIDRs
+///
+/// Adds CIDRs to the connections named in `add` and removes the CIDRs in `delete` from every
+/// connection of the VPC. Everything is validated before anything is written; an `add` naming no
+/// live connection answers 404 `connection_not_found`.
+#[utoipa::path(
+    put, path = "/v1/project/{project}/vpcs/{project_vpc_id}/user-peer-network-cidrs",
+    operation_id = "VpcUserPeerNetworkCidrsUpdate", tag = "vpcs",
+    params(VpcPath),
+    request_body(content = UserPeerNetworkCidrsIn, description = "The CIDRs to add and to delete."),
+    responses(
+        (status = 200, description = "The VPC with its connections.", body = VpcGetOut),
+        (status = 400, response = BadRequest), (status = 403, response = Forbidden),
+        (status = 404, response = NotFound), (status = 413, response = PayloadTooLarge),
+    ),
+)]
 pub async fn user_peer_network_cidrs(
     State(state): State<ApiState>,
     caller: Caller,
-    Path((project, id)): Path<(String, String)>,
-    body: Body,
-) -> ApiResult<Response> {
-    caller.member_of(&state, &project).await?;
-    let (vpc, connections) = app::vpcs::update_user_cidrs(&state.store, &project, &id, body::json(body).await?).await?;
-    Ok(Json(render::vpc(&vpc, &connections)).into_response())
+    PathOf(p): PathOf<VpcPath>,
+    JsonBody(req): JsonBody<UserPeerNetworkCidrsIn>,
+) -> ApiResult<Json<VpcGetOut>> {
+    caller.member_of(&state, &p.project).await?;
+    let (vpc, connections) = app::vpcs::update_user_cidrs(&state.store, &p.project, &p.project_vpc_id, req).await?;
+    Ok(Json(render::vpc(&vpc, &connections)))
 }

@@ -5,22 +5,14 @@ use crate::domain::{validate, ConnectionState, PeeringConnection, VpcState};
 use crate::error::{ControlPlaneError, Result};
 use crate::store::Store;
 use chrono::Utc;
-use serde::Deserialize;
+use control_plane_api::VpcPeeringConnectionCreateIn;
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct CreateConnection {
-    pub peer_cloud_account: String,
-    pub peer_vpc: String,
-    pub peer_resource_group: Option<String>,
-    pub peer_azure_app_id: Option<String>,
-    pub peer_azure_tenant_id: Option<String>,
-    pub peer_region: Option<String>,
-    #[serde(default)]
-    pub user_peer_network_cidrs: Vec<String>,
-}
-
-pub async fn create(store: &Store, project: &str, raw_vpc: &str, req: CreateConnection) -> Result<PeeringConnection> {
+pub async fn create(
+    store: &Store,
+    project: &str,
+    raw_vpc: &str,
+    req: VpcPeeringConnectionCreateIn,
+) -> Result<PeeringConnection> {
     let vpc = store.get_vpc(project, super::vpc_id(raw_vpc)?).await?;
     if req.peer_region.as_deref().is_some_and(|r| !r.is_empty()) {
         return Err(ControlPlaneError::Invalid {

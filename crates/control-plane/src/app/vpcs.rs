@@ -5,19 +5,9 @@ use crate::domain::{validate, PeeringConnection, Vpc};
 use crate::error::{ControlPlaneError, Result};
 use crate::store::Store;
 use chrono::Utc;
-use serde::Deserialize;
-use serde_json::Value;
+use control_plane_api::{UserPeerNetworkCidrsIn, VpcCreateIn};
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct CreateVpc {
-    pub cloud_name: String,
-    pub network_cidr: String,
-    #[serde(default)]
-    pub peering_connections: Vec<Value>,
-}
-
-pub async fn create(store: &Store, project: &str, req: CreateVpc) -> Result<Vpc> {
+pub async fn create(store: &Store, project: &str, req: VpcCreateIn) -> Result<Vpc> {
     let cloud = validate::cloud_name(&req.cloud_name)?;
     let cidr = validate::network_cidr(&req.network_cidr)?;
     if !req.peering_connections.is_empty() {
@@ -38,31 +28,13 @@ pub async fn delete(store: &Store, project: &str, raw_id: &str) -> Result<Vpc> {
     store.begin_vpc_delete(vpc.id, Utc::now()).await
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct CidrUpdate {
-    #[serde(default)]
-    pub add: Vec<CidrAdd>,
-    #[serde(default)]
-    pub delete: Vec<String>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct CidrAdd {
-    pub peer_cloud_account: String,
-    pub peer_vpc: String,
-    pub peer_resource_group: Option<String>,
-    pub cidr: String,
-}
-
 /// Adds and removes user peer network CIDRs; everything is validated before anything is written,
 /// and the writes are one transaction.
 pub async fn update_user_cidrs(
     store: &Store,
     project: &str,
     raw_id: &str,
-    req: CidrUpdate,
+    req: UserPeerNetworkCidrsIn,
 ) -> Result<(Vpc, Vec<PeeringConnection>)> {
     let vpc = store.get_vpc(project, super::vpc_id(raw_id)?).await?;
     let removed = req.delete.iter().map(|c| validate::cidr("delete", c)).collect::<Result<Vec<_>>>()?;

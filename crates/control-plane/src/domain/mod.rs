@@ -1,8 +1,8 @@
 //! Domain types and rules, with no storage or HTTP.
 
 pub mod model;
-pub mod state;
 pub mod validate;
 
+/// The states and their transition table are part of the API contract.
+pub use control_plane_api::states::{ConnectionState, VpcState};
 pub use model::*;
-pub use state::{ConnectionState, VpcState};

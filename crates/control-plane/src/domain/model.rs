@@ -1,7 +1,7 @@
 //! The control plane's records: project VPCs, Azure peering connections, their state info and
 //! timeline events.
 
-use super::state::{ConnectionState, VpcState};
+use super::{ConnectionState, VpcState};
 use chrono::{DateTime, Utc};
 use ipnet::IpNet;
 use serde::{Deserialize, Serialize};

@@ -4,9 +4,15 @@
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
+use utoipa::ToSchema;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+/// A peering connection's state. Happy path `APPROVED` -> `PENDING_PEER` -> `ACTIVE`.
+/// `INVALID_SPECIFICATION`: the request cannot be built as given (see `state_info`); delete and
+/// recreate. `REJECTED_BY_PEER`: Azure refused the peering. `DELETING` -> `DELETED` after a delete.
+/// `DELETED_BY_PEER`: the customer's VNet went away. `ERROR` is reserved and not used today.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[schema(as = PeeringConnectionState)]
 pub enum ConnectionState {
     Approved,
     PendingPeer,
@@ -76,7 +82,9 @@ impl FromStr for ConnectionState {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+/// A project VPC's state: `APPROVED` until its Azure VNet exists, then `ACTIVE`; `DELETING` once
+/// deletion is asked for, `DELETED` when gone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum VpcState {
     Approved,

@@ -1,0 +1,21 @@
+//! The control plane's API contract: the states, request and response bodies and the error body of
+//! the Aiven-compatible v1 API. The server serialises these types, the OpenAPI document is derived
+//! from them, and the CLI's client is generated from that document, so a change here reaches all
+//! three (or fails the build or the document check).
+
+pub mod account;
+pub mod connections;
+pub mod error;
+pub mod states;
+pub mod vpcs;
+
+pub use account::{ProjectListOut, ProjectOut, UserAuthIn, UserAuthOut};
+pub use connections::{
+    PeeringConnectionEvent, PeeringConnectionEventsOut, PeeringConnectionOut, StateInfo, VpcPeeringConnectionCreateIn,
+};
+pub use error::{ErrorItem, ErrorOut};
+pub use states::{ConnectionState, VpcState};
+pub use vpcs::{UserPeerNetworkCidrAdd, UserPeerNetworkCidrsIn, VpcCreateIn, VpcGetOut, VpcListOut, VpcOut};
+
+/// The only `vpc_peering_connection_type` isthmus serves.
+pub const AZURE_VNET_PEERING: &str = "azure-vnet-peering";
