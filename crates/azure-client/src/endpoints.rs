@@ -55,16 +55,13 @@ impl Endpoints {
 
     /// The HTTP client every part of this crate uses for these endpoints.
     pub(crate) fn http_client(&self) -> Result<reqwest::Client> {
-        let mut b = reqwest::Client::builder()
-            .tls_built_in_root_certs(false)
-            .connect_timeout(Duration::from_secs(10))
-            .timeout(Duration::from_secs(60))
-            .user_agent(concat!("isthmus-azure-client/", env!("CARGO_PKG_VERSION")));
+        // Only these roots are trusted (`tls_certs_only`): never the platform's verifier or store.
+        let mut roots = Vec::new();
         if self.trust_public_roots {
             for der in webpki_root_certs::TLS_SERVER_ROOT_CERTS {
                 let cert = reqwest::Certificate::from_der(der)
                     .map_err(|e| AzureError::Config(format!("built-in root certificate: {e}")))?;
-                b = b.add_root_certificate(cert);
+                roots.push(cert);
             }
         }
         if let Some(pem) = &self.extra_ca_pem {
@@ -73,11 +70,15 @@ impl Endpoints {
             if certs.is_empty() {
                 return Err(AzureError::Config("extra CA PEM holds no certificate".into()));
             }
-            for cert in certs {
-                b = b.add_root_certificate(cert);
-            }
+            roots.extend(certs);
         }
-        b.build().map_err(|e| AzureError::Config(format!("HTTP client: {e}")))
+        reqwest::Client::builder()
+            .tls_certs_only(roots)
+            .connect_timeout(Duration::from_secs(10))
+            .timeout(Duration::from_secs(60))
+            .user_agent(concat!("isthmus-azure-client/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| AzureError::Config(format!("HTTP client: {e}")))
     }
 }
 

@@ -25,7 +25,7 @@ type Changes<'a> = &'a [(&'a str, &'a str)];
 fn browser(emu: &Emu) -> reqwest::Client {
     let ca = std::fs::read(emu.dir.join("ca.pem")).unwrap();
     reqwest::Client::builder()
-        .add_root_certificate(reqwest::Certificate::from_pem(&ca).unwrap())
+        .tls_certs_only([reqwest::Certificate::from_pem(&ca).unwrap()])
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap()

@@ -369,8 +369,7 @@ async fn root_scope_reads_show_only_what_the_caller_may_see() {
 fn http1(emu: &Emu) -> reqwest::Client {
     let ca = std::fs::read(emu.dir.join("ca.pem")).unwrap();
     reqwest::Client::builder()
-        .add_root_certificate(reqwest::Certificate::from_pem(&ca).unwrap())
-        .tls_built_in_root_certs(false)
+        .tls_certs_only([reqwest::Certificate::from_pem(&ca).unwrap()])
         .http1_only()
         .build()
         .unwrap()

@@ -56,11 +56,8 @@ pub async fn start() -> Env {
     .expect("emulator starts");
     let ca = std::fs::read(&emulator.ca_file).expect("CA file");
     let endpoints = Endpoints::emulator(emulator.url.parse().unwrap(), ca.clone());
-    let http = reqwest::Client::builder()
-        .add_root_certificate(reqwest::Certificate::from_pem(&ca).unwrap())
-        .tls_built_in_root_certs(false)
-        .build()
-        .unwrap();
+    let http =
+        reqwest::Client::builder().tls_certs_only([reqwest::Certificate::from_pem(&ca).unwrap()]).build().unwrap();
     Env { emulator, endpoints, http, _dir: dir }
 }
 

@@ -53,11 +53,7 @@ pub fn rss_kib(pid: u32) -> u64 {
 
 pub fn client(dir: &Path) -> reqwest::Client {
     let ca = std::fs::read(dir.join("ca.pem")).unwrap();
-    reqwest::Client::builder()
-        .add_root_certificate(reqwest::Certificate::from_pem(&ca).unwrap())
-        .tls_built_in_root_certs(false)
-        .build()
-        .unwrap()
+    reqwest::Client::builder().tls_certs_only([reqwest::Certificate::from_pem(&ca).unwrap()]).build().unwrap()
 }
 
 pub fn median(mut v: Vec<f64>) -> f64 {

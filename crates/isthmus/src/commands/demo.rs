@@ -134,7 +134,9 @@ async fn steps(stack: &Stack) -> anyhow::Result<(Value, String)> {
     let w = &stack.world;
     let (c, p) = (&w.customer, &w.provider);
     let endpoints = Endpoints::emulator(stack.azure_url.parse()?, std::fs::read(&stack.ca_file)?);
-    let api = Api { http: reqwest::Client::new(), base: stack.api_url.clone(), token: w.project.token.clone() };
+    // The stack's API is plain HTTP: trust no roots, and never load the platform's (`Client::new()` would).
+    let http = reqwest::Client::builder().tls_certs_only([]).build()?;
+    let api = Api { http, base: stack.api_url.clone(), token: w.project.token.clone() };
     let tenant = c.tenant_id.as_str();
 
     let admin =

@@ -122,8 +122,7 @@ impl Emu {
         tokio::time::timeout(Duration::from_secs(60), read).await.expect("emulator ready within 60 s");
         let ca = std::fs::read(dir.join("ca.pem")).expect("ca.pem");
         let http = reqwest::Client::builder()
-            .add_root_certificate(reqwest::Certificate::from_pem(&ca).expect("CA pem"))
-            .tls_built_in_root_certs(false)
+            .tls_certs_only([reqwest::Certificate::from_pem(&ca).expect("CA pem")])
             .timeout(Duration::from_secs(30))
             .build()
             .expect("client");

@@ -74,14 +74,16 @@ pub struct NewConnection<'a> {
 
 impl ControlPlaneApi {
     pub fn new(url: &str, token: String, project: String) -> anyhow::Result<Self> {
-        let mut b = reqwest::Client::builder()
-            .tls_built_in_root_certs(false)
+        let roots = webpki_root_certs::TLS_SERVER_ROOT_CERTS
+            .iter()
+            .map(|der| reqwest::Certificate::from_der(der).context("built-in root certificate"))
+            .collect::<anyhow::Result<Vec<_>>>()?;
+        // Only these roots are trusted (`tls_certs_only`): never the platform's verifier or store.
+        let b = reqwest::Client::builder()
+            .tls_certs_only(roots)
             .connect_timeout(Duration::from_secs(10))
             .timeout(Duration::from_secs(60))
             .user_agent(concat!("isthmus/", env!("CARGO_PKG_VERSION")));
-        for der in webpki_root_certs::TLS_SERVER_ROOT_CERTS {
-            b = b.add_root_certificate(reqwest::Certificate::from_der(der).context("built-in root certificate")?);
-        }
         let base = url.trim_end_matches('/').to_string();
         if !base.starts_with("http://") && !base.starts_with("https://") {
             bail!("--url {url:?} is not an http(s) URL");

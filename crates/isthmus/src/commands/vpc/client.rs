@@ -54,20 +54,18 @@ pub struct Api {
 
 impl Api {
     pub fn new(base: &str, token: &str, project: &str) -> anyhow::Result<Api> {
-        let mut b = reqwest::Client::builder()
-            .tls_built_in_root_certs(false)
+        let roots = webpki_root_certs::TLS_SERVER_ROOT_CERTS
+            .iter()
+            .map(|der| reqwest::Certificate::from_der(der))
+            .collect::<Result<Vec<_>, _>>()?;
+        // Only these roots are trusted (`tls_certs_only`): never the platform's verifier or store.
+        let http = reqwest::Client::builder()
+            .tls_certs_only(roots)
             .connect_timeout(Duration::from_secs(10))
             .timeout(Duration::from_secs(60))
-            .user_agent(concat!("isthmus/", env!("CARGO_PKG_VERSION")));
-        for der in webpki_root_certs::TLS_SERVER_ROOT_CERTS {
-            b = b.add_root_certificate(reqwest::Certificate::from_der(der)?);
-        }
-        Ok(Api {
-            http: b.build()?,
-            base: base.trim_end_matches('/').to_string(),
-            token: token.to_string(),
-            project: seg(project),
-        })
+            .user_agent(concat!("isthmus/", env!("CARGO_PKG_VERSION")))
+            .build()?;
+        Ok(Api { http, base: base.trim_end_matches('/').to_string(), token: token.to_string(), project: seg(project) })
     }
 
     /// `/v1/project/{project}` + `path` (whose segments the caller has encoded with [`seg`]).
