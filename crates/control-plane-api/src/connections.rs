@@ -7,7 +7,9 @@ use std::collections::BTreeMap;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-/// The customer VNet to peer with. Names keep the case given.
+/// The customer VNet to peer with. Names keep the case given. The server validates every field
+/// and says what is wrong; the document states the rules in words so that clients send what the
+/// user typed and show the server's answer.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct VpcPeeringConnectionCreateIn {
@@ -16,11 +18,10 @@ pub struct VpcPeeringConnectionCreateIn {
     pub peer_cloud_account: String,
     /// The customer VNet's resource group: 1-90 letters, digits, `_-.()`, not ending in `.`.
     /// Optional in Aiven's API, required here.
-    #[schema(required, nullable = false, min_length = 1, max_length = 90)]
+    #[schema(required, nullable = false)]
     pub peer_resource_group: Option<String>,
     /// The customer VNet's name: 2-64 letters, digits, `_-.`, starting alphanumeric and ending
     /// alphanumeric or `_`.
-    #[schema(pattern = "^[A-Za-z0-9][A-Za-z0-9_.-]*[A-Za-z0-9_]$", min_length = 2, max_length = 64)]
     pub peer_vpc: String,
     /// The customer's application (client) id (a GUID), multi-tenant.
     #[schema(required, nullable = false)]
@@ -30,7 +31,6 @@ pub struct VpcPeeringConnectionCreateIn {
     pub peer_azure_tenant_id: Option<String>,
     /// Must be omitted, null or empty: an Azure VNet's region comes from Azure.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schema(max_length = 0)]
     pub peer_region: Option<String>,
     /// Extra networks to route through the peering; default empty.
     #[serde(default)]

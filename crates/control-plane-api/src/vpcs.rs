@@ -12,7 +12,7 @@ use uuid::Uuid;
 #[serde(deny_unknown_fields)]
 pub struct VpcCreateIn {
     /// The Azure region to build the VPC in, as `azure-<region>`.
-    #[schema(pattern = "^azure-[a-z0-9]+$", example = "azure-westeurope")]
+    #[schema(example = "azure-westeurope")]
     pub cloud_name: String,
     /// A private IPv4 network (10/8, 172.16/12 or 192.168/16) between /16 and /24, written as its
     /// network address, not overlapping another VPC of the project in the same cloud.

@@ -1,6 +1,7 @@
 //! `isthmus`: the VPC-peering system's one binary.
 
 mod commands;
+mod control_plane_api;
 mod data_dir_lock;
 mod demo_world;
 mod stack;

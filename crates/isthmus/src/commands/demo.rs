@@ -1,11 +1,13 @@
 //! `isthmus demo`: on a throwaway stack, the customer's 15 steps of the guide, each shown with its
 //! timing, then the connection's state timeline. Ends ACTIVE.
 
+use crate::control_plane_api::wait::{self, Reached, Wait};
+use crate::control_plane_api::{Api, Connection, ConnectionState, NewConnection};
 use crate::stack::{Stack, StackConfig};
 use anyhow::{bail, Context};
 use azure_client::arm::{Permission, PrincipalType, RoleDefinitionSpec};
 use azure_client::{ArmClient, ClientSecretCredential, Endpoints, GraphClient, Tenants, UsernamePasswordCredential};
-use serde_json::{json, Value};
+use serde_json::Value;
 use std::future::Future;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -34,54 +36,12 @@ async fn step<T, F: Future<Output = anyhow::Result<(T, String)>>>(n: usize, what
     }
 }
 
-/// The control plane's API, as `avn` would call it.
-struct Api {
-    http: reqwest::Client,
-    base: String,
-    token: String,
-}
-
-impl Api {
-    async fn call(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> anyhow::Result<Value> {
-        let mut req = self
-            .http
-            .request(method, format!("{}/v1/project/demo{path}", self.base))
-            .header("authorization", format!("aivenv1 {}", self.token));
-        if let Some(b) = body {
-            req = req.json(&b);
-        }
-        let resp = req.send().await?;
-        let status = resp.status();
-        let v: Value = resp.json().await.unwrap_or(Value::Null);
-        if !status.is_success() {
-            bail!("{} (status {status})", v["message"].as_str().unwrap_or("request failed"));
-        }
-        Ok(v)
-    }
-
-    /// Polls the VPC until the connection to `vnet` reaches `state`; fails on a terminal state.
-    async fn wait_for(&self, vpc: &str, vnet: &str, state: &str) -> anyhow::Result<Value> {
-        let deadline = Instant::now() + Duration::from_secs(120);
-        loop {
-            let v = self.call(reqwest::Method::GET, &format!("/vpcs/{vpc}"), None).await?;
-            let c = v["peering_connections"]
-                .as_array()
-                .and_then(|a| a.iter().find(|c| c["peer_vpc"] == vnet))
-                .cloned()
-                .context("connection vanished")?;
-            if c["state"] == state {
-                return Ok(c);
-            }
-            if ["INVALID_SPECIFICATION", "REJECTED_BY_PEER", "DELETED_BY_PEER"]
-                .contains(&c["state"].as_str().unwrap_or(""))
-            {
-                bail!("connection is {}: {}", c["state"], c["state_info"]["message"]);
-            }
-            if Instant::now() > deadline {
-                bail!("connection still {} after 120 s", c["state"]);
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
+/// Waits (the shared loop behind `--wait` and `azure connect`) for the connection to reach `state`.
+async fn wait_for(api: &Api, vpc: &str, id: uuid::Uuid, state: ConnectionState) -> anyhow::Result<Connection> {
+    let w = Wait { vpc, targets: &[state], timeout: Duration::from_secs(120), poll: Duration::from_millis(100) };
+    match wait::until(api, &w, Some(id), |_| None, |_| {}).await? {
+        Reached::Listed(c) => Ok(*c),
+        Reached::Gone => bail!("the connection vanished"),
     }
 }
 
@@ -134,9 +94,7 @@ async fn steps(stack: &Stack) -> anyhow::Result<(Value, String)> {
     let w = &stack.world;
     let (c, p) = (&w.customer, &w.provider);
     let endpoints = Endpoints::emulator(stack.azure_url.parse()?, std::fs::read(&stack.ca_file)?);
-    // The stack's API is plain HTTP: trust no roots, and never load the platform's (`Client::new()` would).
-    let http = reqwest::Client::builder().tls_certs_only([]).build()?;
-    let api = Api { http, base: stack.api_url.clone(), token: w.project.token.clone() };
+    let api = Api::new(&stack.api_url, &w.project.token, "demo")?;
     let tenant = c.tenant_id.as_str();
 
     let admin =
@@ -205,28 +163,36 @@ async fn steps(stack: &Stack) -> anyhow::Result<(Value, String)> {
     })
     .await?;
     let vpc = step(10, "avn vpc list: find the project VPC", async {
-        let v = api.call(reqwest::Method::GET, "/vpcs", None).await?;
-        let vpc = v["vpcs"].as_array().and_then(|a| a.first()).cloned().context("no project VPC")?;
-        let id = vpc["project_vpc_id"].as_str().unwrap_or_default().to_string();
-        Ok((id.clone(), format!("{id} {}", vpc["network_cidr"].as_str().unwrap_or(""))))
+        let v = api.vpcs().await?;
+        let vpc = v.vpcs.first().context("no project VPC")?;
+        let id = vpc.project_vpc_id.to_string();
+        Ok((id.clone(), format!("{id} {}", vpc.network_cidr)))
     })
     .await?;
     let created = step(11, "avn vpc peering-connection create", async {
-        let body = json!({"peer_cloud_account": c.subscription_id, "peer_resource_group": c.resource_group, "peer_vpc": c.vnet_name,
-                          "peer_azure_app_id": app.app_id, "peer_azure_tenant_id": c.tenant_id});
-        let v = api.call(reqwest::Method::POST, &format!("/vpcs/{vpc}/peering-connections"), Some(body)).await?;
-        let d = v["state"].as_str().unwrap_or("").to_string();
+        let body = NewConnection {
+            peer_cloud_account: c.subscription_id.clone(),
+            peer_resource_group: c.resource_group.clone(),
+            peer_vpc: c.vnet_name.clone(),
+            peer_azure_app_id: app.app_id.clone(),
+            peer_azure_tenant_id: c.tenant_id.clone(),
+            peer_region: None,
+            user_peer_network_cidrs: vec![],
+        };
+        let v = api.create_connection(&vpc, &body).await?;
+        let d = v.state.to_string();
         Ok((v, d))
     })
     .await?;
     let pending = step(12, "wait for PENDING_PEER (the provider's side)", async {
-        let c2 = api.wait_for(&vpc, &c.vnet_name, "PENDING_PEER").await?;
-        let d = format!("to-tenant-id {}", c2["state_info"]["to-tenant-id"].as_str().unwrap_or(""));
-        Ok((c2, d))
+        let c2 = wait_for(&api, &vpc, created.peering_connection_id, ConnectionState::PendingPeer).await?;
+        let info = c2.state_info.clone().context("PENDING_PEER without state_info")?;
+        let d = format!("to-tenant-id {}", info.to_tenant_id.as_deref().unwrap_or(""));
+        Ok((info, d))
     })
     .await?;
-    let to_network = pending["state_info"]["to-network-id"].as_str().context("no to-network-id")?.to_string();
-    let to_tenant = pending["state_info"]["to-tenant-id"].as_str().context("no to-tenant-id")?.to_string();
+    let to_network = pending.to_network_id.context("no to-network-id")?;
+    let to_tenant = pending.to_tenant_id.context("no to-tenant-id")?;
     let app_cred = Arc::new(ClientSecretCredential::new(&endpoints, app.app_id.clone(), secret)?);
     let app_arm = ArmClient::new(&endpoints, app_cred)?;
     step(13, "az login --service-principal --tenant <customer tenant>", async {
@@ -242,12 +208,10 @@ async fn steps(stack: &Stack) -> anyhow::Result<(Value, String)> {
     step(15, "az network vnet peering create; wait for ACTIVE", async {
         let tenants = Tenants::new(tenant.to_string()).with_auxiliary([to_tenant.clone()])?;
         let peering = app_arm.put_peering(&tenants, &vnet.id, "to-provider", &to_network).await?;
-        api.wait_for(&vpc, &c.vnet_name, "ACTIVE").await?;
+        wait_for(&api, &vpc, created.peering_connection_id, ConnectionState::Active).await?;
         Ok(((), format!("peering {:?}, connection ACTIVE", peering.peering_state)))
     })
     .await?;
-    let id = created["peering_connection_id"].as_str().unwrap_or_default().to_string();
-    let timeline =
-        api.call(reqwest::Method::GET, &format!("/vpcs/{vpc}/peering-connections/{id}/events"), None).await?;
-    Ok((timeline, id))
+    let timeline = api.events(&vpc, &created.peering_connection_id).await?;
+    Ok((serde_json::to_value(timeline)?, created.peering_connection_id.to_string()))
 }

@@ -1,7 +1,6 @@
 //! `isthmus azure connect`: the customer's side of the peering guide, steps 1–15, each idempotent
 //! and reported on one line. `--dry-run` only reads and says what it would do.
 
-use super::api::ControlPlaneApi;
 use super::progress::{Outcome, Progress};
 use super::roles::AppRole;
 use super::secret_file::SecretFile;
@@ -9,6 +8,7 @@ use super::sign_in;
 use super::state_file::StateFile;
 use super::vnet_ref::VnetRef;
 use super::{connection_steps, directory_steps, grant_steps, peering_steps};
+use crate::control_plane_api::{Api, Connection, ConnectionState};
 use anyhow::Context;
 use azure_client::{ArmClient, Endpoints, GraphClient};
 use std::path::PathBuf;
@@ -81,7 +81,7 @@ pub struct Ctx {
     pub tenant: String,
     pub user: String,
     pub vnet: VnetRef,
-    pub api: ControlPlaneApi,
+    pub api: Api,
     pub vpc_id: String,
     pub provider_app_id: String,
     pub role: AppRole,
@@ -129,7 +129,7 @@ fn overlap(prefixes: &[String], vpc_cidr: Option<&str>) -> Option<String> {
 pub async fn run(args: Args) -> anyhow::Result<()> {
     let vnet = VnetRef::parse(&args.vnet_id)?;
     let endpoints = args.endpoints()?;
-    let api = ControlPlaneApi::new(&args.url, args.auth_token.clone(), args.project.clone())?;
+    let api = Api::new(&args.url, &args.auth_token, &args.project)?;
     let secret_path = match &args.secret_file {
         Some(p) => p.clone(),
         None => SecretFile::default_path(&vnet.name, &vnet.id)?,
@@ -140,19 +140,21 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
     };
     let mut state = StateFile::load(state_path, &args.project_vpc_id, &vnet.id, args.dry_run)?;
     // Fail on a wrong project, VPC or token before anyone is asked to sign in.
-    let project_vpc = api.get_vpc(&args.project_vpc_id).await?;
+    let project_vpc = api.vpc(&args.project_vpc_id).await?;
     if args.dry_run {
         println!("dry run: reading only, nothing will be changed");
     } else if !args.verify && state.state.completed.contains(&15) {
         let done = project_vpc.peering_connections.iter().find(|c| {
-            c.state == "ACTIVE"
-                && c.is_for(&vnet.subscription, &vnet.resource_group, &vnet.name)
-                && (state.state.connection_id.is_none() || c.peering_connection_id == state.state.connection_id)
+            c.state == ConnectionState::Active
+                && c.peer_cloud_account.eq_ignore_ascii_case(&vnet.subscription)
+                && c.peer_resource_group.eq_ignore_ascii_case(&vnet.resource_group)
+                && c.peer_vpc.eq_ignore_ascii_case(&vnet.name)
+                && state.state.connection_id.as_ref().is_none_or(|id| id == &c.peering_connection_id.to_string())
         });
         if let Some(c) = done {
             println!(
                 "nothing to do: connection {} is already ACTIVE (--verify checks every step in Azure again)",
-                c.peering_connection_id.as_deref().unwrap_or("?")
+                c.peering_connection_id
             );
             return Ok(());
         }
@@ -172,7 +174,7 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
     let vnet_info = sign_in::read_vnet(&arm, &who, &vnet).await?;
     if args.dry_run {
         // A real run learns this from the control plane at step 12; a dry run says it up front.
-        if let Some(clash) = overlap(&vnet_info.address_prefixes, project_vpc.network_cidr.as_deref()) {
+        if let Some(clash) = overlap(&vnet_info.address_prefixes, Some(project_vpc.network_cidr.as_str())) {
             anyhow::bail!(
                 "dry run: the connection would end INVALID_SPECIFICATION: VNet {}'s address space overlaps the \
                  project VPC's network ({clash}); renumber the VNet (az network vnet update --address-prefixes) or \
@@ -245,8 +247,8 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn connection_id(c: &Option<super::api::Connection>) -> String {
-    c.as_ref().and_then(|c| c.peering_connection_id.clone()).unwrap_or_else(|| "(new)".into())
+fn connection_id(c: &Option<Connection>) -> String {
+    c.as_ref().map_or_else(|| "(new)".into(), |c| c.peering_connection_id.to_string())
 }
 
 #[cfg(test)]

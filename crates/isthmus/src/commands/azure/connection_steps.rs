@@ -1,13 +1,13 @@
 //! The control plane's side: create the peering connection (step 11), wait for the provider's
 //! side to be built (step 12, PENDING_PEER) and, after the customer's peering, for ACTIVE (step 15).
 
-use super::api::{Connection, Created, NewConnection};
 use super::connect::Ctx;
 use super::progress::{Outcome, Progress};
 use super::state_file::StateFile;
+use crate::control_plane_api::wait::{self, is_live, Hopeless, Reached, TimedOut, Wait};
+use crate::control_plane_api::{ApiError, Connection, ConnectionState, NewConnection};
 use anyhow::bail;
 use azure_client::graph::Application;
-use std::time::Instant;
 
 /// Where the provider's side is, once the connection is PENDING_PEER (or ACTIVE).
 #[derive(Debug, Clone, Default)]
@@ -20,20 +20,24 @@ pub struct Pending {
 
 /// The live connection for this VNet in the project VPC, if any.
 async fn find(ctx: &Ctx, id: Option<&str>) -> anyhow::Result<Option<Connection>> {
-    let vpc = ctx.api.get_vpc(&ctx.vpc_id).await?;
-    let v = &ctx.vnet;
-    let by_id = |c: &Connection| id.is_some_and(|id| c.peering_connection_id.as_deref() == Some(id));
-    let by_slot = |c: &Connection| c.is_live() && c.is_for(&v.subscription, &v.resource_group, &v.name);
-    let found = vpc
-        .peering_connections
-        .iter()
-        .find(|c| by_id(c))
-        .or_else(|| vpc.peering_connections.iter().find(|c| by_slot(c)));
+    let vpc = ctx.api.vpc(&ctx.vpc_id).await?;
+    let by_id = |c: &&Connection| id.is_some_and(|id| c.peering_connection_id.to_string().eq_ignore_ascii_case(id));
+    let found =
+        vpc.peering_connections.iter().find(by_id).or_else(|| vpc.peering_connections.iter().find(|c| is_mine(ctx, c)));
     Ok(found.cloned())
 }
 
+/// Live, and to this VNet (Azure names compare without regard to case).
+pub fn is_mine(ctx: &Ctx, c: &Connection) -> bool {
+    let v = &ctx.vnet;
+    is_live(c)
+        && c.peer_cloud_account.eq_ignore_ascii_case(&v.subscription)
+        && c.peer_vpc.eq_ignore_ascii_case(&v.name)
+        && c.peer_resource_group.eq_ignore_ascii_case(&v.resource_group)
+}
+
 fn describe(c: &Connection) -> String {
-    format!("connection {} is {}", c.peering_connection_id.as_deref().unwrap_or("?"), c.state)
+    format!("connection {} is {}", c.peering_connection_id, c.state)
 }
 
 /// Step 11: `POST …/peering-connections`, unless the connection exists (found first, or a 409).
@@ -54,26 +58,34 @@ pub async fn create(
                 return Ok((Outcome::Would("create the peering connection".into()), None));
             };
             let new = NewConnection {
-                subscription: &ctx.vnet.subscription,
-                resource_group: &ctx.vnet.resource_group,
-                vnet_name: &ctx.vnet.name,
-                app_id: &app.app_id,
-                tenant_id: &ctx.tenant,
+                peer_cloud_account: ctx.vnet.subscription.clone(),
+                peer_resource_group: ctx.vnet.resource_group.clone(),
+                peer_vpc: ctx.vnet.name.clone(),
+                peer_azure_app_id: app.app_id.clone(),
+                peer_azure_tenant_id: ctx.tenant.clone(),
+                peer_region: None,
+                user_peer_network_cidrs: vec![],
             };
-            match ctx.api.create_connection(&ctx.vpc_id, &new).await? {
-                Created::New(c) => Ok((Outcome::Changed(describe(&c)), Some(c))),
-                Created::Exists => match find(ctx, None).await? {
-                    Some(c) => {
-                        check_app(ctx, &c, Some(app))?;
-                        Ok((Outcome::AlreadyDone(describe(&c)), Some(c)))
+            match ctx.api.create_connection(&ctx.vpc_id, &new).await {
+                Ok(c) => Ok((Outcome::Changed(describe(&c)), Some(c))),
+                // 409: a live connection already holds this VNet's slot.
+                Err(e) if e.downcast_ref::<ApiError>().is_some_and(|a| a.status.as_u16() == 409) => {
+                    match find(ctx, None).await? {
+                        Some(c) => {
+                            check_app(ctx, &c, Some(app))?;
+                            Ok((Outcome::AlreadyDone(describe(&c)), Some(c)))
+                        }
+                        None => {
+                            bail!("the control plane says the connection exists, but the project VPC does not list it")
+                        }
                     }
-                    None => bail!("the control plane says the connection exists, but the project VPC does not list it"),
-                },
+                }
+                Err(e) => Err(e.context("creating the peering connection")),
             }
         })
         .await?;
     if let Some(c) = &c {
-        st.state.connection_id = c.peering_connection_id.clone();
+        st.state.connection_id = Some(c.peering_connection_id.to_string());
         st.complete(11)?;
     }
     Ok(c)
@@ -81,7 +93,7 @@ pub async fn create(
 
 /// A connection made for another app cannot be completed with this one.
 fn check_app(ctx: &Ctx, c: &Connection, app: Option<&Application>) -> anyhow::Result<()> {
-    let (Some(theirs), Some(ours)) = (c.peer_azure_app_id.as_deref(), app) else { return Ok(()) };
+    let (theirs, Some(ours)) = (c.peer_azure_app_id.as_str(), app) else { return Ok(()) };
     if !theirs.eq_ignore_ascii_case(&ours.app_id) {
         bail!(
             "project VPC {} already has a connection to {} for app {theirs} ({}), not for app {}: delete it \
@@ -102,18 +114,19 @@ fn check_app(ctx: &Ctx, c: &Connection, app: Option<&Application>) -> anyhow::Re
 
 /// A state the connection cannot leave by waiting: its message says what to fix.
 fn check_failed(ctx: &Ctx, c: &Connection) -> anyhow::Result<()> {
-    match c.state.as_str() {
-        "INVALID_SPECIFICATION" | "REJECTED_BY_PEER" | "ERROR" => bail!(
+    use ConnectionState::*;
+    match c.state {
+        InvalidSpecification | RejectedByPeer | Error => bail!(
             "the peering connection is {}: {}\nFix that, delete the connection (isthmus vpc peering-connection delete \
              --project-vpc-id {} --peer-cloud-account {} --peer-resource-group {} --peer-vpc {}) and run again",
             c.state,
-            c.message(),
+            wait::message(c),
             ctx.vpc_id,
             ctx.vnet.subscription,
             ctx.vnet.resource_group,
             ctx.vnet.name
         ),
-        "DELETING" | "DELETED" | "DELETED_BY_PEER" => {
+        Deleting | Deleted | DeletedByPeer => {
             bail!("the peering connection is {}: run again to create a new one once it is gone", c.state)
         }
         _ => Ok(()),
@@ -121,40 +134,39 @@ fn check_failed(ctx: &Ctx, c: &Connection) -> anyhow::Result<()> {
 }
 
 fn pending_of(c: &Connection, st: &StateFile) -> Pending {
+    let info = c.state_info.as_ref();
     Pending {
-        state: c.state.clone(),
-        provider_tenant: c.info("to-tenant-id").map(str::to_string).or_else(|| st.state.provider_tenant_id.clone()),
-        provider_vnet: c.info("to-network-id").map(str::to_string).or_else(|| st.state.provider_vnet_id.clone()),
+        state: c.state.as_str().to_string(),
+        provider_tenant: info.and_then(|i| i.to_tenant_id.clone()).or_else(|| st.state.provider_tenant_id.clone()),
+        provider_vnet: info.and_then(|i| i.to_network_id.clone()).or_else(|| st.state.provider_vnet_id.clone()),
     }
 }
 
-/// Polls until `ready` accepts the connection, failing on a state that needs a fix.
-async fn wait_until(
-    ctx: &Ctx,
-    first: &Connection,
-    ready: impl Fn(&Connection) -> bool,
-) -> anyhow::Result<(Connection, bool)> {
-    let deadline = Instant::now() + ctx.wait;
-    let id = first.peering_connection_id.clone();
-    let mut waited = false;
-    loop {
-        let Some(c) = find(ctx, id.as_deref()).await? else {
-            bail!("the peering connection disappeared from project VPC {} (deleted?)", ctx.vpc_id);
-        };
-        check_failed(ctx, &c)?;
-        if ready(&c) {
-            return Ok((c, waited));
+/// Waits (the shared loop) until the connection is in one of `targets`, failing on a state that
+/// needs a fix. Says whether it had to wait.
+async fn wait_until(ctx: &Ctx, first: &Connection, targets: &[ConnectionState]) -> anyhow::Result<(Connection, bool)> {
+    let w = Wait { vpc: &ctx.vpc_id, targets, timeout: ctx.wait, poll: ctx.poll };
+    let mut readings = 0;
+    let reached = wait::until(&ctx.api, &w, Some(first.peering_connection_id), |_| None, |_| readings += 1).await;
+    match reached {
+        Ok(Reached::Listed(c)) => Ok((*c, readings > 1)),
+        Ok(Reached::Gone) => bail!("the peering connection disappeared from project VPC {} (deleted?)", ctx.vpc_id),
+        Err(e) => {
+            if let Some(h) = e.downcast_ref::<Hopeless>() {
+                check_failed(ctx, &h.connection)?;
+            }
+            if let Some(t) = e.downcast_ref::<TimedOut>() {
+                if let Some(c) = &t.connection {
+                    bail!(
+                        "the peering connection is still {} after {} s: {}. Run again to keep waiting",
+                        c.state,
+                        ctx.wait.as_secs(),
+                        wait::message(c)
+                    );
+                }
+            }
+            Err(e)
         }
-        if Instant::now() >= deadline {
-            bail!(
-                "the peering connection is still {} after {} s: {}. Run again to keep waiting",
-                c.state,
-                ctx.wait.as_secs(),
-                c.message()
-            );
-        }
-        waited = true;
-        tokio::time::sleep(ctx.poll).await;
     }
 }
 
@@ -169,16 +181,20 @@ pub async fn wait_pending_peer(
         .step(12, "wait for the provider's side of the peering (PENDING_PEER)", async {
             let Some(c) = c else { return Ok((Outcome::Would("wait for PENDING_PEER".into()), Pending::default())) };
             if ctx.dry_run {
-                let now = find(ctx, c.peering_connection_id.as_deref()).await?.unwrap_or_else(|| c.clone());
+                let now = find(ctx, Some(&c.peering_connection_id.to_string())).await?.unwrap_or_else(|| c.clone());
                 check_failed(ctx, &now)?;
-                return Ok(match now.state.as_str() {
-                    "PENDING_PEER" | "ACTIVE" => (Outcome::AlreadyDone(describe(&now)), pending_of(&now, st)),
+                return Ok(match now.state {
+                    ConnectionState::PendingPeer | ConnectionState::Active => {
+                        (Outcome::AlreadyDone(describe(&now)), pending_of(&now, st))
+                    }
                     _ => (Outcome::Would(format!("wait for PENDING_PEER ({})", describe(&now))), pending_of(&now, st)),
                 });
             }
-            let (now, waited) = wait_until(ctx, c, |c| matches!(c.state.as_str(), "PENDING_PEER" | "ACTIVE")).await?;
+            let (now, waited) = wait_until(ctx, c, &[ConnectionState::PendingPeer, ConnectionState::Active]).await?;
             let pending = pending_of(&now, st);
-            if now.state == "PENDING_PEER" && (pending.provider_tenant.is_none() || pending.provider_vnet.is_none()) {
+            if now.state == ConnectionState::PendingPeer
+                && (pending.provider_tenant.is_none() || pending.provider_vnet.is_none())
+            {
                 bail!("the connection is PENDING_PEER but its state_info lacks to-tenant-id or to-network-id");
             }
             let detail = match &pending.provider_vnet {
@@ -213,9 +229,12 @@ pub async fn wait_active(
                     s => (Outcome::Would("wait for ACTIVE".into()), s.to_string()),
                 });
             }
-            let (now, waited) = wait_until(ctx, c, |c| c.state == "ACTIVE").await?;
+            let (now, waited) = wait_until(ctx, c, &[ConnectionState::Active]).await?;
             let detail = describe(&now);
-            Ok((if waited { Outcome::Waited(detail) } else { Outcome::AlreadyDone(detail) }, now.state))
+            Ok((
+                if waited { Outcome::Waited(detail) } else { Outcome::AlreadyDone(detail) },
+                now.state.as_str().to_string(),
+            ))
         })
         .await?;
     if state == "ACTIVE" && !ctx.dry_run {

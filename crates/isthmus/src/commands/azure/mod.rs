@@ -4,7 +4,6 @@
 //! 2–15 against Azure and the control plane's Aiven-compatible API, each step idempotent, so an
 //! interrupted run is finished by running it again.
 
-mod api;
 mod connect;
 mod connection_steps;
 mod directory_steps;

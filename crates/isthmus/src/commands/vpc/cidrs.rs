@@ -1,9 +1,7 @@
 //! `isthmus vpc user-peer-network-cidr add|delete`, as `avn` sends them: one
 //! `PUT …/user-peer-network-cidrs` with `add` or `delete`; prints nothing, as `avn` does.
 
-use super::client::Api;
-use super::peering::vpc_path;
-use serde_json::{json, Value};
+use crate::control_plane_api::{Api, UserPeerNetworkCidrAdd, UserPeerNetworkCidrsIn};
 
 #[derive(clap::Args, Debug)]
 pub struct AddArgs {
@@ -33,27 +31,22 @@ pub struct DeleteArgs {
     pub cidrs: Vec<String>,
 }
 
-fn path(vpc: &str) -> String {
-    format!("{}/user-peer-network-cidrs", vpc_path(vpc))
-}
-
 pub async fn add(api: &Api, a: AddArgs) -> anyhow::Result<()> {
-    let add: Vec<Value> = a
+    let add = a
         .cidrs
         .iter()
-        .map(|cidr| {
-            let mut entry = json!({"peer_cloud_account": a.peer_cloud_account, "peer_vpc": a.peer_vpc, "cidr": cidr});
-            if let Some(rg) = &a.peer_resource_group {
-                entry["peer_resource_group"] = json!(rg);
-            }
-            entry
+        .map(|cidr| UserPeerNetworkCidrAdd {
+            peer_cloud_account: a.peer_cloud_account.clone(),
+            peer_resource_group: a.peer_resource_group.clone(),
+            peer_vpc: a.peer_vpc.clone(),
+            cidr: cidr.clone(),
         })
         .collect();
-    api.send(reqwest::Method::PUT, &path(&a.project_vpc_id), Some(&json!({ "add": add }))).await?;
+    api.update_user_cidrs(&a.project_vpc_id, &UserPeerNetworkCidrsIn { add, delete: vec![] }).await?;
     Ok(())
 }
 
 pub async fn delete(api: &Api, a: DeleteArgs) -> anyhow::Result<()> {
-    api.send(reqwest::Method::PUT, &path(&a.project_vpc_id), Some(&json!({ "delete": a.cidrs }))).await?;
+    api.update_user_cidrs(&a.project_vpc_id, &UserPeerNetworkCidrsIn { add: vec![], delete: a.cidrs }).await?;
     Ok(())
 }

@@ -1,9 +1,9 @@
 //! `vpc peering-connection events` (ours): a connection's timeline, every transition with its time
 //! and reason, from `GET …/peering-connections/{id}/events`.
 
-use super::client::{seg, Api};
 use super::matching::Selector;
 use super::render;
+use crate::control_plane_api::{wait::not_found, Api};
 use anyhow::anyhow;
 
 #[derive(clap::Args, Debug)]
@@ -29,21 +29,17 @@ pub struct EventsArgs {
 }
 
 pub async fn run(api: &Api, a: EventsArgs) -> anyhow::Result<()> {
-    let vpc_path = format!("/vpcs/{}", seg(&a.project_vpc_id));
     let id = match (a.peering_connection_id, a.peer_cloud_account, a.peer_vpc) {
-        (Some(id), _, _) => id,
+        (Some(id), _, _) => uuid::Uuid::parse_str(id.trim())
+            .map_err(|_| anyhow!("--peering-connection-id '{id}' is not a peering connection id (a UUID)"))?,
         (None, Some(account), Some(vnet)) => {
             let selector = Selector { account, resource_group: a.peer_resource_group, vnet, region: None };
-            let vpc = api.get(&vpc_path).await?;
-            let c = selector.find(&vpc).ok_or_else(|| super::matching::not_found(&vpc))?;
-            c["peering_connection_id"]
-                .as_str()
-                .ok_or_else(|| anyhow!("the connection has no peering_connection_id"))?
-                .to_string()
+            let vpc = api.vpc(&a.project_vpc_id).await?;
+            selector.find(&vpc).ok_or_else(|| not_found(&vpc))?.peering_connection_id
         }
         _ => unreachable!("clap requires --peering-connection-id or --peer-cloud-account and --peer-vpc"),
     };
-    let out = api.get(&format!("{vpc_path}/peering-connections/{}/events", seg(&id))).await?;
+    let out = serde_json::to_value(api.events(&a.project_vpc_id, &id).await?)?;
     if a.json {
         println!("{}", render::json(&out));
         return Ok(());

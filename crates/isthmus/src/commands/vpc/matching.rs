@@ -1,7 +1,7 @@
 //! Finding one peering connection among a VPC's `peering_connections`, client-side as `avn` does,
 //! but comparing names case-insensitively because Azure names are.
 
-use serde_json::Value;
+use crate::control_plane_api::{wait::is_live, Connection, Vpc};
 
 /// Which connection the user means: subscription, optional resource group, VNet, optional region.
 #[derive(Clone, Debug)]
@@ -12,57 +12,24 @@ pub struct Selector {
     pub region: Option<String>,
 }
 
-fn same(field: &Value, wanted: &str) -> bool {
-    field.as_str().is_some_and(|s| s.eq_ignore_ascii_case(wanted))
-}
-
 impl Selector {
-    pub fn matches(&self, c: &Value) -> bool {
-        same(&c["peer_cloud_account"], &self.account)
-            && same(&c["peer_vpc"], &self.vnet)
-            && self.resource_group.as_deref().is_none_or(|rg| same(&c["peer_resource_group"], rg))
-            && self.region.as_deref().is_none_or(|r| same(&c["peer_region"], r))
+    pub fn matches(&self, c: &Connection) -> bool {
+        c.peer_cloud_account.eq_ignore_ascii_case(&self.account)
+            && c.peer_vpc.eq_ignore_ascii_case(&self.vnet)
+            && self.resource_group.as_deref().is_none_or(|rg| c.peer_resource_group.eq_ignore_ascii_case(rg))
+            && self
+                .region
+                .as_deref()
+                .is_none_or(|r| c.peer_region.as_deref().is_some_and(|p| p.eq_ignore_ascii_case(r)))
     }
 
-    /// The matching connection of a VPC object: the first live one, else the first one at all (a
+    /// The matching connection of a VPC: the first live one, else the first one at all (a
     /// connection deleted by the peer may still be listed beside its replacement).
-    pub fn find<'a>(&self, vpc: &'a Value) -> Option<&'a Value> {
-        let mut found = connections(vpc).iter().filter(|c| self.matches(c));
+    pub fn find<'a>(&self, vpc: &'a Vpc) -> Option<&'a Connection> {
+        let mut found = vpc.peering_connections.iter().filter(|c| self.matches(c));
         let first = found.clone().next();
-        found.find(|c| !matches!(c["state"].as_str(), Some("DELETED" | "DELETED_BY_PEER"))).or(first)
+        found.find(|c| is_live(c)).or(first)
     }
-}
-
-/// A VPC's `peering_connections` (empty when absent).
-pub fn connections(vpc: &Value) -> &[Value] {
-    vpc["peering_connections"].as_array().map(Vec::as_slice).unwrap_or(&[])
-}
-
-/// "Peering connection does not exist" (avn's words), naming the VPC's live connections when there
-/// are any, so a mistyped name shows the right one.
-pub fn not_found(vpc: &Value) -> anyhow::Error {
-    let live: Vec<String> = connections(vpc)
-        .iter()
-        .filter(|c| !matches!(c["state"].as_str(), Some("DELETED" | "DELETED_BY_PEER")))
-        .map(|c| {
-            let s = |k: &str| c[k].as_str().unwrap_or("?").to_string();
-            format!("{} {}/{} ({})", s("peer_cloud_account"), s("peer_resource_group"), s("peer_vpc"), s("state"))
-        })
-        .collect();
-    if live.is_empty() {
-        anyhow::anyhow!("Peering connection does not exist")
-    } else {
-        anyhow::anyhow!(
-            "Peering connection does not exist; this VPC's connections are: {} (check --peer-cloud-account, \
-             --peer-resource-group and --peer-vpc)",
-            live.join(", ")
-        )
-    }
-}
-
-/// The connection with this `peering_connection_id`.
-pub fn by_id<'a>(vpc: &'a Value, id: &str) -> Option<&'a Value> {
-    connections(vpc).iter().find(|c| c["peering_connection_id"].as_str() == Some(id))
 }
 
 #[cfg(test)]
@@ -74,36 +41,54 @@ mod tests {
         Selector { account: "SUB".into(), resource_group: rg.map(Into::into), vnet: "My-VNet".into(), region: None }
     }
 
-    #[test]
-    fn not_found_lists_the_live_connections() {
-        let vpc = json!({"peering_connections": [
-            {"peer_cloud_account": "s", "peer_resource_group": "rg", "peer_vpc": "right-vnet", "state": "ACTIVE"},
-            {"peer_cloud_account": "s", "peer_resource_group": "rg", "peer_vpc": "gone", "state": "DELETED"},
-        ]});
-        let e = not_found(&vpc).to_string();
-        assert!(e.starts_with("Peering connection does not exist; ") && e.contains("s rg/right-vnet (ACTIVE)"), "{e}");
-        assert!(!e.contains("gone"), "{e}");
-        assert_eq!(not_found(&json!({})).to_string(), "Peering connection does not exist");
+    fn connection(rg: &str, vnet: &str, state: &str) -> serde_json::Value {
+        json!({"create_time": "2026-01-01T00:00:00Z", "update_time": "2026-01-01T00:00:00Z",
+               "peer_azure_app_id": "a", "peer_azure_tenant_id": "t", "peer_cloud_account": "sub",
+               "peer_region": null, "peer_resource_group": rg, "peer_vpc": vnet,
+               "peering_connection_id": uuid::Uuid::new_v4(), "state": state, "state_info": null,
+               "user_peer_network_cidrs": [], "vpc_peering_connection_type": "azure-vnet-peering"})
+    }
+
+    fn vpc(connections: Vec<serde_json::Value>) -> Vpc {
+        serde_json::from_value(json!({"cloud_name": "azure-westeurope", "create_time": "2026-01-01T00:00:00Z",
+            "update_time": "2026-01-01T00:00:00Z", "network_cidr": "10.1.0.0/24", "state": "ACTIVE",
+            "project_vpc_id": uuid::Uuid::new_v4(), "pending_build_only_peering_connections": null,
+            "peering_connections": connections}))
+        .expect("a VPC as the API answers it")
     }
 
     #[test]
     fn names_match_case_insensitively_and_the_group_is_optional() {
-        let c = json!({"peer_cloud_account": "sub", "peer_resource_group": "rg", "peer_vpc": "my-vnet", "peer_region": null});
-        assert!(sel(None).matches(&c));
-        assert!(sel(Some("RG")).matches(&c));
-        assert!(!sel(Some("other")).matches(&c));
+        let v = vpc(vec![connection("rg", "my-vnet", "ACTIVE")]);
+        let c = &v.peering_connections[0];
+        assert!(sel(None).matches(c));
+        assert!(sel(Some("RG")).matches(c));
+        assert!(!sel(Some("other")).matches(c));
         let mut with_region = sel(None);
         with_region.region = Some("westeurope".into());
-        assert!(!with_region.matches(&c), "Azure connections have no region");
+        assert!(!with_region.matches(c), "Azure connections have no region");
     }
 
     #[test]
     fn a_live_connection_is_preferred_over_a_dead_one_with_the_same_names() {
-        let dead = json!({"peer_cloud_account": "sub", "peer_vpc": "my-vnet", "state": "DELETED_BY_PEER"});
-        let live = json!({"peer_cloud_account": "sub", "peer_vpc": "my-vnet", "state": "APPROVED"});
-        let vpc = json!({"peering_connections": [dead, live]});
-        assert_eq!(sel(None).find(&vpc).unwrap()["state"], "APPROVED");
-        let only_dead = json!({"peering_connections": [dead]});
-        assert_eq!(sel(None).find(&only_dead).unwrap()["state"], "DELETED_BY_PEER");
+        let v = vpc(vec![connection("rg", "my-vnet", "DELETED_BY_PEER"), connection("rg", "my-vnet", "APPROVED")]);
+        assert_eq!(sel(None).find(&v).unwrap().state.as_str(), "APPROVED");
+        let only_dead = vpc(vec![connection("rg", "my-vnet", "DELETED_BY_PEER")]);
+        assert_eq!(sel(None).find(&only_dead).unwrap().state.as_str(), "DELETED_BY_PEER");
+    }
+
+    #[test]
+    fn not_found_lists_the_live_connections() {
+        let v = vpc(vec![connection("rg", "right-vnet", "ACTIVE"), connection("rg", "gone", "DELETED")]);
+        let e = crate::control_plane_api::wait::not_found(&v).to_string();
+        assert!(
+            e.starts_with("Peering connection does not exist; ") && e.contains("sub rg/right-vnet (ACTIVE)"),
+            "{e}"
+        );
+        assert!(!e.contains("gone"), "{e}");
+        assert_eq!(
+            crate::control_plane_api::wait::not_found(&vpc(vec![])).to_string(),
+            "Peering connection does not exist"
+        );
     }
 }

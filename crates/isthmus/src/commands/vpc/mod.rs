@@ -4,7 +4,6 @@
 
 mod avn_config;
 mod cidrs;
-mod client;
 mod detail;
 mod events;
 mod matching;
@@ -13,7 +12,7 @@ mod render;
 mod vpcs;
 mod wait;
 
-use client::{Api, ApiError};
+use crate::control_plane_api::{Api, ApiError};
 use std::io::Write;
 
 #[derive(clap::Args, Debug)]

@@ -1,11 +1,12 @@
 //! `vpc peering-connection create | get | list | delete`, with `avn`'s flags, plus `--wait`.
 
-use super::client::{seg, Api};
-use super::matching::{connections, Selector};
+use super::matching::Selector;
 use super::wait::{self, Reached, State, WaitArgs};
 use super::{detail, render};
+use crate::control_plane_api::{wait::not_found, Api, Connection, NewConnection, PeerRef, Vpc};
 use serde_json::{json, Value};
 use std::time::Duration;
+use uuid::Uuid;
 
 /// Which connection: the VPC, then the peer's subscription, optional resource group and VNet.
 #[derive(clap::Args, Debug)]
@@ -109,34 +110,33 @@ pub struct DeleteArgs {
     pub json: bool,
 }
 
-pub fn vpc_path(vpc: &str) -> String {
-    format!("/vpcs/{}", seg(vpc))
-}
-
 /// Prints a connection the way `get` does, or its JSON.
-fn print_connection(c: &Value, verbose: bool, as_json: bool) {
+fn print_connection(c: &Connection, verbose: bool, as_json: bool) -> anyhow::Result<()> {
+    let v = serde_json::to_value(c)?;
     if as_json {
-        println!("{}", render::json(c));
+        println!("{}", render::json(&v));
     } else {
-        print!("{}", detail::connection(c, verbose));
+        print!("{}", detail::connection(&v, verbose));
     }
+    Ok(())
 }
 
 /// What `--wait` ended with, printed.
-fn print_reached(r: Reached, id: Option<&str>, verbose: bool, as_json: bool) {
+fn print_reached(r: Reached, id: Option<Uuid>, verbose: bool, as_json: bool) -> anyhow::Result<()> {
     match r {
-        Reached::Listed(c) => print_connection(&c, verbose, as_json),
+        Reached::Listed(c) => print_connection(&c, verbose, as_json)?,
         Reached::Gone if as_json => {
             println!("{}", render::json(&json!({"peering_connection_id": id, "state": "DELETED"})))
         }
         Reached::Gone => println!("State: DELETED"),
     }
+    Ok(())
 }
 
 async fn wait_for(
     api: &Api,
     vpc: &str,
-    id: Option<String>,
+    id: Option<Uuid>,
     selector: &Selector,
     target: State,
     w: &WaitArgs,
@@ -145,125 +145,91 @@ async fn wait_for(
 }
 
 pub async fn create(api: &Api, a: CreateArgs) -> anyhow::Result<()> {
-    let mut body = json!({
-        "peer_cloud_account": a.peer_cloud_account,
-        "peer_vpc": a.peer_vpc,
-        "peer_resource_group": a.peer_resource_group,
-        "peer_azure_app_id": a.peer_azure_app_id,
-        "peer_azure_tenant_id": a.peer_azure_tenant_id,
-    });
-    if let Some(r) = &a.peer_region {
-        body["peer_region"] = json!(r);
-    }
-    if !a.user_peer_network_cidrs.is_empty() {
-        body["user_peer_network_cidrs"] = json!(a.user_peer_network_cidrs);
-    }
-    let created = api.post(&format!("{}/peering-connections", vpc_path(&a.project_vpc_id)), &body).await?;
+    let body = NewConnection {
+        peer_cloud_account: a.peer_cloud_account.clone(),
+        peer_vpc: a.peer_vpc.clone(),
+        peer_resource_group: a.peer_resource_group.clone(),
+        peer_azure_app_id: a.peer_azure_app_id,
+        peer_azure_tenant_id: a.peer_azure_tenant_id,
+        peer_region: a.peer_region.clone(),
+        user_peer_network_cidrs: a.user_peer_network_cidrs,
+    };
+    let created = api.create_connection(&a.project_vpc_id, &body).await?;
     let Some(target) = a.wait.wait else {
+        let v = serde_json::to_value(&created)?;
         if a.json {
-            println!("{}", render::json(&created));
+            println!("{}", render::json(&v));
         } else {
-            println!("{}", render::wide(std::slice::from_ref(&created)));
+            println!("{}", render::wide(std::slice::from_ref(&v)));
         }
         return Ok(());
     };
-    let id = created["peering_connection_id"].as_str().map(String::from);
+    let id = Some(created.peering_connection_id);
     let selector = Selector {
         account: a.peer_cloud_account,
         resource_group: Some(a.peer_resource_group),
         vnet: a.peer_vpc,
         region: a.peer_region,
     };
-    let reached = wait_for(api, &a.project_vpc_id, id.clone(), &selector, target, &a.wait).await?;
-    print_reached(reached, id.as_deref(), false, a.json);
-    Ok(())
+    let reached = wait_for(api, &a.project_vpc_id, id, &selector, target, &a.wait).await?;
+    print_reached(reached, id, false, a.json)
 }
 
 pub async fn get(api: &Api, a: GetArgs) -> anyhow::Result<()> {
     let selector = a.target.selector();
     if let Some(target) = a.wait.wait {
         let reached = wait_for(api, &a.target.project_vpc_id, None, &selector, target, &a.wait).await?;
-        print_reached(reached, None, a.verbose, a.json);
-        return Ok(());
+        return print_reached(reached, None, a.verbose, a.json);
     }
-    let vpc = api.get(&vpc_path(&a.target.project_vpc_id)).await?;
-    let c = selector.find(&vpc).ok_or_else(|| super::matching::not_found(&vpc))?;
-    print_connection(c, a.verbose, a.json);
-    Ok(())
+    let vpc = api.vpc(&a.target.project_vpc_id).await?;
+    let c = selector.find(&vpc).ok_or_else(|| not_found(&vpc))?;
+    print_connection(c, a.verbose, a.json)
 }
 
 pub async fn list(api: &Api, a: ListArgs) -> anyhow::Result<()> {
-    let vpc = api.get(&vpc_path(&a.project_vpc_id)).await?;
+    let vpc = api.vpc(&a.project_vpc_id).await?;
     print_list(&vpc, &a)
 }
 
 /// `refresh`: asks the control plane to look at the VPC's peerings now, then lists them as `list`
 /// (and `avn vpc peering-connection refresh`) does.
 pub async fn refresh(api: &Api, a: ListArgs) -> anyhow::Result<()> {
-    let path = format!("{}/peering-connections/refresh", vpc_path(&a.project_vpc_id));
-    let vpc = api.send(reqwest::Method::POST, &path, None).await?;
+    let vpc = api.refresh(&a.project_vpc_id).await?;
     print_list(&vpc, &a)
 }
 
-fn print_list(vpc: &Value, a: &ListArgs) -> anyhow::Result<()> {
-    let conns = connections(vpc);
+fn print_list(vpc: &Vpc, a: &ListArgs) -> anyhow::Result<()> {
+    let conns = vpc.peering_connections.iter().map(serde_json::to_value).collect::<Result<Vec<Value>, _>>()?;
     if a.json {
-        println!("{}", render::json(&Value::Array(conns.to_vec())));
+        println!("{}", render::json(&Value::Array(conns)));
     } else if !conns.is_empty() {
         let mut cols = vec!["peer_cloud_account", "peer_resource_group", "peer_vpc", "peer_region", "state"];
         if a.verbose {
             cols.extend(["create_time", "update_time"]);
         }
-        println!("{}", render::table(&cols, conns));
+        println!("{}", render::table(&cols, &conns));
     }
     Ok(())
 }
 
-/// `DELETE …/peer-accounts/{acct}[/peer-resource-groups/{rg}]/peer-vpcs/{vnet}[/peer-regions/{r}]`.
-pub fn delete_path(t: &Target) -> String {
-    let mut p =
-        format!("{}/peering-connections/peer-accounts/{}", vpc_path(&t.project_vpc_id), seg(&t.peer_cloud_account));
-    if let Some(rg) = &t.peer_resource_group {
-        p.push_str(&format!("/peer-resource-groups/{}", seg(rg)));
+impl Target {
+    fn peer(&self) -> PeerRef<'_> {
+        PeerRef {
+            account: &self.peer_cloud_account,
+            resource_group: self.peer_resource_group.as_deref(),
+            vnet: &self.peer_vpc,
+            region: self.peer_region.as_deref(),
+        }
     }
-    p.push_str(&format!("/peer-vpcs/{}", seg(&t.peer_vpc)));
-    if let Some(r) = &t.peer_region {
-        p.push_str(&format!("/peer-regions/{}", seg(r)));
-    }
-    p
 }
 
 pub async fn delete(api: &Api, a: DeleteArgs) -> anyhow::Result<()> {
-    let deleted = api.delete(&delete_path(&a.target)).await?;
+    let deleted = api.delete_connection(&a.target.project_vpc_id, &a.target.peer()).await?;
     let Some(target) = a.wait.wait else {
         // The connection as `get -v` shows it (now DELETING), not a table of every key.
-        print_connection(&deleted, true, a.json);
-        return Ok(());
+        return print_connection(&deleted, true, a.json);
     };
-    let id = deleted["peering_connection_id"].as_str().map(String::from);
-    let reached = wait_for(api, &a.target.project_vpc_id, id.clone(), &a.target.selector(), target, &a.wait).await?;
-    print_reached(reached, id.as_deref(), false, a.json);
-    Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn delete_paths_encode_each_segment_and_skip_the_absent_group() {
-        let mut t = Target {
-            project_vpc_id: "v".into(),
-            peer_cloud_account: "sub".into(),
-            peer_resource_group: Some("My.RG(1) x".into()),
-            peer_vpc: "v net/1".into(),
-            peer_region: None,
-        };
-        assert_eq!(
-            delete_path(&t),
-            "/vpcs/v/peering-connections/peer-accounts/sub/peer-resource-groups/My.RG%281%29%20x/peer-vpcs/v%20net%2F1"
-        );
-        t.peer_resource_group = None;
-        assert_eq!(delete_path(&t), "/vpcs/v/peering-connections/peer-accounts/sub/peer-vpcs/v%20net%2F1");
-    }
+    let id = Some(deleted.peering_connection_id);
+    let reached = wait_for(api, &a.target.project_vpc_id, id, &a.target.selector(), target, &a.wait).await?;
+    print_reached(reached, id, false, a.json)
 }

@@ -1,9 +1,8 @@
 //! `vpc list | create | get | delete`: project VPCs.
 
-use super::client::{seg, Api};
-use super::matching::connections;
 use super::render;
-use serde_json::{json, Value};
+use crate::control_plane_api::{Api, VpcCreateIn};
+use serde_json::Value;
 
 /// The columns `avn` prints for a VPC.
 const VPC: [&str; 4] = ["project_vpc_id", "cloud_name", "network_cidr", "state"];
@@ -65,8 +64,8 @@ fn columns(base: &[&'static str], verbose: bool) -> Vec<&'static str> {
 }
 
 pub async fn list(api: &Api, a: ListArgs) -> anyhow::Result<()> {
-    let out = api.get("/vpcs").await?;
-    let vpcs = out["vpcs"].as_array().cloned().unwrap_or_default();
+    let out = api.vpcs().await?;
+    let vpcs = out.vpcs.iter().map(serde_json::to_value).collect::<Result<Vec<Value>, _>>()?;
     if a.json {
         println!("{}", render::json(&Value::Array(vpcs)));
     } else if !vpcs.is_empty() {
@@ -76,15 +75,15 @@ pub async fn list(api: &Api, a: ListArgs) -> anyhow::Result<()> {
 }
 
 pub async fn create(api: &Api, a: CreateArgs) -> anyhow::Result<()> {
-    let body = json!({"cloud_name": a.cloud, "network_cidr": a.network_cidr, "peering_connections": []});
-    let vpc = api.post("/vpcs", &body).await?;
-    print_changed(&vpc, a.json);
+    let body = VpcCreateIn { cloud_name: a.cloud, network_cidr: a.network_cidr, peering_connections: vec![] };
+    let vpc = api.create_vpc(&body).await?;
+    print_changed(&serde_json::to_value(vpc)?, a.json);
     Ok(())
 }
 
 pub async fn delete(api: &Api, a: DeleteArgs) -> anyhow::Result<()> {
-    let vpc = api.delete(&format!("/vpcs/{}", seg(&a.project_vpc_id))).await?;
-    print_changed(&vpc, a.json);
+    let vpc = api.delete_vpc(&a.project_vpc_id).await?;
+    print_changed(&serde_json::to_value(vpc)?, a.json);
     Ok(())
 }
 
@@ -98,14 +97,14 @@ fn print_changed(vpc: &Value, as_json: bool) {
 
 /// Ours (avn has no `vpc get`): the VPC, then its peering connections.
 pub async fn get(api: &Api, a: GetArgs) -> anyhow::Result<()> {
-    let vpc = api.get(&format!("/vpcs/{}", seg(&a.project_vpc_id))).await?;
+    let vpc = serde_json::to_value(api.vpc(&a.project_vpc_id).await?)?;
     if a.json {
         println!("{}", render::json(&vpc));
         return Ok(());
     }
     println!("{}", render::table(&columns(&VPC, a.verbose), std::slice::from_ref(&vpc)));
     println!();
-    let conns = connections(&vpc);
+    let conns = vpc["peering_connections"].as_array().cloned().unwrap_or_default();
     if conns.is_empty() {
         println!("No peering connections.");
     } else {
@@ -113,7 +112,7 @@ pub async fn get(api: &Api, a: GetArgs) -> anyhow::Result<()> {
         if a.verbose {
             cols.extend(TIMES);
         }
-        println!("{}", render::table(&cols, conns));
+        println!("{}", render::table(&cols, &conns));
     }
     Ok(())
 }
