@@ -238,6 +238,10 @@ async fn a_peering_connection_goes_to_active_and_is_deleted_with_wait() {
     let get_args = with(vec!["peering-connection", "get"], &target(&vpc_id, "customer-vnet"));
     let early = vpc(&cp, &with(get_args.clone(), &["--wait", "active", "--timeout", "1"])).await.failed();
     assert!(early.stderr.contains("timed out after 1 s waiting for ACTIVE; it is PENDING_PEER"), "{}", early.stderr);
+    // The customer's turn is announced when it comes, with what to do, not only at the timeout.
+    let told = early.stderr.lines().position(|l| l.contains("] PENDING_PEER: Create your side of the peering"));
+    let timed_out = early.stderr.lines().position(|l| l.contains("timed out after"));
+    assert!(told.is_some() && told < timed_out, "{}", early.stderr);
 
     // The customer creates their side; the wait ends at ACTIVE.
     let c_arm = emu.sp_token(CUSTOMER_TENANT, &app_id, &secret, ARM).await;

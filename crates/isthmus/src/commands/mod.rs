@@ -6,6 +6,7 @@ pub mod serve;
 pub mod signals;
 pub mod up;
 pub mod vpc;
+pub mod wait_progress;
 
 /// Where `isthmus vpc` and `isthmus azure` find the control plane unless told (`--url`,
 /// `AIVEN_WEB_URL`): where `isthmus up` and `isthmus serve` listen by default.

@@ -2,12 +2,14 @@
 //! side to be built (step 12, PENDING_PEER) and, after the customer's peering, for ACTIVE (step 15).
 
 use super::connect::Ctx;
-use super::progress::{Outcome, Progress};
+use super::progress::{Outcome, Progress, STEPS};
 use super::state_file::StateFile;
+use crate::commands::wait_progress::Progress as WaitProgress;
 use crate::control_plane_api::wait::{self, is_live, Hopeless, Reached, TimedOut, Wait};
 use crate::control_plane_api::{ApiError, Connection, ConnectionState, NewConnection};
 use anyhow::bail;
 use azure_client::graph::Application;
+use std::time::Instant;
 
 /// Where the provider's side is, once the connection is PENDING_PEER (or ACTIVE).
 #[derive(Debug, Clone, Default)]
@@ -143,11 +145,24 @@ fn pending_of(c: &Connection, st: &StateFile) -> Pending {
 }
 
 /// Waits (the shared loop) until the connection is in one of `targets`, failing on a state that
-/// needs a fix. Says whether it had to wait.
-async fn wait_until(ctx: &Ctx, first: &Connection, targets: &[ConnectionState]) -> anyhow::Result<(Connection, bool)> {
+/// needs a fix, with a spinner showing the state and the time waited on step `n`'s line. Says
+/// whether it had to wait.
+async fn wait_until(
+    ctx: &Ctx,
+    first: &Connection,
+    targets: &[ConnectionState],
+    (n, title): (u8, &str),
+) -> anyhow::Result<(Connection, bool)> {
     let w = Wait { vpc: &ctx.vpc_id, targets, timeout: ctx.wait, poll: ctx.poll };
+    let wanted = targets.iter().map(|t| t.as_str()).collect::<Vec<_>>().join(" or ");
+    let mut progress = WaitProgress::new(&wanted, Some(format!("[{n:>2}/{STEPS}] {title} …")), Instant::now());
     let mut readings = 0;
-    let reached = wait::until(&ctx.api, &w, Some(first.peering_connection_id), |_| None, |_| readings += 1).await;
+    let seen = |c: &Connection| {
+        readings += 1;
+        progress.state(c.state.as_str());
+    };
+    let reached = wait::until(&ctx.api, &w, Some(first.peering_connection_id), |_| None, seen).await;
+    drop(progress);
     match reached {
         Ok(Reached::Listed(c)) => Ok((*c, readings > 1)),
         Ok(Reached::Gone) => bail!("the peering connection disappeared from project VPC {} (deleted?)", ctx.vpc_id),
@@ -177,8 +192,9 @@ pub async fn wait_pending_peer(
     st: &mut StateFile,
     c: Option<&Connection>,
 ) -> anyhow::Result<Pending> {
+    const TITLE: &str = "wait for the provider's side of the peering (PENDING_PEER)";
     let pending = p
-        .step(12, "wait for the provider's side of the peering (PENDING_PEER)", async {
+        .step(12, TITLE, async {
             let Some(c) = c else { return Ok((Outcome::Would("wait for PENDING_PEER".into()), Pending::default())) };
             if ctx.dry_run {
                 let now = find(ctx, Some(&c.peering_connection_id.to_string())).await?.unwrap_or_else(|| c.clone());
@@ -190,7 +206,8 @@ pub async fn wait_pending_peer(
                     _ => (Outcome::Would(format!("wait for PENDING_PEER ({})", describe(&now))), pending_of(&now, st)),
                 });
             }
-            let (now, waited) = wait_until(ctx, c, &[ConnectionState::PendingPeer, ConnectionState::Active]).await?;
+            let (now, waited) =
+                wait_until(ctx, c, &[ConnectionState::PendingPeer, ConnectionState::Active], (12, TITLE)).await?;
             let pending = pending_of(&now, st);
             if now.state == ConnectionState::PendingPeer
                 && (pending.provider_tenant.is_none() || pending.provider_vnet.is_none())
@@ -220,8 +237,9 @@ pub async fn wait_active(
     c: Option<&Connection>,
     pending: &Pending,
 ) -> anyhow::Result<String> {
+    const TITLE: &str = "wait for the connection to become ACTIVE";
     let state = p
-        .step(15, "wait for the connection to become ACTIVE", async {
+        .step(15, TITLE, async {
             let Some(c) = c else { return Ok((Outcome::Would("wait for ACTIVE".into()), "(not created)".into())) };
             if ctx.dry_run {
                 return Ok(match pending.state.as_str() {
@@ -229,7 +247,7 @@ pub async fn wait_active(
                     s => (Outcome::Would("wait for ACTIVE".into()), s.to_string()),
                 });
             }
-            let (now, waited) = wait_until(ctx, c, &[ConnectionState::Active]).await?;
+            let (now, waited) = wait_until(ctx, c, &[ConnectionState::Active], (15, TITLE)).await?;
             let detail = describe(&now);
             Ok((
                 if waited { Outcome::Waited(detail) } else { Outcome::AlreadyDone(detail) },

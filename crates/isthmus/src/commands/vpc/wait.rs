@@ -2,10 +2,9 @@
 //! stderr, and fail fast when it lands in a state it cannot leave.
 
 use super::matching::Selector;
+use crate::commands::wait_progress::Progress;
 use crate::control_plane_api::wait::{self, Wait};
 use crate::control_plane_api::{Api, ConnectionState};
-use indicatif::{ProgressBar, ProgressStyle};
-use std::io::IsTerminal;
 use std::time::{Duration, Instant};
 use uuid::Uuid;
 
@@ -65,59 +64,21 @@ pub async fn until(
     target: State,
     timeout: Duration,
 ) -> anyhow::Result<Reached> {
-    let mut progress = Progress::new(target, Instant::now());
+    let mut progress = Progress::new(target.as_str(), None, Instant::now());
     let targets = [target.state()];
     let w = Wait { vpc, targets: &targets, timeout, poll: POLL };
-    let reached = wait::until(api, &w, id, |v| selector.find(v), |c| progress.state(c.state.as_str())).await?;
+    let mut told = false;
+    let seen = |c: &crate::control_plane_api::Connection| {
+        progress.state(c.state.as_str());
+        // The customer's move: say what to do as soon as it is their turn, not at the timeout.
+        if c.state == ConnectionState::PendingPeer && target.state() != ConnectionState::PendingPeer && !told {
+            progress.say(&format!("PENDING_PEER: {}", wait::message(c)));
+            told = true;
+        }
+    };
+    let reached = wait::until(api, &w, id, |v| selector.find(v), seen).await?;
     if matches!(reached, Reached::Gone) {
         progress.state("DELETED (no longer listed)");
     }
     Ok(reached)
-}
-
-/// A spinner when stderr is a terminal, otherwise one line per change.
-struct Progress {
-    bar: Option<ProgressBar>,
-    target: State,
-    start: Instant,
-    last: String,
-}
-
-impl Progress {
-    fn new(target: State, start: Instant) -> Progress {
-        let bar = std::io::stderr().is_terminal().then(|| {
-            let bar = ProgressBar::new_spinner();
-            if let Ok(style) = ProgressStyle::with_template("{spinner} {msg} [{elapsed}]") {
-                bar.set_style(style);
-            }
-            bar.enable_steady_tick(Duration::from_millis(100));
-            bar.set_message(format!("waiting for {}", target.as_str()));
-            bar
-        });
-        Progress { bar, target, start, last: String::new() }
-    }
-
-    fn state(&mut self, state: &str) {
-        let target = self.target.as_str();
-        self.show(if state.starts_with(target) { state.to_string() } else { format!("{state}, waiting for {target}") });
-    }
-
-    fn show(&mut self, line: String) {
-        if line == self.last {
-            return;
-        }
-        match &self.bar {
-            Some(bar) => bar.set_message(line.clone()),
-            None => eprintln!("[{:>5.1} s] {line}", self.start.elapsed().as_secs_f64()),
-        }
-        self.last = line;
-    }
-}
-
-impl Drop for Progress {
-    fn drop(&mut self) {
-        if let Some(bar) = &self.bar {
-            bar.finish_and_clear();
-        }
-    }
 }
