@@ -2,8 +2,8 @@
 //! (PENDING_PEER, ACTIVE), tear down (DELETING). Each returns when to look again; `Err` means a
 //! transient failure, retried with backoff without changing state.
 
-use super::decide::{self, Decision, Facts, Restored};
-use super::outcome::{classify, Failure};
+use super::decide::{self, Decision, Facts, Restored, Seen, SetUp, TornDown};
+use super::outcome::classify;
 use super::vpcs::outcome;
 use super::{messages, Reconciler};
 use crate::domain::{ConnectionState, PeeringConnection, StateInfo, Vpc, VpcState};
@@ -62,23 +62,6 @@ impl Reconciler {
         self.backoff(c.id).await
     }
 
-    /// Moves to the failure's state; the timeline's reason names the cause (Azure's code) and then
-    /// the step it stopped.
-    async fn fail(&self, c: &PeeringConnection, f: Failure, what: &str, cause: &azure_client::AzureError) -> Next {
-        let reason = format!("{} while {what}", cause.service_code().unwrap_or(cause.code()));
-        match f {
-            Failure::Invalid(info) => {
-                self.move_to(c, ConnectionState::InvalidSpecification, Some(info), &reason).await?;
-                Ok(self.after(std::time::Duration::from_secs(3600)))
-            }
-            Failure::Rejected(info) => {
-                self.move_to(c, ConnectionState::RejectedByPeer, Some(info), &reason).await?;
-                Ok(self.after(std::time::Duration::from_secs(3600)))
-            }
-            Failure::Transient(e) => Err(self.transient(c, what, &e).await),
-        }
-    }
-
     fn settled(&self, c: &PeeringConnection) -> bool {
         (Utc::now() - c.created).to_std().unwrap_or_default() >= self.settings.propagation_grace.get()
     }
@@ -86,37 +69,85 @@ impl Reconciler {
     /// APPROVED: the customer app's SP in the provider tenant, its peer role on the provider VNet,
     /// then the provider peering with an auxiliary token for the customer's tenant.
     async fn set_up(&self, c: PeeringConnection, vpc: Vpc) -> Next {
-        let Some(vnet) = vpc.provider_vnet_id.clone().filter(|_| vpc.state == VpcState::Active) else {
+        let vnet = vpc.provider_vnet_id.clone().filter(|_| vpc.state == VpcState::Active);
+        let (set_up, vnet) = match vnet {
             // the project VPC is still being built
+            None => (SetUp::VpcNotReady, String::new()),
+            Some(vnet) => (self.set_up_provider_side(&c, &vnet).await, vnet),
+        };
+        let facts = self.facts(&c, &vnet);
+        let connected = set_up == SetUp::Peered(PeeringState::Connected);
+        let decision = decide::on_set_up(&facts, set_up);
+        if decision == Decision::Stay {
             return Ok(self.after(std::time::Duration::from_millis(200)));
-        };
-        if let Err(e) = self.grant(&c.peer_azure_app_id, &vnet).await {
-            let f = classify(&e, &c, &self.provider.app_id, self.settled(&c));
-            return self.fail(&c, f, "granting the customer's app the peer role on the provider VNet", &e).await;
         }
-        self.crash_point("after-grant");
-        let peering = match self.put_provider_peering(&c, &vnet).await {
-            Ok(p) => p,
-            Err(e) => {
-                let f = classify(&e, &c, &self.provider.app_id, self.settled(&c));
-                return self.fail(&c, f, "creating the provider peering", &e).await;
-            }
+        let pending = match self.apply(&c, &vnet, decision).await? {
+            Applied::Moved(p) if p.state == ConnectionState::PendingPeer => p,
+            _ => return Ok(self.after(std::time::Duration::from_secs(3600))),
         };
-        self.crash_point("after-provider-peering");
-        let info = messages::pending_peer(&c, &self.provider.tenant_id, &vnet);
-        let pending = self.move_to(&c, ConnectionState::PendingPeer, Some(info), "provider peering created").await?;
         self.crash_point("after-pending-peer");
-        if peering.peering_state == PeeringState::Connected {
-            self.move_to(
-                &pending,
-                ConnectionState::Active,
-                Some(messages::active(&self.provider.tenant_id, &vnet)),
-                "customer peering already connected",
-            )
-            .await?;
+        if connected {
+            // The customer's side was there first: what is seen decides, as for a watched connection.
+            let decision = decide::on_seen(&self.facts(&pending, &vnet), Seen::Connected);
+            self.apply(&pending, &vnet, decision).await?;
             return Ok(self.after(self.settings.active_interval));
         }
         Ok(self.after(self.settings.pending_interval))
+    }
+
+    /// The grant, then the provider peering; a failure is classified for `decide::on_set_up`.
+    async fn set_up_provider_side(&self, c: &PeeringConnection, vnet: &str) -> SetUp {
+        let failed = |e: &azure_client::AzureError, during| SetUp::Failed {
+            failure: classify(e, c, &self.provider.app_id, self.settled(c)),
+            code: e.service_code().unwrap_or(e.code()).to_string(),
+            during,
+        };
+        if let Err(e) = self.grant(&c.peer_azure_app_id, vnet).await {
+            return failed(&e, "granting the customer's app the peer role on the provider VNet");
+        }
+        self.crash_point("after-grant");
+        match self.put_provider_peering(c, vnet).await {
+            Ok(p) => {
+                self.crash_point("after-provider-peering");
+                SetUp::Peered(p.peering_state)
+            }
+            Err(e) => failed(&e, "creating the provider peering"),
+        }
+    }
+
+    fn facts<'a>(&'a self, c: &'a PeeringConnection, vnet: &'a str) -> Facts<'a> {
+        Facts {
+            connection: c,
+            provider_tenant: &self.provider.tenant_id,
+            provider_vnet: vnet,
+            settled: self.settled(c),
+        }
+    }
+
+    /// Carries out a decision: the move (with its metric), the end by the peer, the note, or the
+    /// retry (`Err`, with its backoff).
+    async fn apply(&self, c: &PeeringConnection, vnet: &str, decision: Decision) -> Result<Applied, DateTime<Utc>> {
+        match decision {
+            Decision::Move { to, info, reason } => {
+                if to == ConnectionState::Active && c.state == ConnectionState::PendingPeer {
+                    let waited = (Utc::now() - c.updated).to_std().unwrap_or_default();
+                    self.metrics
+                        .detection_seconds
+                        .observe(waited.as_secs_f64().min(self.settings.pending_interval.as_secs_f64() * 2.0));
+                }
+                Ok(Applied::Moved(self.move_to(c, to, info, &reason).await?))
+            }
+            Decision::EndedByPeer { info, reason } => {
+                self.deleted_by_peer(c, vnet, info, reason).await?;
+                Ok(Applied::Stayed(ConnectionState::DeletedByPeer))
+            }
+            Decision::Note(info) => {
+                let _ = self.store.set_state_info(c.id, c.state, Some(&info), Utc::now()).await;
+                Ok(Applied::Stayed(c.state))
+            }
+            Decision::Retry { what, error } => Err(self.transient(c, what, &error).await),
+            Decision::Stay | Decision::Restore => Ok(Applied::Stayed(c.state)),
+        }
     }
 
     /// PENDING_PEER and ACTIVE: read the provider VNet's peerings (batched) and follow the
@@ -136,12 +167,7 @@ impl Reconciler {
                 self.settings.pending_interval
             }
         };
-        let facts = Facts {
-            connection: &c,
-            provider_tenant: &self.provider.tenant_id,
-            provider_vnet: &vnet,
-            settled: self.settled(&c),
-        };
+        let facts = self.facts(&c, &vnet);
         let mut decision = decide::on_seen(&facts, ours.map(|p| p.peering_state).into());
         if decision == Decision::Restore {
             // Put our side back, which also tells apart a removed peering from a deleted VNet.
@@ -149,24 +175,9 @@ impl Reconciler {
             decision =
                 decide::on_restored(&facts, Restored::from_result(put.as_ref().map(|p| p.peering_state.clone())));
         }
-        let now = match decision {
-            Decision::Move { to, info, reason } => {
-                if to == ConnectionState::Active {
-                    let waited = (Utc::now() - c.updated).to_std().unwrap_or_default();
-                    self.metrics
-                        .detection_seconds
-                        .observe(waited.as_secs_f64().min(self.settings.pending_interval.as_secs_f64() * 2.0));
-                }
-                self.move_to(&c, to, Some(info), reason).await?;
-                to
-            }
-            Decision::EndedByPeer { info, reason } => self.deleted_by_peer(&c, &vnet, info, reason).await?,
-            Decision::Note(info) => {
-                let _ = self.store.set_state_info(c.id, c.state, Some(&info), Utc::now()).await;
-                c.state
-            }
-            Decision::Retry { what, error } => return Err(self.transient(&c, what, &error).await),
-            Decision::Stay | Decision::Restore => c.state,
+        let now = match self.apply(&c, &vnet, decision).await? {
+            Applied::Moved(moved) => moved.state,
+            Applied::Stayed(state) => state,
         };
         Ok(self.after(interval(now)))
     }
@@ -218,15 +229,24 @@ impl Reconciler {
 
     /// DELETING: remove what the reconciler made, then DELETED.
     async fn tear_down(&self, c: PeeringConnection, vpc: Vpc) -> Next {
-        if let Some(vnet) = vpc.provider_vnet_id.clone() {
-            if let Err(e) = self.remove_provider_side(&c, &vnet).await {
-                if !super::grants::already_gone(&e) {
-                    return Err(self.transient(&c, "removing the provider peering", &e.to_string()).await);
-                }
+        let removed = match vpc.provider_vnet_id.as_deref() {
+            None => Ok(()),
+            Some(vnet) => self.remove_provider_side(&c, vnet).await,
+        };
+        let torn = match removed {
+            Err(e) if !super::grants::already_gone(&e) => TornDown::Failed(e.to_string()),
+            _ => {
+                self.crash_point("after-provider-side-removed");
+                TornDown::Gone
             }
-        }
-        self.crash_point("after-provider-side-removed");
-        self.move_to(&c, ConnectionState::Deleted, None, "provider peering and grants removed").await?;
+        };
+        self.apply(&c, vpc.provider_vnet_id.as_deref().unwrap_or(""), decide::on_torn_down(torn)).await?;
         Ok(self.after(std::time::Duration::from_secs(3600)))
     }
+}
+
+/// What carrying out a decision did.
+enum Applied {
+    Moved(PeeringConnection),
+    Stayed(ConnectionState),
 }

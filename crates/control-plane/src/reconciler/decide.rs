@@ -1,9 +1,11 @@
-//! What a watched connection (PENDING_PEER or ACTIVE) does next, decided without I/O from what was
-//! observed: the provider peering's state, then, if our side had to be put back, what Azure
-//! answered. The reconciler reads Azure, asks here, and carries out the decision; the table tests
-//! below cover every state and every outcome.
+//! What a connection does next, decided without I/O from what was observed: for APPROVED, what
+//! setting up the provider side came to; for a watched connection (PENDING_PEER or ACTIVE), the
+//! provider peering's state, then, if our side had to be put back, what Azure answered; for
+//! DELETING, what removing the provider side answered. The reconciler reads and writes Azure, asks
+//! here, and carries out the decision; the table tests below cover every state and every outcome.
 
 use super::messages;
+use super::outcome::Failure;
 use crate::domain::{ConnectionState, PeeringConnection, StateInfo};
 use azure_client::{AzureError, PeeringState};
 
@@ -64,10 +66,30 @@ pub struct Facts<'a> {
     pub settled: bool,
 }
 
+/// What setting up the provider side of an APPROVED connection came to.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SetUp {
+    /// The project VPC's VNet is not built yet.
+    VpcNotReady,
+    /// Granting the peer role or creating the provider peering failed, as `classify` read it;
+    /// `during` names the step.
+    Failed { failure: Failure, code: String, during: &'static str },
+    /// The provider peering exists, in this state.
+    Peered(PeeringState),
+}
+
+/// What removing the provider side of a DELETING connection answered.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TornDown {
+    /// Removed, or already gone.
+    Gone,
+    Failed(String),
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum Decision {
-    /// Move to `to`, saying `info`; `reason` goes to the timeline.
-    Move { to: ConnectionState, info: StateInfo, reason: &'static str },
+    /// Move to `to`, saying `info` (`None` clears it); `reason` goes to the timeline.
+    Move { to: ConnectionState, info: Option<StateInfo>, reason: String },
     /// The customer ended the peering: remove the provider side, then DELETED_BY_PEER.
     EndedByPeer { info: StateInfo, reason: &'static str },
     /// Put our side back, and decide again on what Azure answers.
@@ -80,19 +102,57 @@ pub enum Decision {
     Stay,
 }
 
+/// APPROVED, on what setting up the provider side came to. A peering found already `Connected`
+/// still goes through PENDING_PEER (the transition table has no shortcut); the reconciler then
+/// decides `on_seen` for it.
+pub fn on_set_up(f: &Facts, s: SetUp) -> Decision {
+    match s {
+        SetUp::VpcNotReady => Decision::Stay,
+        SetUp::Failed { failure, code, during } => {
+            let reason = format!("{code} while {during}");
+            match failure {
+                Failure::Invalid(info) => {
+                    Decision::Move { to: ConnectionState::InvalidSpecification, info: Some(info), reason }
+                }
+                Failure::Rejected(info) => {
+                    Decision::Move { to: ConnectionState::RejectedByPeer, info: Some(info), reason }
+                }
+                Failure::Transient(error) => Decision::Retry { what: during, error },
+            }
+        }
+        SetUp::Peered(_) => Decision::Move {
+            to: ConnectionState::PendingPeer,
+            info: Some(messages::pending_peer(f.connection, f.provider_tenant, f.provider_vnet)),
+            reason: "provider peering created".into(),
+        },
+    }
+}
+
+/// DELETING, on what removing the provider side answered.
+pub fn on_torn_down(t: TornDown) -> Decision {
+    match t {
+        TornDown::Gone => Decision::Move {
+            to: ConnectionState::Deleted,
+            info: None,
+            reason: "provider peering and grants removed".into(),
+        },
+        TornDown::Failed(error) => Decision::Retry { what: "removing the provider peering", error },
+    }
+}
+
 /// On what the provider peering reads as.
 pub fn on_seen(f: &Facts, seen: Seen) -> Decision {
     let state = f.connection.state;
     match (seen, state) {
         (Seen::Connected, ConnectionState::PendingPeer) => Decision::Move {
             to: ConnectionState::Active,
-            info: messages::active(f.provider_tenant, f.provider_vnet),
-            reason: "customer peering connected",
+            info: Some(messages::active(f.provider_tenant, f.provider_vnet)),
+            reason: "customer peering connected".into(),
         },
         (Seen::Initiated, ConnectionState::Active) => Decision::Move {
             to: ConnectionState::PendingPeer,
-            info: messages::peer_removed(f.connection, f.provider_tenant, f.provider_vnet),
-            reason: "customer peering gone",
+            info: Some(messages::peer_removed(f.connection, f.provider_tenant, f.provider_vnet)),
+            reason: "customer peering gone".into(),
         },
         (Seen::DisconnectedOrMissing, _) => Decision::Restore,
         _ => Decision::Stay,
@@ -106,8 +166,8 @@ pub fn on_restored(f: &Facts, r: Restored) -> Decision {
         Restored::Connected => Decision::Stay,
         Restored::Initiated if c.state == ConnectionState::Active => Decision::Move {
             to: ConnectionState::PendingPeer,
-            info: messages::peer_removed(c, f.provider_tenant, f.provider_vnet),
-            reason: "customer peering removed",
+            info: Some(messages::peer_removed(c, f.provider_tenant, f.provider_vnet)),
+            reason: "customer peering removed".into(),
         },
         Restored::Initiated => Decision::Stay,
         Restored::RemoteMissing => {
@@ -148,7 +208,9 @@ mod tests {
     /// Every state info a watched connection can be given keeps the keys the customer needs.
     fn keys_survive(d: &Decision) {
         let info = match d {
-            Decision::Move { info, .. } | Decision::Note(info) if info.kind != "azure-vnet-peering-deleted-by-peer" => {
+            Decision::Move { info: Some(info), .. } | Decision::Note(info)
+                if info.kind != "azure-vnet-peering-deleted-by-peer" =>
+            {
                 info
             }
             _ => return,
@@ -209,6 +271,50 @@ mod tests {
         ));
         let Decision::Note(info) = on_restored(&facts(&c, true), Restored::RemoteDisconnected) else { panic!() };
         assert!(info.message.contains("Disconnected: delete it"), "{}", info.message);
+    }
+
+    #[test]
+    fn what_setting_up_came_to_decides_the_move() {
+        use ConnectionState::*;
+        let failed = |failure: Failure| SetUp::Failed { failure, code: "Code".into(), during: "creating it" };
+        let info = StateInfo::new("azure-vnet-peering-x", "fix it");
+        let table = [
+            (SetUp::VpcNotReady, None),
+            (failed(Failure::Invalid(info.clone())), Some(InvalidSpecification)),
+            (failed(Failure::Rejected(info.clone())), Some(RejectedByPeer)),
+            (failed(Failure::Transient("throttled".into())), None),
+            (SetUp::Peered(PeeringState::Initiated), Some(PendingPeer)),
+            (SetUp::Peered(PeeringState::Connected), Some(PendingPeer)),
+        ];
+        for (set_up, want) in table {
+            let c = connection(Approved);
+            let d = on_set_up(&facts(&c, true), set_up.clone());
+            assert_eq!(leads_to(&d), want, "{set_up:?}: {d:?}");
+            if let Some(to) = want {
+                assert!(Approved.can_become(to), "{to:?} is not a move APPROVED may make");
+            }
+            // Once the provider peering exists, the customer needs where it is.
+            if want == Some(PendingPeer) {
+                keys_survive(&d);
+            }
+        }
+        let c = connection(Approved);
+        let Decision::Move { reason, info, .. } = on_set_up(&facts(&c, true), failed(Failure::Invalid(info))) else {
+            panic!()
+        };
+        assert_eq!((reason.as_str(), info.map(|i| i.message)), ("Code while creating it", Some("fix it".into())));
+        assert_eq!(
+            on_set_up(&facts(&c, true), failed(Failure::Transient("throttled".into()))),
+            Decision::Retry { what: "creating it", error: "throttled".into() }
+        );
+    }
+
+    #[test]
+    fn what_tearing_down_answered_decides_the_move() {
+        let Decision::Move { to, info, .. } = on_torn_down(TornDown::Gone) else { panic!() };
+        assert_eq!((to, info), (ConnectionState::Deleted, None));
+        assert!(ConnectionState::Deleting.can_become(to));
+        assert!(matches!(on_torn_down(TornDown::Failed("x".into())), Decision::Retry { error, .. } if error == "x"));
     }
 
     #[test]

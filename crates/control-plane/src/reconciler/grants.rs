@@ -60,9 +60,20 @@ impl Reconciler {
     /// role on `provider_vnet`.
     pub(super) async fn grant(&self, app_id: &str, provider_vnet: &str) -> azure_client::Result<()> {
         let key = (app_id.to_ascii_lowercase(), provider_vnet.to_ascii_lowercase());
-        if self.granted.lock().expect("granted").get(&key).is_some_and(|at| at.elapsed() < super::GRANT_MEMORY) {
+        let recent = || {
+            self.granted.lock().expect("granted").get(&key).is_some_and(|at| at.elapsed() < super::GRANT_MEMORY)
+        };
+        if recent() {
             return Ok(());
         }
+        let flight = self.granting.lock().expect("granting").entry(key.clone()).or_default().clone();
+        let _one_at_a_time = flight.lock().await;
+        let made = if recent() { Ok(()) } else { self.make_grant(app_id, provider_vnet, &key).await };
+        self.granting.lock().expect("granting").remove(&key);
+        made
+    }
+
+    async fn make_grant(&self, app_id: &str, provider_vnet: &str, key: &(String, String)) -> azure_client::Result<()> {
         let tenant = &self.provider.tenant_id;
         let sp = self.graph.create_service_principal(tenant, app_id).await;
         self.metrics.azure_call("create_service_principal", outcome(&sp));
@@ -75,7 +86,7 @@ impl Reconciler {
             .await;
         self.metrics.azure_call("create_role_assignment", outcome(&assignment));
         assignment?;
-        self.granted.lock().expect("granted").insert(key, std::time::Instant::now());
+        self.granted.lock().expect("granted").insert(key.clone(), std::time::Instant::now());
         Ok(())
     }
 

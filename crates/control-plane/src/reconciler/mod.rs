@@ -107,6 +107,9 @@ pub struct Reconciler {
     /// app spend the ARM write budget on peerings, not on repeating the same grant. Entries expire
     /// (`GRANT_MEMORY`) because another replica may revoke a grant.
     granted: Mutex<HashMap<(String, String), std::time::Instant>>,
+    /// One grant in flight per (app, VNet): the connections of one app set up at once wait for the
+    /// first instead of each making the same grant.
+    granting: Mutex<HashMap<(String, String), Arc<tokio::sync::Mutex<()>>>>,
 }
 
 /// How long a grant this replica made is trusted without asking Azure again.
@@ -133,6 +136,7 @@ impl Reconciler {
             observations: Default::default(),
             peer_role: Default::default(),
             granted: Default::default(),
+            granting: Default::default(),
         }
     }
 

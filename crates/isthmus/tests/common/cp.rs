@@ -163,12 +163,15 @@ impl ControlPlane {
         }
     }
 
-    /// Polls the VPC until the connection to `vnet` is in `state`; returns the connection.
+    /// Activates reconciler passes (`POST …/refresh`, which wakes the reconciler and answers with
+    /// the VPC) until the connection to `vnet` is in `state`; returns the connection. The short
+    /// pause between passes only lets the woken pass finish.
     pub async fn wait_for(&self, vpc: &str, vnet: &str, state: &str) -> Value {
         let deadline = std::time::Instant::now() + Duration::from_secs(30);
         let mut last = Value::Null;
         while std::time::Instant::now() < deadline {
-            let v = self.call(Method::GET, &format!("/vpcs/{vpc}"), None).await;
+            let v = self.call(Method::POST, &format!("/vpcs/{vpc}/peering-connections/refresh"), None).await;
+            assert_eq!(v.status, 200, "{}", v.body);
             if let Some(c) =
                 v.body["peering_connections"].as_array().and_then(|a| a.iter().find(|c| c["peer_vpc"] == vnet))
             {
