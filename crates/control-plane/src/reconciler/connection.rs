@@ -82,7 +82,7 @@ impl Reconciler {
             return Ok(self.after(std::time::Duration::from_millis(200)));
         }
         let pending = match self.apply(&c, &vnet, decision).await? {
-            Applied::Moved(p) if p.state == ConnectionState::PendingPeer => p,
+            Applied::Moved(p) if p.state == ConnectionState::PendingPeer => *p,
             _ => return Ok(self.after(std::time::Duration::from_secs(3600))),
         };
         self.crash_point("after-pending-peer");
@@ -135,7 +135,7 @@ impl Reconciler {
                         .detection_seconds
                         .observe(waited.as_secs_f64().min(self.settings.pending_interval.as_secs_f64() * 2.0));
                 }
-                Ok(Applied::Moved(self.move_to(c, to, info, &reason).await?))
+                Ok(Applied::Moved(Box::new(self.move_to(c, to, info, &reason).await?)))
             }
             Decision::EndedByPeer { info, reason } => {
                 self.deleted_by_peer(c, vnet, info, reason).await?;
@@ -247,6 +247,6 @@ impl Reconciler {
 
 /// What carrying out a decision did.
 enum Applied {
-    Moved(PeeringConnection),
+    Moved(Box<PeeringConnection>),
     Stayed(ConnectionState),
 }

@@ -60,9 +60,8 @@ impl Reconciler {
     /// role on `provider_vnet`.
     pub(super) async fn grant(&self, app_id: &str, provider_vnet: &str) -> azure_client::Result<()> {
         let key = (app_id.to_ascii_lowercase(), provider_vnet.to_ascii_lowercase());
-        let recent = || {
-            self.granted.lock().expect("granted").get(&key).is_some_and(|at| at.elapsed() < super::GRANT_MEMORY)
-        };
+        let recent =
+            || self.granted.lock().expect("granted").get(&key).is_some_and(|at| at.elapsed() < super::GRANT_MEMORY);
         if recent() {
             return Ok(());
         }

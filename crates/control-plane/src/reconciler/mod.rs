@@ -25,6 +25,9 @@ use std::time::Duration;
 use tokio::sync::{watch, Notify};
 use uuid::Uuid;
 
+/// (customer app id, provider VNet id), lower-cased.
+type GrantKey = (String, String);
+
 /// The provider's identity and where its VNets live.
 #[derive(Debug, Clone)]
 pub struct ProviderIdentity {
@@ -106,10 +109,10 @@ pub struct Reconciler {
     /// (customer app, provider VNet) pairs this replica granted recently, so the connections of one
     /// app spend the ARM write budget on peerings, not on repeating the same grant. Entries expire
     /// (`GRANT_MEMORY`) because another replica may revoke a grant.
-    granted: Mutex<HashMap<(String, String), std::time::Instant>>,
+    granted: Mutex<HashMap<GrantKey, std::time::Instant>>,
     /// One grant in flight per (app, VNet): the connections of one app set up at once wait for the
     /// first instead of each making the same grant.
-    granting: Mutex<HashMap<(String, String), Arc<tokio::sync::Mutex<()>>>>,
+    granting: Mutex<HashMap<GrantKey, Arc<tokio::sync::Mutex<()>>>>,
 }
 
 /// How long a grant this replica made is trusted without asking Azure again.
