@@ -56,9 +56,11 @@ impl Progress {
         if line == self.last {
             return;
         }
-        match &self.bar {
-            Some(bar) => bar.set_message(line.clone()),
-            None => eprintln!("[{:>5.1} s] {line}", self.start.elapsed().as_secs_f64()),
+        match (&self.bar, &self.prefix) {
+            (Some(bar), _) => bar.set_message(line.clone()),
+            // Off a terminal, a step's own line says how its wait ended; no lines in between.
+            (None, Some(_)) => {}
+            (None, None) => eprintln!("[{:>5.1} s] {line}", self.start.elapsed().as_secs_f64()),
         }
         self.last = line;
     }

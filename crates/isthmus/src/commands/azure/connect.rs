@@ -10,7 +10,7 @@ use super::vnet_ref::VnetRef;
 use super::{connection_steps, directory_steps, grant_steps, peering_steps};
 use crate::control_plane_api::{Api, Connection, ConnectionState};
 use anyhow::Context;
-use azure_client::{ArmClient, Endpoints, GraphClient};
+use azure_client::{ArmClient, Endpoints, GraphClient, VirtualNetwork};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
@@ -171,7 +171,7 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
     let outcome = Outcome::Done(format!("{} in tenant {}", who.user, who.tenant));
     progress.line(1, "sign in as the customer's administrator", outcome, started);
     // Checked at once, so a wrong --vnet-id creates nothing.
-    let vnet_info = sign_in::read_vnet(&arm, &who, &vnet).await?;
+    let vnet_info = sign_in::read_vnet(&arm, &who.who(), &vnet).await?;
     if args.dry_run {
         // A real run learns this from the control plane at step 12; a dry run says it up front.
         if let Some(clash) = overlap(&vnet_info.address_prefixes, Some(project_vpc.network_cidr.as_str())) {
@@ -206,29 +206,7 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
     };
     let p = &mut progress;
     let st = &mut state;
-
-    let app = directory_steps::app(&ctx, p, st).await?;
-    let app_sp = directory_steps::app_sp(&ctx, p, st, app.as_ref()).await?;
-    let secret = directory_steps::secret(&ctx, p, st, app.as_ref()).await?;
-    let prefixes = vnet_info.address_prefixes.join(", ");
-    let detail = format!(
-        "subscription {}, resource group {}, address space {prefixes}",
-        ctx.vnet.subscription, ctx.vnet.resource_group
-    );
-    p.step(5, &format!("find the ids of VNet {}", ctx.vnet.name), async { Ok((Outcome::Done(detail), ())) }).await?;
-    st.complete(5)?;
-    grant_steps::app_role(&ctx, p, st, app_sp.as_ref()).await?;
-    let provider_sp = directory_steps::provider_sp(&ctx, p, st).await?;
-    let peer_role = grant_steps::peer_role(&ctx, p, st).await?;
-    grant_steps::peer_assignment(&ctx, p, st, provider_sp.as_ref(), peer_role.as_ref()).await?;
-    let tenant = ctx.tenant.clone();
-    p.step(10, "find your tenant id", async { Ok((Outcome::Done(tenant), ())) }).await?;
-    st.complete(10)?;
-    let connection = connection_steps::create(&ctx, p, st, app.as_ref()).await?;
-    let pending = connection_steps::wait_pending_peer(&ctx, p, st, connection.as_ref()).await?;
-    let app_arm = peering_steps::log_in_app(&ctx, p, st, app.as_ref(), secret, &pending).await?;
-    peering_steps::create_peering(&ctx, p, st, app_arm.as_ref(), &pending).await?;
-    let done = connection_steps::wait_active(&ctx, p, st, connection.as_ref(), &pending).await?;
+    let (connection, done) = steps_2_to_15(&ctx, p, st, &vnet_info).await?;
 
     if ctx.dry_run {
         match p.would() {
@@ -245,6 +223,40 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
         super::sign_in_cache::save(&ctx.endpoints, &who.credential)?;
     }
     Ok(())
+}
+
+/// Steps 2–15 for a signed-in administrator (step 1 is the caller's: a device code here, a
+/// password in `isthmus demo`). Returns the connection and the state it ended in.
+pub async fn steps_2_to_15(
+    ctx: &Ctx,
+    p: &mut Progress,
+    st: &mut StateFile,
+    vnet_info: &VirtualNetwork,
+) -> anyhow::Result<(Option<Connection>, String)> {
+    let app = directory_steps::app(ctx, p, st).await?;
+    let app_sp = directory_steps::app_sp(ctx, p, st, app.as_ref()).await?;
+    let secret = directory_steps::secret(ctx, p, st, app.as_ref()).await?;
+    let prefixes = vnet_info.address_prefixes.join(", ");
+    let detail = format!(
+        "subscription {}, resource group {}, address space {prefixes}",
+        ctx.vnet.subscription, ctx.vnet.resource_group
+    );
+    p.step(5, &format!("find the ids of VNet {}", ctx.vnet.name), async { Ok((Outcome::Done(detail), ())) }).await?;
+    st.complete(5)?;
+    grant_steps::app_role(ctx, p, st, app_sp.as_ref()).await?;
+    let provider_sp = directory_steps::provider_sp(ctx, p, st).await?;
+    let peer_role = grant_steps::peer_role(ctx, p, st).await?;
+    grant_steps::peer_assignment(ctx, p, st, provider_sp.as_ref(), peer_role.as_ref()).await?;
+    let tenant = ctx.tenant.clone();
+    p.step(10, "find your tenant id", async { Ok((Outcome::Done(tenant), ())) }).await?;
+    st.complete(10)?;
+    let connection = connection_steps::create(ctx, p, st, app.as_ref()).await?;
+    let pending = connection_steps::wait_pending_peer(ctx, p, st, connection.as_ref()).await?;
+    let app_arm = peering_steps::log_in_app(ctx, p, st, app.as_ref(), secret, &pending).await?;
+    peering_steps::create_peering(ctx, p, st, app_arm.as_ref(), &pending).await?;
+    let done = connection_steps::wait_active(ctx, p, st, connection.as_ref(), &pending).await?;
+
+    Ok((connection, done))
 }
 
 fn connection_id(c: &Option<Connection>) -> String {

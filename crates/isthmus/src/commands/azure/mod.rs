@@ -19,6 +19,15 @@ mod sign_in_cache;
 mod state_file;
 mod vnet_ref;
 
+/// What `isthmus demo` shares with `azure connect`: the steps after sign-in and what they need.
+pub(crate) use connect::{steps_2_to_15, Ctx};
+pub(crate) use progress::{Outcome, Progress};
+pub(crate) use roles::AppRole;
+pub(crate) use secret_file::SecretFile;
+pub(crate) use sign_in::{read_vnet, Who};
+pub(crate) use state_file::StateFile;
+pub(crate) use vnet_ref::VnetRef;
+
 #[derive(clap::Args)]
 pub struct Args {
     #[command(subcommand)]

@@ -32,9 +32,21 @@ pub async fn device_code(endpoints: &Endpoints) -> anyhow::Result<SignedIn> {
     Ok(SignedIn { credential: Arc::new(credential), tenant, user })
 }
 
+/// Who is signed in, however they signed in.
+pub struct Who<'a> {
+    pub tenant: &'a str,
+    pub user: &'a str,
+}
+
+impl SignedIn {
+    pub fn who(&self) -> Who<'_> {
+        Who { tenant: &self.tenant, user: &self.user }
+    }
+}
+
 /// The VNet, read as the administrator, after checking its subscription belongs to their tenant.
-pub async fn read_vnet(arm: &ArmClient, who: &SignedIn, vnet: &VnetRef) -> anyhow::Result<VirtualNetwork> {
-    let subs = arm.list_subscriptions(&who.tenant).await.context("listing the subscriptions you can see")?;
+pub async fn read_vnet(arm: &ArmClient, who: &Who<'_>, vnet: &VnetRef) -> anyhow::Result<VirtualNetwork> {
+    let subs = arm.list_subscriptions(who.tenant).await.context("listing the subscriptions you can see")?;
     let Some(sub) = subs.iter().find(|s| s.subscription_id.eq_ignore_ascii_case(&vnet.subscription)) else {
         bail!(
             "{} cannot see subscription {} in tenant {}: sign in as an administrator of the tenant that owns the VNet \
@@ -44,7 +56,7 @@ pub async fn read_vnet(arm: &ArmClient, who: &SignedIn, vnet: &VnetRef) -> anyho
             who.tenant
         );
     };
-    if !sub.tenant_id.is_empty() && !sub.tenant_id.eq_ignore_ascii_case(&who.tenant) {
+    if !sub.tenant_id.is_empty() && !sub.tenant_id.eq_ignore_ascii_case(who.tenant) {
         bail!(
             "subscription {} belongs to tenant {}, but {} signed in to tenant {}: sign in as an administrator of \
              tenant {} (guide step 1)",
@@ -55,7 +67,7 @@ pub async fn read_vnet(arm: &ArmClient, who: &SignedIn, vnet: &VnetRef) -> anyho
             sub.tenant_id
         );
     }
-    match arm.get_virtual_network(&who.tenant, &vnet.id).await.context("reading the VNet")? {
+    match arm.get_virtual_network(who.tenant, &vnet.id).await.context("reading the VNet")? {
         Some(v) => Ok(v),
         None => bail!("VNet {} was not found: check --vnet-id against az network vnet list (guide step 5)", vnet.id),
     }
