@@ -3,6 +3,7 @@
 //! the administrator's own tenant.
 
 use super::vnet_ref::VnetRef;
+use crate::commands::wait_progress::Progress as WaitProgress;
 use anyhow::{bail, Context};
 use azure_client::{ArmClient, DeviceCodeCredential, Endpoints, VirtualNetwork};
 use std::io::Write;
@@ -19,13 +20,19 @@ pub struct SignedIn {
 pub async fn device_code(endpoints: &Endpoints) -> anyhow::Result<SignedIn> {
     let credential = match super::sign_in_cache::resume(endpoints).await {
         Some(c) => c,
-        None => DeviceCodeCredential::sign_in(endpoints, &endpoints.arm_scope, |prompt| {
-            let mut err = std::io::stderr();
-            let _ = writeln!(err, "{}", prompt.message);
-            let _ = err.flush();
-        })
-        .await
-        .context("signing in with a device code (guide step 1)")?,
+        None => {
+            // After the prompt, a spinner with the time waited until the browser sign-in is done.
+            let mut waiting = None;
+            let signed_in = DeviceCodeCredential::sign_in(endpoints, &endpoints.arm_scope, |prompt| {
+                let mut err = std::io::stderr();
+                let _ = writeln!(err, "{}", prompt.message);
+                let _ = err.flush();
+                waiting = Some(WaitProgress::new("your sign-in", None, std::time::Instant::now()));
+            })
+            .await;
+            drop(waiting);
+            signed_in.context("signing in with a device code (guide step 1)")?
+        }
     };
     let tenant = credential.home_tenant().to_string();
     let user = credential.username().unwrap_or("the signed-in user").to_string();
