@@ -4,27 +4,16 @@ use crate::Client;
 use reqwest::header::{HeaderMap, HeaderValue, AUTHORIZATION};
 
 /// Why a client could not be built.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 pub enum ConnectError {
-    /// The URL is not an http(s) URL.
+    #[error("{0:?} is not an http(s) URL")]
     Url(String),
-    /// The token cannot go in a header (control characters).
+    /// Control characters, say.
+    #[error("the API token holds characters a header cannot carry")]
     Token,
-    /// reqwest refused the configuration.
-    Http(reqwest::Error),
+    #[error("building the HTTP client: {0}")]
+    Http(#[source] reqwest::Error),
 }
-
-impl std::fmt::Display for ConnectError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            ConnectError::Url(u) => write!(f, "{u:?} is not an http(s) URL"),
-            ConnectError::Token => f.write_str("the API token holds characters a header cannot carry"),
-            ConnectError::Http(e) => write!(f, "building the HTTP client: {e}"),
-        }
-    }
-}
-
-impl std::error::Error for ConnectError {}
 
 /// A client for the control plane at `base` that sends `Authorization: aivenv1 <token>` on every
 /// request. `http` carries the caller's TLS roots and timeouts.
