@@ -104,6 +104,36 @@ pub enum EmulatorError {
     NetcfgSubnetRangesOverlap { a: String, b: String, vnet: String },
     #[error("Cannot delete virtual network '{0}' while it has peerings referencing it; delete the peerings first.")]
     InUseVirtualNetworkCannotBeDeleted(String),
+    /// As answered for a subnet delete, a VNet PUT that drops the subnet and a VNet delete
+    /// (hashicorp/terraform-provider-azurerm#4784, Azure-Samples/jmeter-aci-terraform#69, Azure/bicep#13267).
+    #[error("Subnet {subnet} is in use by {user} and cannot be deleted. In order to delete the subnet, delete all the resources within the subnet. See aka.ms/deletesubnet.")]
+    InUseSubnetCannotBeDeleted { subnet: String, user: String },
+    /// The code is Azure's for changing the prefix of a subnet in use; no captured source for the text.
+    #[error("Subnet {subnet} is in use by {user} and its address prefix cannot be updated. Delete the resources within the subnet first.")]
+    InUseSubnetCannotBeUpdated { subnet: String, user: String },
+
+    // ---- ARM: network interfaces ---------------------------------------------------------------
+    /// Text from MicrosoftDocs/azure-docs#88211.
+    #[error("Subnet {subnet} with address prefix {prefix} does not have enough capacity for 1 IP addresses.")]
+    SubnetIsFull { subnet: String, prefix: String },
+    /// Text from F5Networks/terraform-azure-bigip-module#63 (`reference/azure-wire.md` e.5).
+    #[error("IP configuration {ip_configuration} is using the private IP address {ip} which is already allocated to resource {other}.")]
+    PrivateIpAddressIsAllocated { ip_configuration: String, ip: String, other: String },
+    /// Text as Azure answered it in a captured lab run (and hashicorp/terraform-provider-azurerm#4225).
+    #[error("Private static IP address {ip} falls within reserved IP range of subnet prefix {prefix}.")]
+    PrivateIpAddressInReservedRange { ip: String, prefix: String },
+    #[error("Private static IP address {ip} does not belong to the range of subnet prefix {prefix}.")]
+    PrivateIpAddressNotInSubnet { ip: String, prefix: String },
+    /// Text from hashicorp/terraform-provider-azurerm#15265.
+    #[error("Private IP address is required when privateIPAllocationMethod is Static in IP configuration {0}.")]
+    PrivateIpAddressMissing(String),
+    /// As answered for an application gateway's IP configuration without a subnet.
+    #[error("Subnet reference is required for ipconfiguration {0}.")]
+    SubnetIsRequired(String),
+    /// ARM's refusal of a second IP configuration on a NIC in a subscription without the feature
+    /// (hashicorp/terraform#12277): the emulator models one IP configuration per NIC.
+    #[error("Subscription {0} is not registered for feature Microsoft.Network/AllowMultipleIpConfigurationsPerNic required to carry out the requested operation.")]
+    MultipleIpConfigurationsNotRegistered(String),
 
     // ---- ARM: peering --------------------------------------------------------------------------
     #[error("Cannot create or update peering {peering}. Virtual networks {local} and {remote} cannot be peered because their address spaces overlap. Overlapping address prefixes: {prefixes}")]
@@ -122,9 +152,11 @@ pub enum EmulatorError {
     RemotePeeringIsDisconnected,
     #[error("Cannot change the remote virtual network of peering {0}. Delete the peering and create it again.")]
     PeeringRemoteVnetCannotBeChanged(String),
-    /// Text as captured in `reference/azure-wire.md` for a missing referenced resource.
-    #[error("Resource {remote} referenced by resource {peering} was not found. Please make sure that the referenced resource exists, and that both resources are in the same region.")]
-    RemoteVnetNotFound { remote: String, peering: String },
+    /// Text as captured in `reference/azure-wire.md` for a missing referenced resource (a peering's
+    /// remote VNet, a NIC's subnet or VNet). ARM answers the same for a subnet in another region or
+    /// subscription (Azure/azure-cli#13258, microsoft/CromwellOnAzure#231).
+    #[error("Resource {referenced} referenced by resource {by} was not found. Please make sure that the referenced resource exists, and that both resources are in the same region.")]
+    ReferencedResourceNotFound { referenced: String, by: String },
     /// The network provider's 404 for a child resource (subnet, peering) of an existing VNet. No
     /// captured source for the exact text.
     #[error("Resource {0} not found.")]
@@ -346,7 +378,16 @@ impl EmulatorError {
             AnotherPeeringAlreadyReferencesRemoteVnet { .. } => "AnotherPeeringAlreadyReferencesRemoteVnet",
             RemotePeeringIsDisconnected => "RemotePeeringIsDisconnected",
             PeeringRemoteVnetCannotBeChanged(_) => "PeeringRemoteVnetCannotBeChanged",
-            RemoteVnetNotFound { .. } => "InvalidResourceReference",
+            ReferencedResourceNotFound { .. } => "InvalidResourceReference",
+            InUseSubnetCannotBeDeleted { .. } => "InUseSubnetCannotBeDeleted",
+            InUseSubnetCannotBeUpdated { .. } => "InUseSubnetCannotBeUpdated",
+            SubnetIsFull { .. } => "SubnetIsFull",
+            PrivateIpAddressIsAllocated { .. } => "PrivateIPAddressIsAllocated",
+            PrivateIpAddressInReservedRange { .. } => "PrivateIPAddressInReservedRange",
+            PrivateIpAddressNotInSubnet { .. } => "PrivateIPAddressNotInSubnet",
+            PrivateIpAddressMissing(_) => "PrivateIPAddressMissing",
+            SubnetIsRequired(_) => "SubnetIsRequired",
+            MultipleIpConfigurationsNotRegistered(_) => "SubscriptionNotRegisteredForFeature",
             NetworkChildNotFound(_) => "NotFound",
             PeeringToSelf(_) => "CannotPeerVnetWithItself",
             RoleDefinitionDoesNotExist(_) => "RoleDefinitionDoesNotExist",

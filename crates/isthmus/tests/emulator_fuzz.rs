@@ -109,7 +109,8 @@ fn path(rng: &mut StdRng, sides: &[&Side]) -> (String, &'static [&'static str]) 
     );
     let object = if s.objects.is_empty() || rng.random_bool(0.3) { guid(rng) } else { pick(rng, &s.objects).clone() };
     let graph = if rng.random_bool(0.9) { "v1.0" } else { "beta" };
-    match rng.random_range(0..30) {
+    let nics = format!("/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.Network/networkInterfaces");
+    match rng.random_range(0..32) {
         0 => ("/subscriptions".into(), R),
         1 => ("/tenants".into(), R),
         2 => (format!("/subscriptions/{sub}"), R),
@@ -154,6 +155,15 @@ fn path(rng: &mut StdRng, sides: &[&Side]) -> (String, &'static [&'static str]) 
             pick(rng, &["/devicelogin", "/metadata/endpoints", "/common/userrealm/admin@provider.example"]).to_string(),
             LIST_POST,
         ),
+        29 => (
+            if rng.random_bool(0.5) {
+                nics
+            } else {
+                format!("/subscriptions/{sub}/providers/Microsoft.Network/networkInterfaces")
+            },
+            R,
+        ),
+        30 => (format!("{nics}/{}", name(rng, &["nic1", "fresh-nic"])), RW),
         _ => (format!("/_emulator/{}", pick(rng, &["state", "knobs", "clock", "reset", "world"])), LIST_POST),
     }
 }
@@ -223,6 +233,8 @@ fn kind_for(path: &str) -> Option<u32> {
     let has = |k: &str| path.contains(k);
     Some(if has("virtualNetworkPeerings/") {
         2
+    } else if has("/networkInterfaces/") {
+        9
     } else if has("/virtualNetworks/") || has("subnets") {
         1
     } else if has("roleDefinitions/") {
@@ -257,7 +269,7 @@ fn shaped_body(rng: &mut StdRng, sides: &[&Side], path: &str) -> Value {
     );
     let kind = match kind_for(path) {
         Some(k) if rng.random_bool(0.75) => k,
-        _ => rng.random_range(0..9),
+        _ => rng.random_range(0..10),
     };
     match kind {
         0 => json!({"location": pick(rng, &["westeurope", "", "a\u{0}b"]), "tags": {"k": "v"}}),
@@ -279,6 +291,14 @@ fn shaped_body(rng: &mut StdRng, sides: &[&Side], path: &str) -> Value {
         }
         6 => json!({"passwordCredential": {"displayName": "k", "startDateTime": date, "endDateTime": date}}),
         7 => json!({"appId": object}),
+        9 => {
+            let subnet = format!("{remote}/subnets/{}", name(rng, &["default"]));
+            let method = *pick(rng, &["Dynamic", "Static", "x"]);
+            let ip = *pick(rng, &["10.1.0.10", "10.1.0.1", "10.2.0.9", "bogus", "10.1.0.255"]);
+            json!({"location": pick(rng, &["westeurope", "eastus", ""]), "properties": {"ipConfigurations": [
+                {"name": name(rng, &["ipconfig1"]), "properties": {"privateIPAllocationMethod": method, "privateIPAddress": ip,
+                 "subnet": {"id": pick(rng, &[subnet.as_str(), remote.as_str(), "x"])}}}]}})
+        }
         _ => json!({"ids": [object], "types": ["servicePrincipal", "user", "application"]}),
     }
 }
@@ -418,6 +438,10 @@ fn tenant_view(state: &Value, tenant: &str, sub: &str) -> Value {
         .as_object()
         .map(|m| m.values().filter(|v| v["vnet"]["subscription"] == sub).cloned().collect())
         .unwrap_or_default();
+    let nics: Vec<Value> = state["network_interfaces"]
+        .as_object()
+        .map(|m| m.values().filter(|v| v["nic"]["subscription"] == sub).cloned().collect())
+        .unwrap_or_default();
     json!({
         "tenant": state["tenants"][tenant],
         "users": of("users", "tenant_id", tenant),
@@ -426,6 +450,7 @@ fn tenant_view(state: &Value, tenant: &str, sub: &str) -> Value {
         "subscriptions": of("subscriptions", "tenant_id", tenant),
         "resource_groups": of("resource_groups", "subscription_id", sub),
         "virtual_networks": vnets,
+        "network_interfaces": nics,
         "role_definitions": of("role_definitions", "tenant_id", tenant),
         "role_assignments": of("role_assignments", "tenant_id", tenant),
     })

@@ -81,6 +81,7 @@ impl State {
                 self.resource_group(*subscription, resource_group).map(|_| ())
             }
             Scope::VirtualNetwork(v) => self.virtual_network(v).map(|_| ()),
+            Scope::NetworkInterface(n) => self.network_interface(n).map(|_| ()),
             Scope::VnetChild { vnet, kind, name } => {
                 let net = self.virtual_network(vnet)?;
                 let exists = if kind == "subnets" { net.subnet(name).is_some() } else { net.peering(name).is_some() };

@@ -6,6 +6,7 @@ use crate::model::names::{self, NameKind};
 use uuid::Uuid;
 
 pub const VNET_TYPE: &str = "Microsoft.Network/virtualNetworks";
+pub const NIC_TYPE: &str = "Microsoft.Network/networkInterfaces";
 
 /// A scope the emulator knows how to hold: what role assignments attach to and what ARM routes name.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -17,6 +18,7 @@ pub enum Scope {
         resource_group: String,
     },
     VirtualNetwork(VnetRef),
+    NetworkInterface(NicRef),
     /// `…/virtualNetworks/{vnet}/{kind}/{name}` with kind `subnets` or `virtualNetworkPeerings`.
     VnetChild {
         vnet: VnetRef,
@@ -33,12 +35,31 @@ pub struct VnetRef {
     pub name: String,
 }
 
+/// A network interface named by its id parts; names keep the case they were written in.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+pub struct NicRef {
+    pub subscription: Uuid,
+    pub resource_group: String,
+    pub name: String,
+}
+
+fn resource_id(subscription: Uuid, resource_group: &str, resource_type: &str, name: &str) -> String {
+    format!("/subscriptions/{subscription}/resourceGroups/{resource_group}/providers/{resource_type}/{name}")
+}
+
 impl VnetRef {
     pub fn id(&self) -> String {
-        format!(
-            "/subscriptions/{}/resourceGroups/{}/providers/{VNET_TYPE}/{}",
-            self.subscription, self.resource_group, self.name
-        )
+        resource_id(self.subscription, &self.resource_group, VNET_TYPE, &self.name)
+    }
+    /// The map key: ids compare case-insensitively.
+    pub fn key(&self) -> String {
+        self.id().to_ascii_lowercase()
+    }
+}
+
+impl NicRef {
+    pub fn id(&self) -> String {
+        resource_id(self.subscription, &self.resource_group, NIC_TYPE, &self.name)
     }
     /// The map key: ids compare case-insensitively.
     pub fn key(&self) -> String {
@@ -84,6 +105,19 @@ impl Scope {
                 names::validate(NameKind::ResourceGroup, segments[3])?;
                 Ok(Scope::ResourceGroup { subscription, resource_group: segments[3].to_string() })
             }
+            8 if eq(segments[2], "resourceGroups")
+                && eq(segments[4], "providers")
+                && eq(segments[5], "Microsoft.Network")
+                && eq(segments[6], "networkInterfaces") =>
+            {
+                names::validate(NameKind::ResourceGroup, segments[3])?;
+                names::validate(NameKind::NetworkInterface, segments[7])?;
+                Ok(Scope::NetworkInterface(NicRef {
+                    subscription,
+                    resource_group: segments[3].to_string(),
+                    name: segments[7].to_string(),
+                }))
+            }
             8 | 10
                 if eq(segments[2], "resourceGroups")
                     && eq(segments[4], "providers")
@@ -126,6 +160,7 @@ impl Scope {
             Scope::Subscription(s) => Some(*s),
             Scope::ResourceGroup { subscription, .. } => Some(*subscription),
             Scope::VirtualNetwork(v) | Scope::VnetChild { vnet: v, .. } => Some(v.subscription),
+            Scope::NetworkInterface(n) => Some(n.subscription),
         }
     }
 
@@ -138,6 +173,7 @@ impl Scope {
                 format!("/subscriptions/{subscription}/resourceGroups/{resource_group}")
             }
             Scope::VirtualNetwork(v) => v.id(),
+            Scope::NetworkInterface(n) => n.id(),
             Scope::VnetChild { vnet, kind, name } => format!("{}/{kind}/{name}", vnet.id()),
         }
     }
@@ -182,6 +218,9 @@ mod tests {
         assert_eq!(v.id(), s);
         assert_eq!(Scope::parse("/").unwrap(), Scope::Root);
         assert!(matches!(Scope::parse(&format!("{s}/virtualNetworkPeerings/p")).unwrap(), Scope::VnetChild { .. }));
+        let nic = s.replace("virtualNetworks/VNet1", "networkInterfaces/Nic-1");
+        assert!(matches!(Scope::parse(&nic).unwrap(), Scope::NetworkInterface(n) if n.id() == nic));
+        assert!(Scope::parse(&format!("{nic}/ipConfigurations/ipconfig1")).is_err());
         assert!(matches!(
             Scope::parse(&s.to_uppercase().replace("AAAAAAAA", "aaaaaaaa")).unwrap(),
             Scope::VirtualNetwork(_)

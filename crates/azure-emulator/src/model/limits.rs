@@ -28,6 +28,10 @@ pub const PREFIXES_PER_VNET: usize = 1000;
 /// prefixes and peerings of all VNets of a subscription together.
 pub const NETWORK_OBJECTS_PER_SUBSCRIPTION: usize = 20_000;
 pub const NETWORK_OBJECTS: &str = "Subnets, address prefixes and peerings in this subscription";
+/// Network interfaces per subscription. Azure allows 65,536 per region and subscription; the
+/// emulator keeps a subscription's share of the state (copied on every write) at 5,000, far more
+/// than any test or demo makes.
+pub const NICS_PER_SUBSCRIPTION: usize = 5_000;
 /// ARM tags: 50 per resource, names up to 512 characters, values up to 256.
 pub const TAGS: usize = 50;
 pub const TAG_NAME: usize = 512;
@@ -118,12 +122,13 @@ pub fn unmodeled_size(props: &serde_json::Map<String, serde_json::Value>) -> usi
     serde_json::to_vec(props).map(|b| b.len()).unwrap_or(usize::MAX)
 }
 
-/// A VNet's unmodeled properties, its subnets' included, stay within `UNMODELED_PROPERTIES_BYTES`,
-/// so what a tenant can store grows with its VNets, not with what it sends.
-pub fn unmodeled_total(bytes: usize) -> Result<()> {
+/// A resource's unmodeled properties, its children's included (a VNet's subnets, a NIC's IP
+/// configurations), stay within `UNMODELED_PROPERTIES_BYTES`, so what a tenant can store grows with
+/// its resources, not with what it sends. `what`: "virtual network, its subnets included".
+pub fn unmodeled_total(what: &str, bytes: usize) -> Result<()> {
     if bytes > UNMODELED_PROPERTIES_BYTES {
         return Err(EmulatorError::InvalidParameter(format!(
-            "The virtual network's properties take {bytes} bytes; at most {UNMODELED_PROPERTIES_BYTES} are kept per virtual network, its subnets included."
+            "The properties take {bytes} bytes; at most {UNMODELED_PROPERTIES_BYTES} are kept per {what}."
         )));
     }
     Ok(())

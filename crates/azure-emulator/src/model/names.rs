@@ -14,6 +14,10 @@ pub enum NameKind {
     Subnet,
     /// 1–80, otherwise as a virtual network.
     Peering,
+    /// 1–80, otherwise as a virtual network.
+    NetworkInterface,
+    /// 1–80, otherwise as a virtual network.
+    IpConfiguration,
 }
 
 impl NameKind {
@@ -21,7 +25,7 @@ impl NameKind {
         match self {
             NameKind::ResourceGroup => 90,
             NameKind::VirtualNetwork => 64,
-            NameKind::Subnet | NameKind::Peering => 80,
+            NameKind::Subnet | NameKind::Peering | NameKind::NetworkInterface | NameKind::IpConfiguration => 80,
         }
     }
     fn min(self) -> usize {
@@ -36,6 +40,8 @@ impl NameKind {
             NameKind::VirtualNetwork => "virtual network",
             NameKind::Subnet => "subnet",
             NameKind::Peering => "virtual network peering",
+            NameKind::NetworkInterface => "network interface",
+            NameKind::IpConfiguration => "IP configuration",
         }
     }
 }
@@ -105,5 +111,11 @@ mod tests {
             assert!(validate(NameKind::VirtualNetwork, bad).is_err(), "{bad:?}");
         }
         assert!(validate(NameKind::Subnet, &"s".repeat(81)).is_err());
+        for ok in ["n", "nic_", "Nic-1.a", &"n".repeat(80)] {
+            assert!(validate(NameKind::NetworkInterface, ok).is_ok(), "{ok:?}");
+        }
+        for bad in ["", "-nic", "_nic", "nic-", "nic.", "a/b", "n i c", &"n".repeat(81)] {
+            assert!(validate(NameKind::NetworkInterface, bad).is_err(), "{bad:?}");
+        }
     }
 }

@@ -3,7 +3,7 @@
 
 use crate::authorization::rbac::{RoleAssignment, RoleDefinition};
 use crate::identity::objects::{Application, Principal, ServicePrincipal, Tenant, User};
-use crate::network::resources::{ResourceGroup, Subscription, VirtualNetwork};
+use crate::network::resources::{NetworkInterface, ResourceGroup, Subscription, VirtualNetwork};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use uuid::Uuid;
@@ -26,6 +26,9 @@ pub struct State {
     /// Keyed by the lower-cased virtual network id.
     #[serde(default)]
     pub virtual_networks: BTreeMap<String, VirtualNetwork>,
+    /// Keyed by the lower-cased network interface id.
+    #[serde(default)]
+    pub network_interfaces: BTreeMap<String, NetworkInterface>,
     /// Custom roles only; built-ins live in `builtin_roles`.
     #[serde(default)]
     pub role_definitions: BTreeMap<Uuid, RoleDefinition>,

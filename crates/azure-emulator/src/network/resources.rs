@@ -1,10 +1,13 @@
-//! ARM resources: subscriptions, resource groups, virtual networks with their subnets and peerings.
+//! ARM resources: subscriptions, resource groups, virtual networks with their subnets and peerings,
+//! network interfaces with their IP configurations.
 
-use crate::authorization::scope::VnetRef;
+use crate::authorization::access::Op;
+use crate::authorization::scope::{NicRef, VnetRef, NIC_TYPE, VNET_TYPE};
 use chrono::{DateTime, Utc};
 use ipnet::IpNet;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+use std::net::Ipv4Addr;
 use uuid::Uuid;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -110,6 +113,124 @@ impl VirtualNetwork {
     }
     pub fn subnet(&self, name: &str) -> Option<&Subnet> {
         self.subnets.iter().find(|s| s.name.eq_ignore_ascii_case(name))
+    }
+}
+
+/// Where a resource in a resource group lives, and what the generic list shows of it.
+pub struct Placement<'a> {
+    pub subscription: Uuid,
+    pub resource_group: &'a str,
+    pub name: &'a str,
+    pub location: &'a str,
+    pub tags: &'a BTreeMap<String, String>,
+}
+
+/// A resource that lives in a resource group, as lists, the generic list and group deletes see it.
+pub trait GroupResource {
+    const TYPE: &'static str;
+    /// What reading one needs.
+    const READ: Op;
+    fn placement(&self) -> Placement<'_>;
+    fn id(&self) -> String {
+        let p = self.placement();
+        format!(
+            "/subscriptions/{}/resourceGroups/{}/providers/{}/{}",
+            p.subscription,
+            p.resource_group,
+            Self::TYPE,
+            p.name
+        )
+    }
+    /// In the subscription, and in the group when one is given (names compare without case).
+    fn is_in(&self, subscription: Uuid, group: Option<&str>) -> bool {
+        let p = self.placement();
+        p.subscription == subscription && group.is_none_or(|g| p.resource_group.eq_ignore_ascii_case(g))
+    }
+}
+
+/// `GroupResource` for a resource whose id parts are in field `$reference`.
+macro_rules! group_resource {
+    ($t:ty, $reference:ident, $type:expr, $read:expr) => {
+        impl GroupResource for $t {
+            const TYPE: &'static str = $type;
+            const READ: Op = $read;
+            fn placement(&self) -> Placement<'_> {
+                let r = &self.$reference;
+                Placement {
+                    subscription: r.subscription,
+                    resource_group: &r.resource_group,
+                    name: &r.name,
+                    location: &self.location,
+                    tags: &self.tags,
+                }
+            }
+        }
+    };
+}
+
+group_resource!(VirtualNetwork, vnet, VNET_TYPE, Op::ReadVnet);
+group_resource!(NetworkInterface, nic, NIC_TYPE, Op::ReadNic);
+
+/// A subnet named by its VNet and its name, as a NIC's IP configuration refers to it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SubnetRef {
+    pub vnet: VnetRef,
+    pub name: String,
+}
+
+impl SubnetRef {
+    pub fn id(&self) -> String {
+        format!("{}/subnets/{}", self.vnet.id(), self.name)
+    }
+    /// Ids compare case-insensitively.
+    pub fn same(&self, other: &SubnetRef) -> bool {
+        self.vnet.key() == other.vnet.key() && self.name.eq_ignore_ascii_case(&other.name)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum IpAllocation {
+    Dynamic,
+    Static,
+}
+
+impl IpAllocation {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Dynamic => "Dynamic",
+            Self::Static => "Static",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct IpConfiguration {
+    pub name: String,
+    pub subnet: SubnetRef,
+    pub private_ip_address: Ipv4Addr,
+    pub allocation: IpAllocation,
+    pub primary: bool,
+    #[serde(default)]
+    pub unmodeled: Unmodeled,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct NetworkInterface {
+    pub nic: NicRef,
+    pub location: String,
+    pub ip_configurations: Vec<IpConfiguration>,
+    #[serde(default)]
+    pub tags: BTreeMap<String, String>,
+    pub resource_guid: Uuid,
+    /// The NIC's etag, which its IP configurations share.
+    pub etag: Uuid,
+    #[serde(default)]
+    pub unmodeled: Unmodeled,
+}
+
+impl NetworkInterface {
+    pub fn ip_configuration_id(&self, ipc: &IpConfiguration) -> String {
+        format!("{}/ipConfigurations/{}", self.nic.id(), ipc.name)
     }
 }
 

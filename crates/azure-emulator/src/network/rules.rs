@@ -130,14 +130,16 @@ impl State {
         self.check(c, Op::DeleteResourceGroup, &rg_scope(subscription, name))?;
         // Unlike other resources, a missing group is ARM's 404 `ResourceGroupNotFound`, not a 204.
         let rg_id = self.resource_group(subscription, name)?.id();
+        // ARM deletes what depends on others first: the group's NICs, then its VNets.
+        self.network_interfaces.retain(|_, n| !n.is_in(subscription, Some(name)));
         let vnets: Vec<VnetRef> = self
             .virtual_networks
             .values()
-            .filter(|n| n.vnet.subscription == subscription && n.vnet.resource_group.eq_ignore_ascii_case(name))
+            .filter(|n| n.is_in(subscription, Some(name)))
             .map(|n| n.vnet.clone())
             .collect();
         for v in vnets {
-            self.remove_virtual_network(&v);
+            self.remove_virtual_network(&v)?;
         }
         self.resource_groups.remove(&ResourceGroup::key(subscription, name));
         self.drop_assignments_within(&rg_id);
@@ -146,15 +148,22 @@ impl State {
 
     /// The VNets of a subscription (or one of its groups) the caller may read.
     pub fn list_virtual_networks(&self, c: &Caller, sub: Uuid, rg: Option<&str>) -> Result<Vec<&VirtualNetwork>> {
+        self.readable_in(c, sub, rg, self.virtual_networks.values())
+    }
+
+    /// The resources of `all` in a subscription (or one of its groups) the caller may read (ARM
+    /// filters lists by permission); a group that does not exist is ARM's 404.
+    pub(crate) fn readable_in<'a, T: GroupResource>(
+        &self,
+        c: &Caller,
+        sub: Uuid,
+        rg: Option<&str>,
+        all: impl Iterator<Item = &'a T>,
+    ) -> Result<Vec<&'a T>> {
         if let Some(rg) = rg {
             self.resource_group(sub, rg)?;
         }
-        Ok(self
-            .virtual_networks
-            .values()
-            .filter(|n| n.vnet.subscription == sub && rg.is_none_or(|g| n.vnet.resource_group.eq_ignore_ascii_case(g)))
-            .filter(|n| self.may(c, Op::ReadVnet, &n.vnet.id()))
-            .collect())
+        Ok(all.filter(|r| r.is_in(sub, rg) && self.may(c, T::READ, &r.id())).collect())
     }
 
     pub fn read_virtual_network(&self, c: &Caller, v: &VnetRef) -> Result<&VirtualNetwork> {
@@ -205,7 +214,7 @@ impl State {
         let unmodeled = spec.subnets.iter().fold(limits::unmodeled_size(&spec.unmodeled), |total, s| {
             total.saturating_add(limits::unmodeled_size(&s.unmodeled))
         });
-        limits::unmodeled_total(unmodeled)?;
+        limits::unmodeled_total("virtual network, its subnets included", unmodeled)?;
         for (i, sub) in spec.subnets.iter().enumerate() {
             let (name, prefix) = (&sub.name, &sub.prefix);
             names::validate(NameKind::Subnet, name)?;
@@ -225,6 +234,16 @@ impl State {
         }
         self.check_peered_overlap(v, &spec.address_prefixes)?;
         let existing = self.virtual_networks.get(&v.key());
+        for old in existing.map(|e| e.subnets.as_slice()).unwrap_or_default() {
+            let Some(user) = self.subnet_user(v, &old.name) else { continue };
+            match spec.subnets.iter().find(|s| s.name.eq_ignore_ascii_case(&old.name)) {
+                None => return Err(EmulatorError::InUseSubnetCannotBeDeleted { subnet: old.name.clone(), user }),
+                Some(new) if new.prefix != old.address_prefix => {
+                    return Err(EmulatorError::InUseSubnetCannotBeUpdated { subnet: old.name.clone(), user })
+                }
+                Some(_) => {}
+            }
+        }
         let created = existing.is_none();
         if created {
             let used = self.virtual_networks.values().filter(|n| n.vnet.subscription == v.subscription).count();
@@ -280,13 +299,16 @@ impl State {
 
     pub fn delete_virtual_network(&mut self, c: &Caller, v: &VnetRef) -> Result<bool> {
         self.check(c, Op::DeleteVnet, &v.id())?;
-        Ok(self.remove_virtual_network(v))
+        self.remove_virtual_network(v)
     }
 
-    /// Removes a VNet; peerings elsewhere that point at it become `Disconnected`.
-    fn remove_virtual_network(&mut self, v: &VnetRef) -> bool {
+    /// Removes a VNet no NIC uses; peerings elsewhere that point at it become `Disconnected`.
+    fn remove_virtual_network(&mut self, v: &VnetRef) -> Result<bool> {
+        if let Some((subnet, user)) = self.vnet_user(v) {
+            return Err(EmulatorError::InUseSubnetCannotBeDeleted { subnet, user });
+        }
         if self.virtual_networks.remove(&v.key()).is_none() {
-            return false;
+            return Ok(false);
         }
         let key = v.key();
         for net in self.virtual_networks.values_mut() {
@@ -296,7 +318,7 @@ impl State {
             }
         }
         self.drop_assignments_within(&v.id());
-        true
+        Ok(true)
     }
 
     pub fn list_subnets(&self, c: &Caller, v: &VnetRef) -> Result<&VirtualNetwork> {
@@ -347,6 +369,10 @@ impl State {
 
     pub fn delete_subnet(&mut self, c: &Caller, v: &VnetRef, name: &str) -> Result<bool> {
         self.check(c, Op::DeleteSubnet, &format!("{}/subnets/{name}", v.id()))?;
+        if let Some(user) = self.subnet_user(v, name) {
+            let subnet = self.virtual_network(v)?.subnet(name).map_or_else(|| name.to_string(), |s| s.name.clone());
+            return Err(EmulatorError::InUseSubnetCannotBeDeleted { subnet, user });
+        }
         let net = self.virtual_networks.get_mut(&v.key()).ok_or_else(|| EmulatorError::ResourceNotFound {
             resource_type: scope::VNET_TYPE.into(),
             name: v.name.clone(),
@@ -369,18 +395,21 @@ impl State {
         Ok((net, p))
     }
 
-    /// The remote half of a peering write (ARM's linked authorization). Same tenant: the caller needs
-    /// `peer/action` on the remote VNet. Another tenant: an auxiliary token for that tenant, of the
-    /// same application, whose principal has `peer/action` there.
-    fn check_linked(&self, c: &Caller, local_id: &str, remote: &VnetRef) -> Result<()> {
+    /// The linked half of a write that refers to another resource (ARM's linked authorization): a
+    /// peering's remote VNet (`peer/action`), a NIC's subnet (`subnets/join/action`). Same tenant:
+    /// the caller needs `linked` on the linked resource. Another tenant: an auxiliary token for that
+    /// tenant, of the same application, whose principal has `linked` there.
+    pub(crate) fn check_linked(&self, c: &Caller, op: Op, local_id: &str, linked: Op, linked_id: &str) -> Result<()> {
         let me = &c.principal;
+        let linked_subscription = scope::subscription_of(linked_id);
         let tenant_denied = || EmulatorError::LinkedTenantNotAuthorized {
-            action: Op::WritePeering.action().into(),
+            action: op.action().into(),
             scope: local_id.to_string(),
             tenant_id: me.tenant_id.to_string(),
-            linked_subscription: remote.subscription.to_string(),
+            linked_subscription: linked_subscription.map(|s| s.to_string()).unwrap_or_default(),
         };
-        let remote_tenant = self.tenant_of_subscription(remote.subscription).ok_or_else(tenant_denied)?;
+        let remote_tenant =
+            linked_subscription.and_then(|s| self.tenant_of_subscription(s)).ok_or_else(tenant_denied)?;
         let acting = if remote_tenant == me.tenant_id {
             me
         } else {
@@ -389,16 +418,16 @@ impl State {
                 .find(|p| p.tenant_id == remote_tenant && p.app_id == me.app_id)
                 .ok_or_else(tenant_denied)?
         };
-        if self.is_allowed(acting.object_id, Op::PeerVnet.action(), &remote.id(), c.now) {
+        if self.is_allowed(acting.object_id, linked.action(), linked_id, c.now) {
             Ok(())
         } else {
             Err(EmulatorError::LinkedAuthorizationFailed {
                 client: me.display.clone(),
                 object_id: me.object_id.to_string(),
-                action: Op::WritePeering.action().into(),
+                action: op.action().into(),
                 scope: local_id.to_string(),
-                linked_action: Op::PeerVnet.action().into(),
-                linked_scope: remote.id(),
+                linked_action: linked.action().into(),
+                linked_scope: linked_id.to_string(),
             })
         }
     }
@@ -414,7 +443,7 @@ impl State {
     ) -> Result<(Peering, bool)> {
         let now = c.now;
         self.check(c, Op::WritePeering, &peering_id(local, name))?;
-        self.check_linked(c, &peering_id(local, name), &spec.remote)?;
+        self.check_linked(c, Op::WritePeering, &peering_id(local, name), Op::PeerVnet, &spec.remote.id())?;
         names::validate(NameKind::Peering, name)?;
         let local_net = self.virtual_network(local)?.clone();
         let peering_id = format!("{}/virtualNetworkPeerings/{name}", local_net.vnet.id());
@@ -423,7 +452,10 @@ impl State {
         }
         let remote_net = self
             .virtual_network(&spec.remote)
-            .map_err(|_| EmulatorError::RemoteVnetNotFound { remote: spec.remote.id(), peering: peering_id.clone() })?
+            .map_err(|_| EmulatorError::ReferencedResourceNotFound {
+                referenced: spec.remote.id(),
+                by: peering_id.clone(),
+            })?
             .clone();
         let existing = local_net.peering(name).cloned();
         if existing.is_none() {
@@ -632,7 +664,7 @@ fn peering_id(v: &VnetRef, name: &str) -> String {
 }
 
 /// A location is a short region name (`westeurope`, `West Europe`).
-fn check_location(location: &str, what: &str) -> Result<()> {
+pub(super) fn check_location(location: &str, what: &str) -> Result<()> {
     if location.trim().is_empty() {
         return Err(EmulatorError::InvalidParameter(format!("The 'location' property is required for a {what}.")));
     }

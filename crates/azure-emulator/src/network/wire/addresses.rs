@@ -1,25 +1,19 @@
 //! `GET …/virtualNetworks/{v}/CheckIPAddressAvailability?ipAddress=…`: whether a private address
-//! can be taken, and if not, up to five free ones nearby in the same subnet. Azure reserves the
-//! first four addresses and the last of every subnet.
+//! can be taken, and if not, up to five free ones in the same subnet. Azure reserves the first four
+//! addresses and the last of every subnet; NICs hold the ones they were given.
 
 use crate::authorization::scope::VnetRef;
 use crate::error::EmulatorError;
 use crate::model::names;
+use crate::network::addresses;
 use crate::wire::arm::{ok, ArmCtx};
 use crate::wire::envelope::{ApiError, ApiResult, WithFlavor};
 use axum::response::Response;
-use ipnet::Ipv4Net;
 use serde_json::json;
 use std::net::Ipv4Addr;
 
 /// How many alternatives Azure suggests.
 const SUGGESTIONS: usize = 5;
-
-fn reserved(subnet: &Ipv4Net, ip: Ipv4Addr) -> bool {
-    let (first, last) = (u32::from(subnet.network()), u32::from(subnet.broadcast()));
-    let n = u32::from(ip);
-    n < first.saturating_add(4) || n == last
-}
 
 pub fn check_availability(ctx: &ArmCtx, v: &VnetRef) -> ApiResult<Response> {
     let net = ctx.state.read_virtual_network(&ctx.caller, v).arm()?;
@@ -30,26 +24,24 @@ pub fn check_availability(ctx: &ArmCtx, v: &VnetRef) -> ApiResult<Response> {
             names::printable(raw)
         )))
     })?;
-    let subnet = net
+    let (subnet, prefix) = net
         .subnets
         .iter()
-        .filter_map(|s| match s.address_prefix {
-            ipnet::IpNet::V4(p) => Some(p),
-            ipnet::IpNet::V6(_) => None,
+        .find_map(|s| match s.address_prefix {
+            ipnet::IpNet::V4(p) if p.contains(&ip) => Some((s, p)),
+            _ => None,
         })
-        .find(|p| p.contains(&ip))
         .ok_or_else(|| {
             ApiError::arm(EmulatorError::PrivateIpNotInAnySubnet { ip: ip.to_string(), vnet: net.vnet.id() })
         })?;
-    // No NIC takes an address yet, so only the reserved ones are unavailable.
-    if !reserved(&subnet, ip) {
+    let taken = ctx.state.addresses_in_subnet(&net.vnet, &subnet.name);
+    let reserved = addresses::is_reserved(&prefix, ip);
+    if !reserved && !taken.contains_key(&ip) {
         return ok(json!({ "available": true }));
     }
-    let free: Vec<String> = subnet
-        .hosts()
-        .filter(|a| !reserved(&subnet, *a) && *a != ip)
+    let free: Vec<String> = addresses::free(&prefix, |a| a == ip || taken.contains_key(&a))
         .take(SUGGESTIONS)
         .map(|a| a.to_string())
         .collect();
-    ok(json!({ "available": false, "isPlatformReserved": true, "availableIPAddresses": free }))
+    ok(json!({ "available": false, "isPlatformReserved": reserved, "availableIPAddresses": free }))
 }

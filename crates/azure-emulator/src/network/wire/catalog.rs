@@ -40,7 +40,7 @@ pub fn list_locations(ctx: &ArmCtx, sub: Uuid) -> ApiResult<Response> {
 }
 
 fn resource_type(t: &ResourceType) -> Value {
-    let located = t.namespace == "Microsoft.Network" && t.name == "virtualNetworks";
+    let located = t.namespace == "Microsoft.Network" && matches!(t.name, "virtualNetworks" | "networkInterfaces");
     json!({
         "resourceType": t.name,
         "locations": if located { regions::REGIONS.iter().map(|r| r.display_name).collect::<Vec<_>>() } else { vec![] },

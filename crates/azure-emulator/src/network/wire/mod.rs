@@ -2,7 +2,9 @@
 
 pub mod addresses;
 pub mod catalog;
+pub mod nics;
 pub mod peerings;
+pub mod props;
 pub mod render;
 pub mod resources;
 pub mod subscriptions;

@@ -97,12 +97,13 @@ pub fn put(ctx: &ArmCtx, v: &VnetRef, name: &str) -> ApiResult<Response> {
 }
 
 pub fn delete(ctx: &ArmCtx, v: &VnetRef, name: &str) -> ApiResult<Response> {
-    let (op, _) = ctx.commit(|s| {
-        ctx.precondition.check(peering_etag(s, v, name).as_deref())?;
-        let existed = s.delete_peering(&ctx.caller, v, name)?;
-        Ok(existed.then(|| s.record_operation("Succeeded", ctx.caller.now)))
-    })?;
-    lro::network_delete(ctx, v.subscription, &location_of(ctx, v), op)
+    lro::delete_network_resource(
+        ctx,
+        v.subscription,
+        &location_of(ctx, v),
+        |s| peering_etag(s, v, name),
+        |s| s.delete_peering(&ctx.caller, v, name),
+    )
 }
 
 /// The peering's current etag as rendered (what `If-Match` compares), if it exists.

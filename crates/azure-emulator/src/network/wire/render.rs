@@ -1,8 +1,12 @@
-//! ARM's JSON for subscriptions, tenants, resource groups, VNets, subnets and peerings.
+//! ARM's JSON for subscriptions, tenants, resource groups, VNets, subnets, peerings and network
+//! interfaces.
 
+use crate::authorization::scope::NIC_TYPE;
 use crate::identity::objects::Tenant;
 use crate::model::State;
-use crate::network::resources::{ResourceGroup, Subnet, Subscription, Unmodeled, VirtualNetwork};
+use crate::network::resources::{
+    IpConfiguration, NetworkInterface, ResourceGroup, Subnet, Subscription, Unmodeled, VirtualNetwork,
+};
 use crate::network::rules::PeeringView;
 use ipnet::IpNet;
 use serde_json::{json, Value};
@@ -130,6 +134,60 @@ pub fn virtual_network(state: &State, net: &VirtualNetwork) -> Value {
                 "addressSpace": prefixes(&net.address_prefixes),
                 "subnets": net.subnets.iter().map(|s| subnet(net, s)).collect::<Vec<_>>(),
                 "virtualNetworkPeerings": net.peerings.iter().map(|p| peering(net, &state.peering_view(net, p), "Succeeded")).collect::<Vec<_>>(),
+            }),
+        ),
+    })
+}
+
+fn ip_configuration(nic: &NetworkInterface, ipc: &IpConfiguration) -> Value {
+    json!({
+        "name": ipc.name,
+        "id": nic.ip_configuration_id(ipc),
+        "etag": etag(&nic.etag),
+        "type": format!("{NIC_TYPE}/ipConfigurations"),
+        "properties": properties(
+            json!({}),
+            &ipc.unmodeled,
+            json!({
+                "provisioningState": "Succeeded",
+                "privateIPAddress": ipc.private_ip_address.to_string(),
+                "privateIPAllocationMethod": ipc.allocation.as_str(),
+                "privateIPAddressVersion": "IPv4",
+                "subnet": {"id": ipc.subnet.id()},
+                "primary": ipc.primary,
+            }),
+        ),
+    })
+}
+
+/// A NIC as the spec examples show one not attached to a VM: no `macAddress`, `primary` or
+/// `virtualMachine` (Azure fills those in when a VM starts with the NIC).
+pub fn network_interface(nic: &NetworkInterface) -> Value {
+    json!({
+        "name": nic.nic.name,
+        "id": nic.nic.id(),
+        "etag": etag(&nic.etag),
+        "type": NIC_TYPE,
+        "location": nic.location,
+        "tags": nic.tags,
+        "properties": properties(
+            json!({
+                "dnsSettings": {"dnsServers": [], "appliedDnsServers": []},
+                "enableAcceleratedNetworking": false,
+                "enableIPForwarding": false,
+                "disableTcpStateTracking": false,
+                "nicType": "Standard",
+                "auxiliaryMode": "None",
+                "auxiliarySku": "None",
+            }),
+            &nic.unmodeled,
+            json!({
+                "provisioningState": "Succeeded",
+                "resourceGuid": nic.resource_guid,
+                "ipConfigurations": nic.ip_configurations.iter().map(|i| ip_configuration(nic, i)).collect::<Vec<_>>(),
+                "vnetEncryptionSupported": false,
+                "hostedWorkloads": [],
+                "tapConfigurations": [],
             }),
         ),
     })

@@ -1,8 +1,9 @@
 //! `GET /subscriptions/{s}[/resourceGroups/{rg}]/resources` (`az resource list`): every resource
-//! the caller may read, in ARM's generic shape, with the `$filter` forms ARM documents.
+//! the caller may read (VNets and NICs), in ARM's generic shape, with the `$filter` forms ARM
+//! documents.
 
 use crate::model::query::{self, Filter, Filterable};
-use crate::network::resources::VirtualNetwork;
+use crate::network::resources::{GroupResource, Placement};
 use crate::wire::arm::filters::{bad_filter, clauses};
 use crate::wire::arm::ArmCtx;
 use crate::wire::envelope::{ApiResult, WithFlavor};
@@ -12,17 +13,34 @@ use uuid::Uuid;
 
 /// A resource as the generic list sees it.
 struct Generic<'a> {
-    net: &'a VirtualNetwork,
+    id: String,
+    resource_type: &'static str,
+    at: Placement<'a>,
+}
+
+impl<'a> Generic<'a> {
+    fn of<T: GroupResource>(r: &'a T) -> Self {
+        Generic { id: r.id(), resource_type: T::TYPE, at: r.placement() }
+    }
+
+    fn render(&self) -> Value {
+        json!({
+            "id": self.id,
+            "name": self.at.name,
+            "type": self.resource_type,
+            "location": self.at.location,
+            "tags": self.at.tags,
+        })
+    }
 }
 
 impl Filterable for Generic<'_> {
     fn text(&self, field: &str) -> Option<String> {
-        let n = self.net;
         match field {
-            "resourceType" => Some("Microsoft.Network/virtualNetworks".into()),
-            "name" => Some(n.vnet.name.clone()),
-            "location" => Some(n.location.clone()),
-            "resourceGroup" => Some(n.vnet.resource_group.clone()),
+            "resourceType" => Some(self.resource_type.into()),
+            "name" => Some(self.at.name.into()),
+            "location" => Some(self.at.location.into()),
+            "resourceGroup" => Some(self.at.resource_group.into()),
             _ => None,
         }
     }
@@ -53,31 +71,24 @@ impl Wanted {
         Ok(w)
     }
 
-    fn matches(&self, net: &VirtualNetwork) -> bool {
-        let g = Generic { net };
+    fn matches(&self, g: &Generic) -> bool {
         let tag_ok = match &self.tag_name {
             None => true,
-            Some(name) => net
-                .tags
-                .iter()
-                .any(|(k, v)| k.eq_ignore_ascii_case(name) && self.tag_value.as_ref().is_none_or(|want| v == want)),
+            Some(name) => {
+                g.at.tags
+                    .iter()
+                    .any(|(k, v)| k.eq_ignore_ascii_case(name) && self.tag_value.as_ref().is_none_or(|want| v == want))
+            }
         };
-        tag_ok && self.filters.iter().all(|f| f.matches(&g))
+        tag_ok && self.filters.iter().all(|f| f.matches(g))
     }
-}
-
-fn render(net: &VirtualNetwork) -> Value {
-    json!({
-        "id": net.vnet.id(),
-        "name": net.vnet.name,
-        "type": "Microsoft.Network/virtualNetworks",
-        "location": net.location,
-        "tags": net.tags,
-    })
 }
 
 pub fn list(ctx: &ArmCtx, sub: Uuid, rg: Option<&str>) -> ApiResult<Response> {
     let wanted = Wanted::parse(ctx)?;
     let nets = ctx.state.list_virtual_networks(&ctx.caller, sub, rg).arm()?;
-    crate::wire::arm::list(ctx, nets.into_iter().filter(|n| wanted.matches(n)).map(render).collect())
+    let nics = ctx.state.list_network_interfaces(&ctx.caller, sub, rg).arm()?;
+    let mut all: Vec<Generic> = nets.into_iter().map(Generic::of).chain(nics.into_iter().map(Generic::of)).collect();
+    all.sort_by_cached_key(|g| g.id.to_ascii_lowercase());
+    crate::wire::arm::list(ctx, all.iter().filter(|g| wanted.matches(g)).map(Generic::render).collect())
 }

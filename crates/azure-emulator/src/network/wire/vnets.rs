@@ -1,5 +1,6 @@
 //! Virtual networks and subnets.
 
+use super::props::{take, unmodeled, ChildBody, ResourceBody};
 use super::render;
 use crate::authorization::scope::VnetRef;
 use crate::error::EmulatorError;
@@ -11,7 +12,6 @@ use crate::wire::envelope::{ApiError, ApiResult, WithFlavor};
 use axum::response::Response;
 use ipnet::IpNet;
 use serde::Deserialize;
-use serde_json::Value;
 use std::collections::BTreeMap;
 
 /// Lists VNets the caller may read (ARM filters list results by permission).
@@ -26,48 +26,9 @@ pub fn get_vnet(ctx: &ArmCtx, v: &VnetRef) -> ApiResult<Response> {
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct VnetBody {
-    location: Option<String>,
-    #[serde(default)]
-    tags: BTreeMap<String, String>,
-    #[serde(default)]
-    properties: Unmodeled,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
 struct AddressSpace {
     #[serde(default)]
     address_prefixes: Vec<String>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct SubnetBody {
-    name: Option<String>,
-    #[serde(default)]
-    properties: Unmodeled,
-}
-
-/// Read-only properties a client may echo back from a GET; never stored.
-const READ_ONLY: &[&str] = &["provisioningState", "resourceGuid", "etag", "id", "type"];
-
-/// Takes the modeled property `key` out of `props`, typed.
-fn take<T: serde::de::DeserializeOwned>(props: &mut Unmodeled, key: &str) -> ApiResult<Option<T>> {
-    match props.remove(key) {
-        None | Some(Value::Null) => Ok(None),
-        Some(v) => serde_json::from_value(v).map(Some).map_err(|e| {
-            ApiError::arm(EmulatorError::InvalidRequestContent(format!(
-                "properties.{key}: {}",
-                names::printable(&e.to_string())
-            )))
-        }),
-    }
-}
-
-fn unmodeled(mut props: Unmodeled, modeled: &[&str]) -> Unmodeled {
-    props.retain(|k, _| !modeled.contains(&k.as_str()) && !READ_ONLY.contains(&k.as_str()));
-    props
 }
 
 fn prefix(raw: &str) -> ApiResult<IpNet> {
@@ -77,8 +38,8 @@ fn prefix(raw: &str) -> ApiResult<IpNet> {
 /// A subnet as sent: its name, its prefix (`addressPrefix`, or the first of `addressPrefixes`) and
 /// everything else it carried.
 fn subnet_spec(name: &str, mut props: Unmodeled) -> ApiResult<SubnetSpec> {
-    let single: Option<String> = take(&mut props, "addressPrefix")?;
-    let many: Option<Vec<String>> = take(&mut props, "addressPrefixes")?;
+    let single: Option<String> = take(&mut props, "properties", "addressPrefix")?;
+    let many: Option<Vec<String>> = take(&mut props, "properties", "addressPrefixes")?;
     let raw = single.or_else(|| many.and_then(|v| v.into_iter().next())).ok_or_else(|| {
         ApiError::arm(EmulatorError::InvalidParameter(format!("Subnet '{name}' must have properties.addressPrefix.")))
     })?;
@@ -86,20 +47,20 @@ fn subnet_spec(name: &str, mut props: Unmodeled) -> ApiResult<SubnetSpec> {
 }
 
 pub fn put_vnet(ctx: &ArmCtx, v: &VnetRef) -> ApiResult<Response> {
-    let body: VnetBody = ctx.json()?;
+    let body: ResourceBody = ctx.json()?;
     let location = body.location.filter(|l| !l.trim().is_empty()).ok_or_else(|| {
         ApiError::arm(EmulatorError::InvalidParameter(
             "The 'location' property is required for a virtual network.".into(),
         ))
     })?;
     let mut props = body.properties;
-    let address_prefixes = take::<AddressSpace>(&mut props, "addressSpace")?
+    let address_prefixes = take::<AddressSpace>(&mut props, "properties", "addressSpace")?
         .map(|a| a.address_prefixes)
         .unwrap_or_default()
         .iter()
         .map(|p| prefix(p))
         .collect::<ApiResult<Vec<_>>>()?;
-    let subnets = take::<Vec<SubnetBody>>(&mut props, "subnets")?
+    let subnets = take::<Vec<ChildBody>>(&mut props, "properties", "subnets")?
         .unwrap_or_default()
         .into_iter()
         .map(|s| {
@@ -138,12 +99,13 @@ pub fn patch_vnet(ctx: &ArmCtx, v: &VnetRef) -> ApiResult<Response> {
 
 pub fn delete_vnet(ctx: &ArmCtx, v: &VnetRef) -> ApiResult<Response> {
     let location = super::peerings::location_of(ctx, v);
-    let (op, _) = ctx.commit(|s| {
-        ctx.precondition.check(vnet_etag(s, v).as_deref())?;
-        let existed = s.delete_virtual_network(&ctx.caller, v)?;
-        Ok(existed.then(|| s.record_operation("Succeeded", ctx.caller.now)))
-    })?;
-    lro::network_delete(ctx, v.subscription, &location, op)
+    lro::delete_network_resource(
+        ctx,
+        v.subscription,
+        &location,
+        |s| vnet_etag(s, v),
+        |s| s.delete_virtual_network(&ctx.caller, v),
+    )
 }
 
 pub fn list_subnets(ctx: &ArmCtx, v: &VnetRef) -> ApiResult<Response> {
@@ -183,10 +145,11 @@ pub fn put_subnet(ctx: &ArmCtx, v: &VnetRef, name: &str) -> ApiResult<Response> 
 
 pub fn delete_subnet(ctx: &ArmCtx, v: &VnetRef, name: &str) -> ApiResult<Response> {
     let location = super::peerings::location_of(ctx, v);
-    let (op, _) = ctx.commit(|s| {
-        ctx.precondition.check(subnet_etag(s, v, name).as_deref())?;
-        let existed = s.delete_subnet(&ctx.caller, v, name)?;
-        Ok(existed.then(|| s.record_operation("Succeeded", ctx.caller.now)))
-    })?;
-    lro::network_delete(ctx, v.subscription, &location, op)
+    lro::delete_network_resource(
+        ctx,
+        v.subscription,
+        &location,
+        |s| subnet_etag(s, v, name),
+        |s| s.delete_subnet(&ctx.caller, v, name),
+    )
 }

@@ -29,7 +29,7 @@ pub fn check(route: &Route, given: Option<&String>, body: &[u8], state: &State) 
     Err(ApiError::arm(error))
 }
 
-/// The location ARM would route by: the body's, else the VNet's or its group's, else `global`
+/// The location ARM would route by: the body's, else the VNet's or NIC's or its group's, else `global`
 /// (role definitions and assignments are not regional).
 fn request_location(route: &Route, body: &[u8], state: &State) -> String {
     let from_body = serde_json::from_slice::<serde_json::Value>(body)
@@ -47,12 +47,20 @@ fn request_location(route: &Route, body: &[u8], state: &State) -> String {
         | Route::CheckIpAddressAvailability(v) => Some(v),
         _ => None,
     };
-    let located = vnet.and_then(|v| {
-        state
-            .virtual_network(v)
-            .map(|n| n.location.clone())
+    let group_location = |sub, rg: &str| state.resource_group(sub, rg).map(|g| g.location.clone()).ok();
+    let located = match route {
+        Route::Nic(n) => state
+            .network_interface(n)
+            .map(|x| x.location.clone())
             .ok()
-            .or_else(|| state.resource_group(v.subscription, &v.resource_group).map(|g| g.location.clone()).ok())
-    });
+            .or_else(|| group_location(n.subscription, &n.resource_group)),
+        _ => vnet.and_then(|v| {
+            state
+                .virtual_network(v)
+                .map(|n| n.location.clone())
+                .ok()
+                .or_else(|| group_location(v.subscription, &v.resource_group))
+        }),
+    };
     located.unwrap_or_else(|| "global".into())
 }

@@ -26,8 +26,9 @@ impl ResourceType {
     }
 }
 
-/// Microsoft.Network: every stable version of the network specs. VNets, subnets, peerings and
-/// operation records share the provider's versions.
+/// Microsoft.Network: every stable version of the network specs. VNets, subnets, peerings, network
+/// interfaces and operation records share the provider's versions (each Network package ships
+/// both VNets and NICs).
 const NETWORK: &[&str] = &[
     "2014-12-01-preview",
     "2015-05-01-preview",
@@ -240,6 +241,7 @@ const fn arm(name: &'static str, versions: &'static [&'static str]) -> ResourceT
 }
 
 pub static VIRTUAL_NETWORKS: ResourceType = network("virtualNetworks");
+pub static NETWORK_INTERFACES: ResourceType = network("networkInterfaces");
 pub static NETWORK_OPERATIONS: ResourceType = network("locations/operations");
 pub static NETWORK_OPERATION_RESULTS: ResourceType = network("locations/operationResults");
 pub static RESOURCE_GROUPS: ResourceType = arm("resourceGroups", RESOURCES);
@@ -266,6 +268,7 @@ pub static ROLE_ASSIGNMENTS_TYPE: ResourceType = ResourceType {
 pub fn of_namespace(namespace: &str) -> Vec<&'static ResourceType> {
     [
         &VIRTUAL_NETWORKS,
+        &NETWORK_INTERFACES,
         &NETWORK_OPERATIONS,
         &NETWORK_OPERATION_RESULTS,
         &ROLE_DEFINITIONS_TYPE,
@@ -304,6 +307,10 @@ mod tests {
         assert!(RESOURCE_GROUPS.accepts("2024-11-01") && SUBSCRIPTIONS_TYPE.accepts("2022-12-01"));
         assert!(ROLE_DEFINITIONS_TYPE.accepts("2022-05-01-PREVIEW") && ROLE_ASSIGNMENTS_TYPE.accepts("2022-04-01"));
         assert!(!VIRTUAL_NETWORKS.accepts("2030-01-01") && !VIRTUAL_NETWORKS.accepts(""));
+        // az 2.91 (nic), azure-mgmt-network 33, @azure/arm-network 39.
+        for v in ["2023-11-01", "2026-03-01", "2026-01-01", "2015-06-15"] {
+            assert!(NETWORK_INTERFACES.accepts(v), "{v}");
+        }
         assert_eq!(VIRTUAL_NETWORKS.newest_stable(), "2026-03-01");
     }
 }

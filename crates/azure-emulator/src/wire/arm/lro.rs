@@ -5,6 +5,7 @@
 
 use super::ArmCtx;
 use crate::error::EmulatorError;
+use crate::model::State;
 use crate::wire::envelope::{ApiError, ApiResult};
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -44,6 +45,24 @@ pub fn network_delete(ctx: &ArmCtx, subscription: Uuid, location: &str, op: Opti
     let mut resp = with_status(StatusCode::ACCEPTED.into_response(), &status_url(ctx, subscription, location, op));
     header(&mut resp, "location", &network_url(ctx, subscription, location, "operationResults", op));
     Ok(resp)
+}
+
+/// A network delete as one write: `If-Match` / `If-None-Match` against `etag` (the resource's
+/// current etag, `None` when it does not exist), then `delete` (true when something was deleted),
+/// then an operation record to poll; answered as `network_delete`.
+pub fn delete_network_resource(
+    ctx: &ArmCtx,
+    subscription: Uuid,
+    location: &str,
+    etag: impl Fn(&State) -> Option<String>,
+    delete: impl FnOnce(&mut State) -> crate::Result<bool>,
+) -> ApiResult<Response> {
+    let (op, _) = ctx.commit(|s| {
+        ctx.precondition.check(etag(s).as_deref())?;
+        let existed = delete(s)?;
+        Ok(existed.then(|| s.record_operation("Succeeded", ctx.caller.now)))
+    })?;
+    network_delete(ctx, subscription, location, op)
 }
 
 /// A resource group delete: `202` with `Location`, polled until it answers 200.

@@ -1,5 +1,5 @@
-//! ARM: subscriptions, tenants, resource groups, virtual networks, subnets, peerings, role
-//! definitions and role assignments. Every request is authenticated, checked against the
+//! ARM: subscriptions, tenants, resource groups, virtual networks, subnets, peerings, network
+//! interfaces, role definitions and role assignments. Every request is authenticated, checked against the
 //! subscription's tenant, throttled per subscription and principal, and authorized by RBAC.
 
 pub mod api_version;
@@ -17,7 +17,7 @@ use super::{origin, query_map, App};
 use crate::authorization::wire as authorization;
 use crate::error::EmulatorError;
 use crate::model::{Caller, State};
-use crate::network::wire::{addresses, catalog, peerings, resources, subscriptions, vnets as network};
+use crate::network::wire::{addresses, catalog, nics, peerings, resources, subscriptions, vnets as network};
 use crate::throttle::{Admission, RequestKind};
 use axum::body::{Body, Bytes};
 use axum::extract::State as AxumState;
@@ -180,6 +180,11 @@ fn route_request(ctx: &ArmCtx, method: &Method, route: Route) -> ApiResult<Respo
         ("GET", Route::Peering(v, n)) => peerings::get(ctx, &v, &n),
         ("PUT", Route::Peering(v, n)) => peerings::put(ctx, &v, &n),
         ("DELETE", Route::Peering(v, n)) => peerings::delete(ctx, &v, &n),
+        ("GET", Route::NicsInSubscription(s)) => nics::list_nics(ctx, s, None),
+        ("GET", Route::NicsInGroup(s, rg)) => nics::list_nics(ctx, s, Some(&rg)),
+        ("GET", Route::Nic(n)) => nics::get_nic(ctx, &n),
+        ("PUT", Route::Nic(n)) => nics::put_nic(ctx, &n),
+        ("DELETE", Route::Nic(n)) => nics::delete_nic(ctx, &n),
         ("GET", Route::Operation { id, .. }) => lro::network_status(ctx, &id),
         ("GET", Route::RoleDefinitions(s)) => authorization::list_definitions(ctx, &s),
         ("GET", Route::RoleDefinition(s, id)) => authorization::get_definition(ctx, &s, &id),

@@ -1,7 +1,7 @@
 //! ARM paths, matched case-insensitively as ARM does, into the routes the emulator serves.
 
 use super::api_versions::{self, ResourceType};
-use crate::authorization::scope::{Scope, VnetRef};
+use crate::authorization::scope::{NicRef, Scope, VnetRef};
 use crate::error::{EmulatorError, Result};
 use crate::model::names::{self, NameKind};
 use uuid::Uuid;
@@ -21,6 +21,9 @@ pub enum Route {
     Peerings(VnetRef),
     Peering(VnetRef, String),
     CheckIpAddressAvailability(VnetRef),
+    NicsInSubscription(Uuid),
+    NicsInGroup(Uuid, String),
+    Nic(NicRef),
     Operation {
         subscription: Uuid,
         id: String,
@@ -69,6 +72,7 @@ impl Route {
             | Route::Peerings(_)
             | Route::Peering(..)
             | Route::CheckIpAddressAvailability(_) => &api_versions::VIRTUAL_NETWORKS,
+            Route::NicsInSubscription(_) | Route::NicsInGroup(..) | Route::Nic(_) => &api_versions::NETWORK_INTERFACES,
         }
     }
 
@@ -81,6 +85,8 @@ impl Route {
             | Route::ResourceGroup(s, _)
             | Route::VnetsInSubscription(s)
             | Route::VnetsInGroup(s, _)
+            | Route::NicsInSubscription(s)
+            | Route::NicsInGroup(s, _)
             | Route::Operation { subscription: s, .. }
             | Route::OperationResult { subscription: s, .. }
             | Route::GroupOperationResult { subscription: s, .. }
@@ -95,6 +101,7 @@ impl Route {
             | Route::Peerings(v)
             | Route::Peering(v, _)
             | Route::CheckIpAddressAvailability(v) => Some(v.subscription),
+            Route::Nic(n) => Some(n.subscription),
             Route::RoleDefinitions(s)
             | Route::RoleDefinition(s, _)
             | Route::RoleAssignments(s)
@@ -167,6 +174,9 @@ pub fn parse(path: &str) -> Result<Route> {
         ["subscriptions", _, "providers", "microsoft.network", "virtualnetworks"] => {
             Ok(Route::VnetsInSubscription(sub_id(s(1))?))
         }
+        ["subscriptions", _, "providers", "microsoft.network", "networkinterfaces"] => {
+            Ok(Route::NicsInSubscription(sub_id(s(1))?))
+        }
         ["subscriptions", _, "providers", "microsoft.network", "locations", _, "operations", _] => {
             Ok(Route::Operation { subscription: sub_id(s(1))?, id: s(7).into() })
         }
@@ -197,6 +207,17 @@ pub fn parse(path: &str) -> Result<Route> {
                 _ => Err(no_route()),
             }
         }
+        ["subscriptions", _, "resourcegroups", _, "providers", "microsoft.network", "networkinterfaces", rest @ ..] => {
+            match rest {
+                [] => Ok(Route::NicsInGroup(sub_id(s(1))?, group(s(3))?)),
+                [_] => {
+                    let (subscription, resource_group) = (sub_id(s(1))?, group(s(3))?);
+                    let name = child(NameKind::NetworkInterface, s(7))?;
+                    Ok(Route::Nic(NicRef { subscription, resource_group, name }))
+                }
+                _ => Err(no_route()),
+            }
+        }
         _ => Err(no_route()),
     }
 }
@@ -212,6 +233,18 @@ mod tests {
         let r = parse(&format!("/SUBSCRIPTIONS/{S}/resourcegroups/My-RG/providers/microsoft.network/VirtualNetworks/V1/virtualNetworkPeerings/P")).unwrap();
         let Route::Peering(v, p) = r else { panic!("{r:?}") };
         assert_eq!((v.resource_group.as_str(), v.name.as_str(), p.as_str()), ("My-RG", "V1", "P"));
+        let r =
+            parse(&format!("/subscriptions/{S}/resourceGroups/rg/providers/Microsoft.Network/NETWORKINTERFACES/Nic_1"))
+                .unwrap();
+        assert!(matches!(&r, Route::Nic(n) if n.name == "Nic_1" && n.resource_group == "rg"), "{r:?}");
+        assert_eq!(
+            parse(&format!("/subscriptions/{S}/providers/Microsoft.Network/networkInterfaces")).unwrap(),
+            Route::NicsInSubscription(S.parse().unwrap())
+        );
+        let nics = format!("/subscriptions/{S}/resourceGroups/rg/providers/Microsoft.Network/networkInterfaces");
+        assert!(matches!(parse(&nics).unwrap(), Route::NicsInGroup(..)));
+        assert!(matches!(parse(&format!("{nics}/-bad")), Err(EmulatorError::InvalidResourceName { .. })));
+        assert!(matches!(parse(&format!("{nics}/n/ipConfigurations/ipconfig1")), Err(EmulatorError::NoRoute(_))));
     }
 
     #[test]
