@@ -6,6 +6,7 @@
 #![allow(clippy::result_large_err)]
 
 pub mod authorization;
+pub mod dataplane;
 pub mod error;
 pub mod identity;
 pub mod model;

@@ -37,6 +37,8 @@ pub struct EmulatorConfig {
     /// Further origins (`https://host[:port]`) clients reach this emulator by, beyond loopback; the
     /// token audiences served derive from these, never from a request's `Host` header.
     pub public_urls: Vec<String>,
+    /// Realize VNets, NICs and peerings as network namespaces on this machine (`dataplane`).
+    pub data_plane: bool,
 }
 
 pub struct Emulator {
@@ -51,6 +53,7 @@ pub struct Emulator {
     app: wire::App,
     shutdown: watch::Sender<bool>,
     task: tokio::task::JoinHandle<()>,
+    data_plane: Option<tokio::task::JoinHandle<()>>,
 }
 
 fn io_err(e: std::io::Error) -> EmulatorError {
@@ -129,7 +132,18 @@ pub async fn start(cfg: EmulatorConfig) -> Result<Emulator> {
             });
         }
     });
-    Ok(Emulator { addr, url, admin_key, dir, env_file, ca_file, world_loaded, app, shutdown, task })
+    let data_plane = match (cfg.data_plane, crate::dataplane::unavailable()) {
+        (false, _) => None,
+        (true, Some(why)) => {
+            eprintln!("data plane off: {why}");
+            None
+        }
+        (true, None) => {
+            let (reader, dir, stop) = (app.clone(), dir.clone(), shutdown.subscribe());
+            Some(tokio::spawn(async move { crate::dataplane::run(move || reader.store.read(), &dir, stop).await }))
+        }
+    };
+    Ok(Emulator { addr, url, admin_key, dir, env_file, ca_file, world_loaded, app, shutdown, task, data_plane })
 }
 
 impl Emulator {
@@ -144,6 +158,9 @@ impl Emulator {
     pub async fn shutdown(self) {
         let _ = self.shutdown.send(true);
         let _ = self.task.await;
+        if let Some(d) = self.data_plane {
+            let _ = d.await;
+        }
     }
 }
 

@@ -33,6 +33,8 @@ enum Command {
     /// Manage projects directly in the database.
     #[command(subcommand)]
     Project(ProjectCommand),
+    /// Run a command on the host a NIC stands for (needs the emulator's data plane).
+    Exec(commands::exec::Args),
 }
 
 #[derive(Subcommand)]
@@ -47,7 +49,15 @@ async fn main() -> std::process::ExitCode {
         .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("ISTHMUS_LOG").unwrap_or_else(|_| "warn".into()))
         .with_writer(std::io::stderr)
         .init();
-    match run(Cli::parse().command).await {
+    let command = Cli::parse().command;
+    if let Command::Exec(args) = command {
+        // The command's own exit code, not ours.
+        return commands::exec::run(args).unwrap_or_else(|e| {
+            eprintln!("ERROR: {e:#}");
+            std::process::ExitCode::FAILURE
+        });
+    }
+    match run(command).await {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {
             // The cause chain on one line, as every subcommand words it; never a backtrace, whatever
@@ -79,5 +89,6 @@ async fn run(command: Command) -> anyhow::Result<()> {
         Command::Project(ProjectCommand::Create(args)) => commands::project::run(args).await,
         Command::Vpc(args) => commands::vpc::run(args).await,
         Command::Azure(args) => commands::azure::run(args).await,
+        Command::Exec(_) => anyhow::bail!("exec runs on its own, before the async commands"),
     }
 }

@@ -57,6 +57,7 @@ impl Stack {
             listen: cfg.azure_listen,
             world: Some(world.emulator_world()?),
             public_urls: vec![],
+            data_plane: false,
         })
         .await
         .context("starting the Azure emulator")?;

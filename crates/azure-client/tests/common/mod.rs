@@ -51,6 +51,7 @@ pub async fn start() -> Env {
         listen: "127.0.0.1:0".parse().unwrap(),
         world: Some(world),
         public_urls: vec![],
+        data_plane: false,
     })
     .await
     .expect("emulator starts");

@@ -22,6 +22,10 @@ pub struct Args {
     /// minted and accepted only for the loopback origins and these.
     #[arg(long = "public-url")]
     public_urls: Vec<String>,
+    /// Realize VNets, NICs and peerings as network namespaces on this machine, so packets cross
+    /// peerings only as Azure lets them (needs root; says why at start when it cannot run)
+    #[arg(long, env = "ISTHMUS_DATA_PLANE")]
+    data_plane: bool,
 }
 
 pub async fn run(args: Args) -> anyhow::Result<()> {
@@ -41,6 +45,7 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
         listen: args.listen,
         world,
         public_urls: args.public_urls,
+        data_plane: args.data_plane,
     })
     .await?;
     // a closed stdout must not take the emulator down

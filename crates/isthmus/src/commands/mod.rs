@@ -1,6 +1,7 @@
 pub mod azure;
 pub mod demo;
 pub mod emulator;
+pub mod exec;
 pub mod project;
 pub mod serve;
 pub mod signals;

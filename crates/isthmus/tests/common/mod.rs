@@ -98,9 +98,23 @@ impl Emu {
         emu
     }
 
+    /// An emulator with the two-tenant world and extra flags (e.g. `--data-plane`).
+    pub async fn start_with(extra: &[&str]) -> Emu {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let mut emu =
+            Emu::spawn_with(tmp.path(), Some(&fixture("two-tenants.json")), "127.0.0.1:0", Stdio::inherit(), extra)
+                .await;
+        emu._tmp = Some(tmp);
+        emu
+    }
+
     async fn spawn(dir: &Path, world: Option<&Path>, listen: &str, stderr: Stdio) -> Emu {
+        Emu::spawn_with(dir, world, listen, stderr, &[]).await
+    }
+
+    async fn spawn_with(dir: &Path, world: Option<&Path>, listen: &str, stderr: Stdio, extra: &[&str]) -> Emu {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_isthmus"));
-        cmd.arg("emulator").arg("--listen").arg(listen).arg("--data-dir").arg(dir);
+        cmd.arg("emulator").arg("--listen").arg(listen).arg("--data-dir").arg(dir).args(extra);
         if let Some(w) = world {
             cmd.arg("--world").arg(w);
         }

@@ -1,0 +1,69 @@
+//! `isthmus exec --nic NAME|ID -- CMD …`: runs a command on the host a NIC stands for (its network
+//! namespace), as `az vm run-command` or ssh would, and exits with the command's code.
+
+use anyhow::{bail, Context};
+use azure_emulator::dataplane::names::Names;
+use azure_emulator::model::state::State;
+use std::path::{Path, PathBuf};
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// The NIC: its name (unique across the emulator's state) or its ARM id
+    #[arg(long)]
+    nic: String,
+    /// The emulator's data dir, or `isthmus up`'s (its `azure/` is used)
+    #[arg(long, default_value = ".isthmus", env = "ISTHMUS_DATA_DIR")]
+    data_dir: PathBuf,
+    /// The command and its arguments
+    #[arg(required = true, trailing_var_arg = true, allow_hyphen_values = true)]
+    command: Vec<String>,
+}
+
+/// The emulator's own data dir: `dir` itself, or `dir/azure` for `isthmus up`'s.
+fn emulator_dir(dir: &Path) -> anyhow::Result<PathBuf> {
+    for d in [dir.to_path_buf(), dir.join("azure")] {
+        if d.join("state.json").is_file() {
+            return Ok(d);
+        }
+    }
+    bail!(
+        "{} holds no emulator state (state.json): pass the --data-dir of `isthmus emulator` or `isthmus up`",
+        dir.display()
+    )
+}
+
+/// The NIC's key (lower-cased id), by id or by a name only one NIC has.
+fn find(state: &State, nic: &str) -> anyhow::Result<String> {
+    let wanted = nic.to_ascii_lowercase();
+    if state.network_interfaces.contains_key(&wanted) {
+        return Ok(wanted);
+    }
+    let named: Vec<&String> =
+        state.network_interfaces.iter().filter(|(_, n)| n.nic.name.eq_ignore_ascii_case(nic)).map(|(k, _)| k).collect();
+    match named.as_slice() {
+        [one] => Ok((*one).clone()),
+        [] => {
+            let all: Vec<&str> = state.network_interfaces.values().map(|n| n.nic.name.as_str()).collect();
+            bail!("no NIC named {nic:?}; the NICs are: {}", if all.is_empty() { "none".into() } else { all.join(", ") })
+        }
+        _ => bail!("more than one NIC is named {nic:?}: pass its id (az network nic show --query id)"),
+    }
+}
+
+pub fn run(args: Args) -> anyhow::Result<std::process::ExitCode> {
+    let dir = emulator_dir(&args.data_dir)?;
+    let bytes = std::fs::read(dir.join("state.json")).with_context(|| format!("reading {}", dir.display()))?;
+    let state: State = serde_json::from_slice(&bytes).context("the emulator's state.json")?;
+    let key = find(&state, &args.nic)?;
+    let ns = Names::for_data_dir(&dir).host(&key);
+    let exists = azure_emulator::dataplane::netns::existing(Names::for_data_dir(&dir).prefix()).contains(&ns);
+    if !exists {
+        bail!("NIC {} has no host on this machine: is the emulator running with --data-plane (as root)?", args.nic);
+    }
+    // Replaced by `ip netns exec`, which is replaced by the command: its exit code is ours, and a
+    // signal to this process reaches the command itself.
+    let err = std::os::unix::process::CommandExt::exec(
+        std::process::Command::new("ip").args(["netns", "exec", &ns]).args(&args.command),
+    );
+    Err(err).context("running the command in the NIC's namespace")
+}
