@@ -329,6 +329,8 @@ pub enum EmulatorError {
     InvalidWorld(String),
     #[error("State could not be persisted: {0}")]
     Persistence(String),
+    #[error("The data plane cannot run here: {0}")]
+    DataPlaneUnavailable(String),
     #[error("{0}")]
     Internal(String),
 }
@@ -447,6 +449,7 @@ impl EmulatorError {
             AdminKeyRequired => "AdminKeyRequired",
             InvalidWorld(_) => "InvalidWorld",
             Persistence(_) => "PersistenceFailed",
+            DataPlaneUnavailable(_) => "DataPlaneUnavailable",
             Internal(_) => "InternalServerError",
         }
     }

@@ -21,4 +21,5 @@ pub mod tls;
 pub mod tokens;
 pub mod wire;
 
+pub use dataplane::DataPlaneMode;
 pub use server::{start, Emulator, EmulatorConfig};

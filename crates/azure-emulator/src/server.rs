@@ -38,7 +38,7 @@ pub struct EmulatorConfig {
     /// token audiences served derive from these, never from a request's `Host` header.
     pub public_urls: Vec<String>,
     /// Realize VNets, NICs and peerings as network namespaces on this machine (`dataplane`).
-    pub data_plane: bool,
+    pub data_plane: crate::dataplane::DataPlaneMode,
 }
 
 pub struct Emulator {
@@ -53,7 +53,7 @@ pub struct Emulator {
     app: wire::App,
     shutdown: watch::Sender<bool>,
     task: tokio::task::JoinHandle<()>,
-    data_plane: Option<tokio::task::JoinHandle<()>>,
+    data_plane: Option<crate::dataplane::DataPlane>,
 }
 
 fn io_err(e: std::io::Error) -> EmulatorError {
@@ -132,15 +132,11 @@ pub async fn start(cfg: EmulatorConfig) -> Result<Emulator> {
             });
         }
     });
-    let data_plane = match (cfg.data_plane, crate::dataplane::unavailable()) {
-        (false, _) => None,
-        (true, Some(why)) => {
-            eprintln!("data plane off: {why}");
-            None
-        }
-        (true, None) => {
-            let (reader, dir, stop) = (app.clone(), dir.clone(), shutdown.subscribe());
-            Some(tokio::spawn(async move { crate::dataplane::run(move || reader.store.read(), &dir, stop).await }))
+    let data_plane = match start_data_plane(cfg.data_plane, &app, &dir) {
+        Ok(d) => d,
+        Err(e) => {
+            let _ = shutdown.send(true);
+            return Err(e);
         }
     };
     Ok(Emulator { addr, url, admin_key, dir, env_file, ca_file, world_loaded, app, shutdown, task, data_plane })
@@ -154,13 +150,46 @@ impl Emulator {
         move || app.store.read().knobs.clone()
     }
 
+    /// Whether VNets and NICs are realized on this machine (`dataplane`).
+    pub fn data_plane_running(&self) -> bool {
+        self.data_plane.is_some()
+    }
+
     /// Stops accepting connections and waits for the accept loop to end.
     pub async fn shutdown(self) {
         let _ = self.shutdown.send(true);
         let _ = self.task.await;
         if let Some(d) = self.data_plane {
-            let _ = d.await;
+            let _ = tokio::task::spawn_blocking(move || d.stop()).await;
         }
+    }
+}
+
+/// Starts the data plane as `mode` asks; says in one line (stderr) whether it runs, and if not why.
+fn start_data_plane(
+    mode: crate::dataplane::DataPlaneMode,
+    app: &wire::App,
+    dir: &std::path::Path,
+) -> Result<Option<crate::dataplane::DataPlane>> {
+    use crate::dataplane::{access::Access, DataPlaneMode};
+    if mode == DataPlaneMode::Off {
+        return Ok(None);
+    }
+    let reader = app.clone();
+    match crate::dataplane::start(move || reader.store.read(), dir) {
+        Ok(dp) => {
+            let how = match dp.access {
+                Access::Direct => "as root, in this machine's network namespaces",
+                Access::UserNamespace { .. } => "in an unprivileged user namespace",
+            };
+            eprintln!("data plane on: VNets are network namespaces ({how}); run hosts with `isthmus exec --nic NAME`");
+            Ok(Some(dp))
+        }
+        Err(why) if mode == DataPlaneMode::Auto => {
+            eprintln!("data plane off: {why}");
+            Ok(None)
+        }
+        Err(why) => Err(EmulatorError::DataPlaneUnavailable(why)),
     }
 }
 

@@ -24,7 +24,7 @@ fn median(mut v: Vec<Duration>) -> Duration {
 async fn up_to_ready(dir: &std::path::Path) -> Duration {
     let t0 = Instant::now();
     let mut child = Command::new(env!("CARGO_BIN_EXE_isthmus"))
-        .args(["up", "--data-dir"])
+        .args(["up", "--data-plane=off", "--data-dir"])
         .arg(dir)
         .args(["--azure-listen", "127.0.0.1:0", "--api-listen", "127.0.0.1:0"])
         .stdout(Stdio::piped())

@@ -37,6 +37,13 @@ pub struct Customer {
     pub second_vnet_name: String,
     pub second_vnet_id: String,
     pub admin: Login,
+    /// A host in `customer-vnet` (with the data plane: `isthmus exec --nic customer-vm -- …`).
+    #[serde(default = "customer_vm")]
+    pub vm_nic: String,
+}
+
+fn customer_vm() -> String {
+    "customer-vm".into()
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -91,6 +98,7 @@ impl DemoWorld {
                 vnet_name: "customer-vnet".into(),
                 second_vnet_name: "customer-vnet-2".into(),
                 admin: Login { username: "admin@customer.example".into(), password: password() },
+                vm_nic: customer_vm(),
             },
             project: Project {
                 name: "demo".into(),
@@ -128,7 +136,8 @@ impl DemoWorld {
                  {"name": c.resource_group, "location": "westeurope", "virtualNetworks": [
                      {"name": c.vnet_name, "addressPrefixes": ["10.1.0.0/16"], "subnets": [{"name": "default", "addressPrefix": "10.1.0.0/24"}]},
                      {"name": c.second_vnet_name, "addressPrefixes": ["10.3.0.0/16"], "subnets": [{"name": "default", "addressPrefix": "10.3.0.0/24"}]}
-                 ]}]}],
+                 ],
+                 "networkInterfaces": [{"name": c.vm_nic, "virtualNetwork": c.vnet_name, "subnet": "default"}]}]}],
              "roleAssignments": [{"principal": c.admin.username, "role": "Owner", "scope": format!("/subscriptions/{}", c.subscription_id)}]},
             {"id": p.tenant_id, "displayName": "Provider Inc", "defaultDomain": "provider.example",
              "applications": [{"appId": p.app_id, "displayName": "isthmus-provider", "signInAudience": "AzureADMultipleOrgs",

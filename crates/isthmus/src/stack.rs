@@ -21,6 +21,7 @@ pub struct StackConfig {
     pub data_dir: PathBuf,
     pub azure_listen: SocketAddr,
     pub api_listen: SocketAddr,
+    pub data_plane: azure_emulator::DataPlaneMode,
 }
 
 pub struct Stack {
@@ -57,7 +58,7 @@ impl Stack {
             listen: cfg.azure_listen,
             world: Some(world.emulator_world()?),
             public_urls: vec![],
-            data_plane: false,
+            data_plane: cfg.data_plane,
         })
         .await
         .context("starting the Azure emulator")?;
@@ -115,6 +116,11 @@ impl Stack {
             api,
             reconciler,
         })
+    }
+
+    /// Whether the emulator's VNets and hosts (`customer-vm`) are real namespaces.
+    pub fn data_plane_running(&self) -> bool {
+        self.emulator.data_plane_running()
     }
 
     /// Stops the API and the reconciler, then the emulator.

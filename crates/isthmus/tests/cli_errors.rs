@@ -9,7 +9,7 @@ async fn a_failure_prints_its_cause_chain_not_a_backtrace() {
     let not_a_dir = tmp.path().join("file");
     std::fs::write(&not_a_dir, "x").unwrap();
     let out = Command::new(env!("CARGO_BIN_EXE_isthmus"))
-        .args(["up", "--data-dir"])
+        .args(["up", "--data-plane=off", "--data-dir"])
         .arg(&not_a_dir)
         .env("RUST_BACKTRACE", "1")
         .output()

@@ -31,8 +31,12 @@ struct Up {
 }
 
 async fn up(dir: &std::path::Path) -> Up {
+    up_with(dir, "--data-plane=off").await
+}
+
+async fn up_with(dir: &std::path::Path, data_plane: &str) -> Up {
     let mut child = Command::new(env!("CARGO_BIN_EXE_isthmus"))
-        .args(["up", "--data-dir"])
+        .args(["up", data_plane, "--data-dir"])
         .arg(dir)
         .args(["--azure-listen", "127.0.0.1:0", "--api-listen", "127.0.0.1:0"])
         .stdout(Stdio::piped())
@@ -171,7 +175,7 @@ async fn a_second_up_on_a_data_dir_in_use_refuses_and_leaves_the_first_alone() {
     let out = tokio::time::timeout(
         Duration::from_secs(30),
         Command::new(env!("CARGO_BIN_EXE_isthmus"))
-            .args(["up", "--data-dir"])
+            .args(["up", "--data-plane=off", "--data-dir"])
             .arg(tmp.path())
             .args(["--azure-listen", "127.0.0.1:0", "--api-listen", "127.0.0.1:0"])
             .output(),
@@ -186,4 +190,42 @@ async fn a_second_up_on_a_data_dir_in_use_refuses_and_leaves_the_first_alone() {
     assert_eq!(std::fs::read_to_string(tmp.path().join("azure/admin-key")).unwrap(), admin_key);
     let vpcs = first.call(Method::GET, "/vpcs", None).await;
     assert_eq!(vpcs["vpcs"].as_array().unwrap().len(), 1, "the first stack still serves: {vpcs}");
+}
+
+/// With the data plane (as root), `up`'s world has a host `customer-vm` in `customer-vnet` at the
+/// subnet's first free address, and a graceful stop removes every namespace the stack made.
+#[tokio::test]
+async fn up_has_a_customer_vm_host_when_the_data_plane_runs() {
+    use azure_emulator::dataplane::{names::Names, netns};
+    if let Some(why) = azure_emulator::dataplane::unavailable() {
+        eprintln!("skipped: {why}");
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let names = Names::for_data_dir(&tmp.path().join("azure"));
+    let stack = up_with(tmp.path(), "--data-plane=on").await;
+    assert_eq!(stack.world["customer"]["vm_nic"], "customer-vm", "world.json names the host");
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    let address = loop {
+        let out = Command::new(env!("CARGO_BIN_EXE_isthmus"))
+            .args(["exec", "--nic", "customer-vm", "--data-dir"])
+            .arg(tmp.path())
+            .args(["--", "ip", "-4", "-o", "addr", "show", "dev", "eth0"])
+            .output()
+            .await
+            .unwrap();
+        if out.status.success() {
+            break String::from_utf8_lossy(&out.stdout).to_string();
+        }
+        assert!(std::time::Instant::now() < deadline, "{}", String::from_utf8_lossy(&out.stderr));
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    assert!(address.contains("inet 10.1.0.4/24"), "customer-vm has customer-vnet's first free address: {address}");
+    let pid = stack.child.id().unwrap().to_string();
+    let mut child = stack.child;
+    assert!(Command::new("kill").args(["-TERM", &pid]).status().await.unwrap().success());
+    tokio::time::timeout(Duration::from_secs(20), child.wait()).await.expect("up stops on SIGTERM").unwrap();
+    let left = netns::existing(names.prefix());
+    netns::sweep(&names);
+    assert!(left.is_empty(), "a graceful stop leaves no namespace: {left:?}");
 }

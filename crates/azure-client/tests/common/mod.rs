@@ -51,7 +51,7 @@ pub async fn start() -> Env {
         listen: "127.0.0.1:0".parse().unwrap(),
         world: Some(world),
         public_urls: vec![],
-        data_plane: false,
+        data_plane: azure_emulator::DataPlaneMode::Off,
     })
     .await
     .expect("emulator starts");

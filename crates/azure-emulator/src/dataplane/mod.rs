@@ -3,66 +3,126 @@
 //! (never side effects in handlers), so a restart rebuilds the same network; everything lives
 //! under a prefix derived from the data dir and is removed at shutdown.
 //!
-//! Off unless asked for (`EmulatorConfig::data_plane`), and only as root for now; otherwise the
-//! emulator says why at start and serves ARM and Graph as before.
+//! As root the namespaces are the machine's own; as a normal user they live inside a user
+//! namespace the data plane makes (`access`). Where neither works, the emulator says why at start
+//! and serves ARM and Graph as before.
 
+pub mod access;
 pub mod names;
 pub mod netns;
 pub mod plan;
 
 use crate::model::state::State;
+use access::Access;
 use std::path::Path;
+use std::sync::mpsc::{self, RecvTimeoutError};
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::sync::watch;
 
 /// How often the state is compared with what was realized: a removed peering cuts the path
 /// within this (plus the time the commands take).
 const POLL: Duration = Duration::from_millis(200);
 
-/// Why the data plane cannot run here, if it cannot.
-pub fn unavailable() -> Option<String> {
-    // The effective uid, from /proc (no libc call needed).
-    let root = std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| s.lines().find(|l| l.starts_with("Uid:")).map(str::to_string))
-        .and_then(|l| l.split_whitespace().nth(2).map(|u| u == "0"))
-        .unwrap_or(false);
-    if !root {
-        return Some("the data plane needs root (network namespaces); run as root to enable it".into());
-    }
-    if std::process::Command::new("ip").arg("-V").output().is_err() {
-        return Some("the data plane needs iproute2's `ip` on PATH (Debian: apt-get install iproute2)".into());
-    }
-    None
+/// Whether the emulator realizes its networks on this machine.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum DataPlaneMode {
+    /// ARM and Graph only.
+    Off,
+    /// On where this machine allows it (root, or unprivileged user namespaces); otherwise one
+    /// line at start says why not and how to enable it.
+    #[default]
+    Auto,
+    /// On, or the emulator does not start.
+    On,
 }
 
-/// Runs until `stop` turns true, then removes everything it made. `state` reads the current
-/// state (a new `Arc` after every write).
-pub async fn run(state: impl Fn() -> Arc<State>, dir: &Path, mut stop: watch::Receiver<bool>) {
-    let names = names::Names::for_data_dir(dir);
-    let start = names.clone();
-    let Ok(mut realizer) = tokio::task::spawn_blocking(move || netns::Realizer::new(start)).await else { return };
+/// The running data plane: a thread of its own, because the user namespace's holder lives
+/// exactly as long as the thread that started it.
+pub struct DataPlane {
+    pub access: Access,
+    stop: mpsc::Sender<()>,
+    thread: std::thread::JoinHandle<()>,
+}
+
+impl DataPlane {
+    /// Removes everything it made, and waits until it has.
+    pub fn stop(self) {
+        let _ = self.stop.send(());
+        let _ = self.thread.join();
+    }
+}
+
+/// Why the data plane cannot run here as root, if it cannot (tests that need the machine's own
+/// namespaces skip on it).
+pub fn unavailable() -> Option<String> {
+    match Access::open() {
+        Ok((Access::Direct, _)) => None,
+        Ok(_) => Some("not root: the test needs the machine's own namespaces".into()),
+        Err(why) => Some(why),
+    }
+}
+
+/// Starts realizing the state that `state` reads (a new `Arc` after every write) in `dir`'s
+/// namespaces; `Err` says why it cannot run here.
+pub fn start(state: impl Fn() -> Arc<State> + Send + 'static, dir: &Path) -> Result<DataPlane, String> {
+    let (ready, opened) = mpsc::channel();
+    let (stop, stopped) = mpsc::channel();
+    let dir = dir.to_path_buf();
+    let thread = std::thread::Builder::new()
+        .name("data-plane".into())
+        .spawn(move || {
+            let (access, holder) = match Access::open() {
+                Ok(x) => x,
+                Err(why) => {
+                    let _ = ready.send(Err(why));
+                    return;
+                }
+            };
+            let names = names::Names::for_data_dir(&dir);
+            let mut realizer = netns::Realizer::new(netns::Ip(access.clone()), names.clone());
+            access.record(&dir);
+            let _ = ready.send(Ok(access));
+            realize(&state, &names, &mut realizer, &stopped);
+            realizer.clear();
+            Access::forget(&dir);
+            drop(holder);
+        })
+        .map_err(|e| format!("starting the data plane's thread: {e}"))?;
+    let access = opened.recv().map_err(|_| "the data plane's thread ended at start".to_string())??;
+    Ok(DataPlane { access, stop, thread })
+}
+
+/// The loop: applies the plan whenever the state changed, and again while a step keeps failing.
+fn realize(
+    state: &impl Fn() -> Arc<State>,
+    names: &names::Names,
+    realizer: &mut netns::Realizer,
+    stopped: &mpsc::Receiver<()>,
+) {
     let mut last: Option<Arc<State>> = None;
+    let mut complete = true;
+    let mut capped = 0;
     loop {
         let now = state();
-        if last.as_ref().is_none_or(|l| !Arc::ptr_eq(l, &now)) {
-            let want = plan::desired(&now, &names);
-            realizer = match tokio::task::spawn_blocking(move || {
-                realizer.apply(&want);
-                realizer
-            })
-            .await
-            {
-                Ok(r) => r,
-                Err(_) => return,
-            };
+        if !complete || last.as_ref().is_none_or(|l| !Arc::ptr_eq(l, &now)) {
+            let want = plan::desired(&now, names);
+            if want.skipped != capped {
+                capped = want.skipped;
+                if capped > 0 {
+                    tracing::warn!(
+                        skipped = capped,
+                        vnets = plan::MAX_VNETS,
+                        hosts = plan::MAX_HOSTS,
+                        "more VNets or NICs than the data plane realizes; the rest have no namespace"
+                    );
+                }
+            }
+            complete = realizer.apply(&want);
             last = Some(now);
         }
-        tokio::select! {
-            _ = tokio::time::sleep(POLL) => {}
-            _ = stop.changed() => break,
+        match stopped.recv_timeout(POLL) {
+            Err(RecvTimeoutError::Timeout) => {}
+            _ => return,
         }
     }
-    let _ = tokio::task::spawn_blocking(move || realizer.clear()).await;
 }

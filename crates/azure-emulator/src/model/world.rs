@@ -2,12 +2,13 @@
 //! and role assignments, applied in one step (all of it or none of it).
 
 use crate::authorization::rbac::RoleAssignment;
-use crate::authorization::scope::{Scope, VnetRef};
+use crate::authorization::scope::{NicRef, Scope, VnetRef};
 use crate::error::{EmulatorError, Result};
 use crate::identity::objects::*;
 use crate::identity::secrets;
 use crate::model::state::State;
-use crate::network::resources::{parse_prefix, Subscription};
+use crate::network::interfaces::{IpConfigurationSpec, NetworkInterfaceSpec};
+use crate::network::resources::{parse_prefix, IpAllocation, SubnetRef, Subscription};
 use crate::network::rules::{SubnetSpec, VirtualNetworkSpec};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -113,6 +114,20 @@ pub struct WorldResourceGroup {
     pub location: String,
     #[serde(default)]
     pub virtual_networks: Vec<WorldVirtualNetwork>,
+    /// Hosts: NICs in this group's VNets (with the data plane, each is a machine to `isthmus exec` on).
+    #[serde(default)]
+    pub network_interfaces: Vec<WorldNetworkInterface>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct WorldNetworkInterface {
+    pub name: String,
+    /// A VNet of the same resource group, by name.
+    pub virtual_network: String,
+    pub subnet: String,
+    /// Static when given; otherwise the first free address, as Azure allocates it.
+    pub private_ip_address: Option<std::net::Ipv4Addr>,
 }
 
 fn westeurope() -> String {
@@ -320,6 +335,22 @@ impl State {
                 };
                 let vref = VnetRef { subscription: id, resource_group: rg.name.clone(), name: v.name.clone() };
                 self.insert_virtual_network(&vref, spec)?;
+            }
+            for n in &rg.network_interfaces {
+                let vnet =
+                    VnetRef { subscription: id, resource_group: rg.name.clone(), name: n.virtual_network.clone() };
+                let mut ipc = IpConfigurationSpec::dynamic("ipconfig1", SubnetRef { vnet, name: n.subnet.clone() });
+                if let Some(address) = n.private_ip_address {
+                    (ipc.allocation, ipc.private_ip_address) = (IpAllocation::Static, Some(address));
+                }
+                let spec = NetworkInterfaceSpec {
+                    location: rg.location.clone(),
+                    ip_configurations: vec![ipc],
+                    tags: BTreeMap::new(),
+                    unmodeled: Default::default(),
+                };
+                let nic = NicRef { subscription: id, resource_group: rg.name.clone(), name: n.name.clone() };
+                self.insert_network_interface(&nic, spec)?;
             }
         }
         Ok(())

@@ -50,7 +50,7 @@ pub fn of(e: &EmulatorError) -> u16 {
         PreconditionFailed => 412,
         RequestTooLarge(_) => 413,
         Throttled { .. } | AadTooManyDeviceCodes(_) | AadTooManyAuthorizationCodes(_) => 429,
-        Persistence(_) | Internal(_) => 500,
+        Persistence(_) | DataPlaneUnavailable(_) | Internal(_) => 500,
         _ => 400,
     }
 }

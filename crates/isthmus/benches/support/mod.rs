@@ -20,7 +20,7 @@ pub fn world() -> PathBuf {
 pub async fn start(dir: &Path) -> (Running, Duration) {
     let t0 = Instant::now();
     let mut child = Command::new(env!("CARGO_BIN_EXE_isthmus"))
-        .args(["emulator", "--listen", "127.0.0.1:0", "--data-dir"])
+        .args(["emulator", "--data-plane=off", "--listen", "127.0.0.1:0", "--data-dir"])
         .arg(dir)
         .arg("--world")
         .arg(world())

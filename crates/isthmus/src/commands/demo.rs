@@ -7,6 +7,7 @@ use crate::control_plane_api::Api;
 use crate::stack::{Stack, StackConfig};
 use anyhow::Context;
 use azure_client::{ArmClient, Endpoints, GraphClient, UsernamePasswordCredential};
+use azure_emulator::DataPlaneMode;
 use serde_json::Value;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -23,7 +24,13 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
     let keep = args.data_dir.is_some();
     let tmp = tempfile_dir(args.data_dir)?;
     let any = "127.0.0.1:0".parse()?;
-    let stack = Stack::start(StackConfig { data_dir: tmp.clone(), azure_listen: any, api_listen: any }).await?;
+    let stack = Stack::start(StackConfig {
+        data_dir: tmp.clone(),
+        azure_listen: any,
+        api_listen: any,
+        data_plane: DataPlaneMode::Off,
+    })
+    .await?;
     println!(
         "stack up in {:.2} s: Azure emulator {}, control plane {}",
         started.elapsed().as_secs_f64(),

@@ -1,5 +1,6 @@
 //! `isthmus emulator`: the Azure emulator on its own.
 
+use super::data_plane_arg::DataPlaneArg;
 use anyhow::Context;
 use azure_emulator::model::world::World;
 use azure_emulator::EmulatorConfig;
@@ -23,9 +24,11 @@ pub struct Args {
     #[arg(long = "public-url")]
     public_urls: Vec<String>,
     /// Realize VNets, NICs and peerings as network namespaces on this machine, so packets cross
-    /// peerings only as Azure lets them (needs root; says why at start when it cannot run)
-    #[arg(long, env = "ISTHMUS_DATA_PLANE")]
-    data_plane: bool,
+    /// peerings only as Azure lets them (root, or an unprivileged user namespace); `--data-plane`
+    /// alone means `on`
+    #[arg(long, env = "ISTHMUS_DATA_PLANE", value_enum, default_value = "auto", num_args = 0..=1,
+          default_missing_value = "on")]
+    data_plane: DataPlaneArg,
 }
 
 pub async fn run(args: Args) -> anyhow::Result<()> {
@@ -45,7 +48,7 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
         listen: args.listen,
         world,
         public_urls: args.public_urls,
-        data_plane: args.data_plane,
+        data_plane: args.data_plane.into(),
     })
     .await?;
     // a closed stdout must not take the emulator down

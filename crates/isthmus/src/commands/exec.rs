@@ -2,7 +2,9 @@
 //! namespace), as `az vm run-command` or ssh would, and exits with the command's code.
 
 use anyhow::{bail, Context};
+use azure_emulator::dataplane::access::Access;
 use azure_emulator::dataplane::names::Names;
+use azure_emulator::dataplane::netns::Ip;
 use azure_emulator::model::state::State;
 use std::path::{Path, PathBuf};
 
@@ -55,15 +57,22 @@ pub fn run(args: Args) -> anyhow::Result<std::process::ExitCode> {
     let bytes = std::fs::read(dir.join("state.json")).with_context(|| format!("reading {}", dir.display()))?;
     let state: State = serde_json::from_slice(&bytes).context("the emulator's state.json")?;
     let key = find(&state, &args.nic)?;
-    let ns = Names::for_data_dir(&dir).host(&key);
-    let exists = azure_emulator::dataplane::netns::existing(Names::for_data_dir(&dir).prefix()).contains(&ns);
-    if !exists {
-        bail!("NIC {} has no host on this machine: is the emulator running with --data-plane (as root)?", args.nic);
+    let names = Names::for_data_dir(&dir);
+    let Some(access) = Access::for_data_dir(&dir) else {
+        bail!(
+            "the emulator of {} runs no data plane: start it with `--data-plane on` (as root, or where \
+             unprivileged user namespaces are allowed) and keep it running",
+            dir.display()
+        )
+    };
+    let ns = names.host(&key);
+    if !Ip(access.clone()).existing(names.prefix()).contains(&ns) {
+        bail!("NIC {} has no host yet: the data plane builds it within a second of its creation; retry", args.nic);
     }
-    // Replaced by `ip netns exec`, which is replaced by the command: its exit code is ours, and a
-    // signal to this process reaches the command itself.
-    let err = std::os::unix::process::CommandExt::exec(
-        std::process::Command::new("ip").args(["netns", "exec", &ns]).args(&args.command),
-    );
+    // Replaced by `ip netns exec` (entered into the data plane's user namespace when it has one),
+    // which is replaced by the command: its exit code is ours, and a signal to this process
+    // reaches the command itself.
+    let err =
+        std::os::unix::process::CommandExt::exec(access.command("ip").args(["netns", "exec", &ns]).args(&args.command));
     Err(err).context("running the command in the NIC's namespace")
 }

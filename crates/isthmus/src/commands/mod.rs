@@ -1,4 +1,5 @@
 pub mod azure;
+pub mod data_plane_arg;
 pub mod demo;
 pub mod emulator;
 pub mod exec;

@@ -1,5 +1,6 @@
 //! `isthmus up`: the whole stack with a demo world, until Ctrl-C or SIGTERM.
 
+use super::data_plane_arg::DataPlaneArg;
 use crate::stack::{Stack, StackConfig};
 use std::io::Write;
 use std::net::SocketAddr;
@@ -17,19 +18,36 @@ pub struct Args {
     /// Where the control plane's API serves HTTP.
     #[arg(long, default_value = "127.0.0.1:8080")]
     api_listen: SocketAddr,
+    /// Realize the emulator's VNets, NICs and peerings as network namespaces (see `isthmus
+    /// emulator --help`); `customer-vm` is a host in `customer-vnet`
+    #[arg(long, env = "ISTHMUS_DATA_PLANE", value_enum, default_value = "auto", num_args = 0..=1,
+          default_missing_value = "on")]
+    data_plane: DataPlaneArg,
 }
 
 pub async fn run(args: Args) -> anyhow::Result<()> {
+    let data_dir = args.data_dir.clone();
     let stack = Stack::start(StackConfig {
         data_dir: args.data_dir,
         azure_listen: args.azure_listen,
         api_listen: args.api_listen,
+        data_plane: args.data_plane.into(),
     })
     .await?;
     // `ready` is the last line printed (whoever waits for it may stop reading), and a closed
     // stdout must not take the stack down.
     let mut out = std::io::stdout();
     let _ = writeln!(out, "source {} to point az, avn and isthmus at it", stack.env_file.display());
+    if stack.data_plane_running() {
+        let _ = writeln!(
+            out,
+            "host {} is in {}: isthmus exec --nic {} --data-dir {} -- COMMAND",
+            stack.world.customer.vm_nic,
+            stack.world.customer.vnet_name,
+            stack.world.customer.vm_nic,
+            data_dir.display()
+        );
+    }
     let _ = writeln!(
         out,
         "ready azure={} api={} env={} world={}",

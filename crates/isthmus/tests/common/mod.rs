@@ -112,9 +112,37 @@ impl Emu {
         Emu::spawn_with(dir, world, listen, stderr, &[]).await
     }
 
+    /// An emulator with the two-tenant world run by `wrapper` (e.g. `setpriv --reuid …` to run it
+    /// as another user), in a data dir that user owns.
+    pub async fn start_wrapped(wrapper: &[&str], owner: u32, extra: &[&str]) -> Emu {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        std::os::unix::fs::chown(tmp.path(), Some(owner), Some(owner)).expect("chown the data dir");
+        let mut cmd = Command::new(wrapper[0]);
+        cmd.args(&wrapper[1..]).arg(env!("CARGO_BIN_EXE_isthmus")).env("HOME", tmp.path());
+        let mut emu =
+            Emu::spawn_cmd(cmd, tmp.path(), Some(&fixture("two-tenants.json")), "127.0.0.1:0", Stdio::inherit(), extra)
+                .await;
+        emu._tmp = Some(tmp);
+        emu
+    }
+
     async fn spawn_with(dir: &Path, world: Option<&Path>, listen: &str, stderr: Stdio, extra: &[&str]) -> Emu {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_isthmus"));
+        Emu::spawn_cmd(Command::new(env!("CARGO_BIN_EXE_isthmus")), dir, world, listen, stderr, extra).await
+    }
+
+    async fn spawn_cmd(
+        mut cmd: Command,
+        dir: &Path,
+        world: Option<&Path>,
+        listen: &str,
+        stderr: Stdio,
+        extra: &[&str],
+    ) -> Emu {
         cmd.arg("emulator").arg("--listen").arg(listen).arg("--data-dir").arg(dir).args(extra);
+        // Namespaces only where a test asks for them: a killed emulator leaves its root-mode ones behind.
+        if !extra.iter().any(|a| a.starts_with("--data-plane")) {
+            cmd.arg("--data-plane=off");
+        }
         if let Some(w) = world {
             cmd.arg("--world").arg(w);
         }
