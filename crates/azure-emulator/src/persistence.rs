@@ -10,12 +10,16 @@ use crate::model::State;
 use std::fs::{self, File, OpenOptions};
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError, RwLock};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError, RwLock};
+use std::time::Duration;
 
 pub struct Store {
     current: RwLock<Arc<State>>,
     file: Option<PathBuf>,
     writer: Mutex<()>,
+    /// Counts published writes, so a watcher (the data plane) wakes on a write instead of polling.
+    writes: Mutex<u64>,
+    written: Condvar,
 }
 
 impl Store {
@@ -37,7 +41,13 @@ impl Store {
             s.knobs.sanitize();
             s
         });
-        let store = Store { current: RwLock::new(Arc::new(loaded.unwrap_or_default())), file, writer: Mutex::new(()) };
+        let store = Store {
+            current: RwLock::new(Arc::new(loaded.unwrap_or_default())),
+            file,
+            writer: Mutex::new(()),
+            writes: Mutex::new(0),
+            written: Condvar::new(),
+        };
         Ok((store, existed))
     }
 
@@ -63,7 +73,18 @@ impl Store {
         }
         let next = Arc::new(next);
         *self.current.write().unwrap_or_else(PoisonError::into_inner) = next.clone();
+        *lock(&self.writes) += 1;
+        self.written.notify_all();
         Ok((out, next))
+    }
+
+    /// Waits until a write after the one numbered `seen` is published, or `timeout` passes;
+    /// returns the number of the latest write.
+    pub fn wait_for_write(&self, seen: u64, timeout: Duration) -> u64 {
+        let guard = lock(&self.writes);
+        let (guard, _) =
+            self.written.wait_timeout_while(guard, timeout, |n| *n == seen).unwrap_or_else(PoisonError::into_inner);
+        *guard
     }
 }
 

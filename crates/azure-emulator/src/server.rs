@@ -175,8 +175,12 @@ fn start_data_plane(
     if mode == DataPlaneMode::Off {
         return Ok(None);
     }
-    let reader = app.clone();
-    match crate::dataplane::start(move || reader.store.read(), dir) {
+    let (reader, mut seen) = (app.clone(), 0);
+    let next = move |timeout| {
+        seen = reader.store.wait_for_write(seen, timeout);
+        reader.store.read()
+    };
+    match crate::dataplane::start(next, dir) {
         Ok(dp) => {
             let how = match dp.access {
                 Access::Direct => "as root, in this machine's network namespaces",

@@ -15,13 +15,13 @@ pub mod plan;
 use crate::model::state::State;
 use access::Access;
 use std::path::Path;
-use std::sync::mpsc::{self, RecvTimeoutError};
+use std::sync::mpsc;
 use std::sync::Arc;
 use std::time::Duration;
 
-/// How often the state is compared with what was realized: a removed peering cuts the path
-/// within this (plus the time the commands take).
-const POLL: Duration = Duration::from_millis(200);
+/// The loop wakes on every write to the state, and at least this often (to notice a stop, and
+/// to retry a step that failed).
+const TICK: Duration = Duration::from_millis(200);
 
 /// Whether the emulator realizes its networks on this machine.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -62,9 +62,9 @@ pub fn unavailable() -> Option<String> {
     }
 }
 
-/// Starts realizing the state that `state` reads (a new `Arc` after every write) in `dir`'s
-/// namespaces; `Err` says why it cannot run here.
-pub fn start(state: impl Fn() -> Arc<State> + Send + 'static, dir: &Path) -> Result<DataPlane, String> {
+/// Starts realizing the state in `dir`'s namespaces; `next(timeout)` returns the state once it
+/// changed since the last call, or when `timeout` has passed. `Err` says why it cannot run here.
+pub fn start(next: impl FnMut(Duration) -> Arc<State> + Send + 'static, dir: &Path) -> Result<DataPlane, String> {
     let (ready, opened) = mpsc::channel();
     let (stop, stopped) = mpsc::channel();
     let dir = dir.to_path_buf();
@@ -82,7 +82,7 @@ pub fn start(state: impl Fn() -> Arc<State> + Send + 'static, dir: &Path) -> Res
             let mut realizer = netns::Realizer::new(netns::Ip(access.clone()), names.clone());
             access.record(&dir);
             let _ = ready.send(Ok(access));
-            realize(&state, &names, &mut realizer, &stopped);
+            realize(next, &names, &mut realizer, &stopped);
             realizer.clear();
             Access::forget(&dir);
             drop(holder);
@@ -94,7 +94,7 @@ pub fn start(state: impl Fn() -> Arc<State> + Send + 'static, dir: &Path) -> Res
 
 /// The loop: applies the plan whenever the state changed, and again while a step keeps failing.
 fn realize(
-    state: &impl Fn() -> Arc<State>,
+    mut next: impl FnMut(Duration) -> Arc<State>,
     names: &names::Names,
     realizer: &mut netns::Realizer,
     stopped: &mpsc::Receiver<()>,
@@ -103,7 +103,10 @@ fn realize(
     let mut complete = true;
     let mut capped = 0;
     loop {
-        let now = state();
+        let now = if last.is_none() { next(Duration::ZERO) } else { next(TICK) };
+        if !matches!(stopped.try_recv(), Err(mpsc::TryRecvError::Empty)) {
+            return;
+        }
         if !complete || last.as_ref().is_none_or(|l| !Arc::ptr_eq(l, &now)) {
             let want = plan::desired(&now, names);
             if want.skipped != capped {
@@ -119,10 +122,6 @@ fn realize(
             }
             complete = realizer.apply(&want);
             last = Some(now);
-        }
-        match stopped.recv_timeout(POLL) {
-            Err(RecvTimeoutError::Timeout) => {}
-            _ => return,
         }
     }
 }
