@@ -99,9 +99,17 @@ fn create_link(a: &str, b: &str, routes_a: &[ipnet::Ipv4Net], routes_b: &[ipnet:
     link_side(b, &ib, routes_b)
 }
 
+/// Removes the rule confining arrivals over a (gone) link: a rule naming an interface outlives it,
+/// detached, and would refuse the rule of the next link to that VNet (`File exists`).
+fn forget_rule(ns: &str, ifname: &str) {
+    let _ = ip(&["-n", ns, "rule", "del", "iif", ifname, "lookup", LOCAL_ONLY, "pref", LOCAL_ONLY]);
+}
+
 fn delete_link(a: &str, b: &str) {
     // Deleting one end of a veth pair deletes both.
     let _ = ip(&["-n", a, "link", "delete", &Names::link_to(b, 'p')]);
+    forget_rule(a, &Names::link_to(b, 'p'));
+    forget_rule(b, &Names::link_to(a, 'p'));
 }
 
 /// What has been applied, and how to change it into what is wanted.
@@ -129,8 +137,10 @@ impl Realizer {
         for ns in &stale {
             delete(ns);
             applied.vnets.remove(ns);
-            for v in applied.vnets.values_mut() {
-                v.peers.remove(ns);
+            for (other, v) in applied.vnets.iter_mut() {
+                if v.peers.remove(ns).is_some() {
+                    forget_rule(other, &Names::link_to(ns, 'p'));
+                }
             }
             let cut: Vec<String> =
                 applied.hosts.iter().filter(|(_, h)| &h.vnet == ns).map(|(n, _)| n.clone()).collect();
