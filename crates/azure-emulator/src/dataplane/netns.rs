@@ -31,8 +31,11 @@ impl Ip {
         }
     }
 
-    fn sysctl(&self, ns: &str, key: &str) -> Result<(), String> {
-        self.run(&["netns", "exec", ns, "sysctl", "-qw", &format!("{key}=1")])
+    /// Sets kernel settings (`key=value`) inside a namespace, in one process.
+    fn sysctl(&self, ns: &str, settings: &[String]) -> Result<(), String> {
+        let mut args = vec!["netns", "exec", ns, "sysctl", "-qw"];
+        args.extend(settings.iter().map(String::as_str));
+        self.run(&args)
     }
 
     /// The namespaces under `prefix` that exist now.
@@ -82,7 +85,7 @@ fn create_vnet(ip: &Ip, ns: &str, v: &VnetNs) -> Result<(), String> {
     ip.run(&["-n", ns, "link", "set", "lo", "up"])?;
     ip.run(&["-n", ns, "link", "add", "br0", "type", "bridge"])?;
     ip.run(&["-n", ns, "link", "set", "br0", "up"])?;
-    ip.sysctl(ns, "net.ipv4.ip_forward")?;
+    ip.sysctl(ns, &["net.ipv4.ip_forward=1".into()])?;
     for g in &v.gateways {
         ip.run(&["-n", ns, "addr", "add", &g.to_string(), "dev", "br0"])?;
     }
@@ -103,14 +106,17 @@ fn create_host(ip: &Ip, ns: &str, h: &HostNs) -> Result<(), String> {
     ip.run(&["-n", &h.vnet, "link", "set", &outside, "master", "br0", "up"])
 }
 
-/// One side of a peering link: up, answering ARP for its VNet, routes to what it may reach, and
-/// arriving traffic confined to the VNet's own subnets.
+/// One side of a peering link: up, answering ARP for its VNet at once (the kernel otherwise delays
+/// a proxied answer by up to 0.8 s, twice per new path), routes to what it may reach, and arriving
+/// traffic confined to the VNet's own subnets.
 fn link_side(ip: &Ip, ns: &str, ifname: &str, routes: &[ipnet::Ipv4Net]) -> Result<(), String> {
     ip.run(&["-n", ns, "link", "set", ifname, "up"])?;
-    ip.sysctl(ns, &format!("net.ipv4.conf.{ifname}.proxy_arp"))?;
+    let arp = [format!("net.ipv4.conf.{ifname}.proxy_arp=1"), format!("net.ipv4.neigh.{ifname}.proxy_delay=0")];
+    ip.sysctl(ns, &arp)?;
     for r in routes {
         ip.run(&["-n", ns, "route", "add", &r.to_string(), "dev", ifname])?;
     }
+    forget_rule(ip, ns, ifname);
     ip.run(&["-n", ns, "rule", "add", "iif", ifname, "lookup", LOCAL_ONLY, "pref", LOCAL_ONLY])
 }
 
@@ -127,9 +133,17 @@ fn create_link(
     link_side(ip, b, &ib, routes_b)
 }
 
+/// Removes the rule confining arrivals over a (gone) link: a rule naming an interface outlives it,
+/// detached, and would refuse the rule of the next link to that VNet (`File exists`).
+fn forget_rule(ip: &Ip, ns: &str, ifname: &str) {
+    let _ = ip.run(&["-n", ns, "rule", "del", "iif", ifname, "lookup", LOCAL_ONLY, "pref", LOCAL_ONLY]);
+}
+
 fn delete_link(ip: &Ip, a: &str, b: &str) {
     // Deleting one end of a veth pair deletes both.
     let _ = ip.run(&["-n", a, "link", "delete", &Names::link_to(b, 'p')]);
+    forget_rule(ip, a, &Names::link_to(b, 'p'));
+    forget_rule(ip, b, &Names::link_to(a, 'p'));
 }
 
 /// What has been applied, and how to change it into what is wanted.
@@ -160,8 +174,10 @@ impl Realizer {
         for ns in &stale {
             ip.delete(ns);
             applied.vnets.remove(ns);
-            for v in applied.vnets.values_mut() {
-                v.peers.remove(ns);
+            for (other, v) in applied.vnets.iter_mut() {
+                if v.peers.remove(ns).is_some() {
+                    forget_rule(ip, other, &Names::link_to(ns, 'p'));
+                }
             }
             let cut: Vec<String> =
                 applied.hosts.iter().filter(|(_, h)| &h.vnet == ns).map(|(n, _)| n.clone()).collect();
