@@ -6,7 +6,7 @@
 //!   retrying the connect (every 5 ms, attempts overlapping) is started and has failed once
 //!   before the PUT, and reports the wall-clock time of its success, so process start-up is not
 //!   counted. `ip monitor` in both VNets' namespaces splits the figure into the realizer's wait
-//!   (its 200 ms poll), its `ip` commands, and what follows (ARP over the link; a part can come
+//!   (it wakes on the write), its `ip` commands, and what follows (ARP over the link; a part can come
 //!   out negative, as the connect need not wait for the realizer's last rule);
 //! - throughput: TCP host in A → server in B across the peering (host veth → bridge → peering
 //!   veth → bridge → host veth), as a ratio to the same transfer between two namespaces joined by
@@ -398,7 +398,7 @@ async fn main() {
         connect[connect.len() - 1]
     );
     println!(
-        "  medians of its parts: the realizer's poll until the link appears {:.0} ms, its ip commands for the \
+        "  medians of its parts: the realizer's wait until it starts the link {:.0} ms, its ip commands for the \
          link {:.0} ms, then until ARP over the link has resolved both ways {:.0} ms, then until connected {:.0} ms",
         med(&|r| r.link_created),
         med(&|r| r.link_done - r.link_created),
