@@ -35,12 +35,14 @@ AZ_TIMEOUT = 120
 
 
 class Emulator:
-    """`isthmus emulator` as a child process, with the exports of its env.sh."""
+    """`isthmus emulator` as a child process (`extra`: more flags, e.g. `--data-plane`), with the
+    exports of its env.sh."""
 
-    def __init__(self, listen, data_dir):
+    def __init__(self, listen, data_dir, *extra):
         self.data_dir = Path(data_dir)
         self.proc = subprocess.Popen(
-            [ISTHMUS_BIN, "emulator", "--listen", listen, "--data-dir", str(self.data_dir), "--world", str(WORLD_FILE)],
+            [ISTHMUS_BIN, "emulator", "--listen", listen, "--data-dir", str(self.data_dir), "--world", str(WORLD_FILE),
+             *extra],
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,

@@ -353,3 +353,22 @@ impl Emu {
         .await
     }
 }
+
+impl Emu {
+    /// An emulator on `dir` (fresh or a previous run's) with extra flags, e.g. a restart with
+    /// `--data-plane`.
+    pub async fn start_in_with(dir: &Path, world: Option<&Path>, extra: &[&str]) -> Emu {
+        Emu::spawn_with(dir, world, "127.0.0.1:0", Stdio::inherit(), extra).await
+    }
+
+    /// SIGTERM, as a service manager stops it, and its exit (within 30 s): a graceful shutdown.
+    pub async fn terminate(mut self) -> std::process::ExitStatus {
+        let pid = self.child.id().expect("still running").to_string();
+        let sent = Command::new("kill").args(["-TERM", &pid]).status().await.expect("kill");
+        assert!(sent.success(), "kill -TERM {pid}");
+        tokio::time::timeout(Duration::from_secs(30), self.child.wait())
+            .await
+            .expect("exits within 30 s of SIGTERM")
+            .expect("wait")
+    }
+}
