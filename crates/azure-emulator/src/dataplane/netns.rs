@@ -95,24 +95,47 @@ fn create_vnet(ip: &Ip, ns: &str, v: &VnetNs) -> Result<(), String> {
     ip.run(&["-n", ns, "route", "add", "unreachable", "default", "table", LOCAL_ONLY])
 }
 
+/// Changes a VNet's subnets in place, so its hosts and their connections live on (as adding a
+/// subnet in Azure leaves running VMs alone).
+fn renumber_vnet(ip: &Ip, ns: &str, from: &VnetNs, to: &VnetNs) -> Result<(), String> {
+    for g in from.gateways.iter().filter(|g| !to.gateways.contains(g)) {
+        ip.run(&["-n", ns, "addr", "del", &g.to_string(), "dev", "br0"])?;
+    }
+    for s in from.subnets.iter().filter(|s| !to.subnets.contains(s)) {
+        ip.run(&["-n", ns, "route", "del", &s.to_string(), "dev", "br0", "table", LOCAL_ONLY])?;
+    }
+    for g in to.gateways.iter().filter(|g| !from.gateways.contains(g)) {
+        ip.run(&["-n", ns, "addr", "add", &g.to_string(), "dev", "br0"])?;
+    }
+    for s in to.subnets.iter().filter(|s| !from.subnets.contains(s)) {
+        ip.run(&["-n", ns, "route", "add", &s.to_string(), "dev", "br0", "table", LOCAL_ONLY])?;
+    }
+    Ok(())
+}
+
 fn create_host(ip: &Ip, ns: &str, h: &HostNs) -> Result<(), String> {
     let outside = Names::link_to(ns, 'h');
     ip.run(&["netns", "add", ns])?;
     ip.run(&["-n", ns, "link", "set", "lo", "up"])?;
     ip.run(&["link", "add", "eth0", "netns", ns, "type", "veth", "peer", "name", &outside, "netns", &h.vnet])?;
+    // The VNet's end first: a packet sent before it is up would wait a second for ARP to retry.
+    ip.run(&["-n", &h.vnet, "link", "set", &outside, "master", "br0", "up"])?;
     ip.run(&["-n", ns, "addr", "add", &h.address.to_string(), "dev", "eth0"])?;
     ip.run(&["-n", ns, "link", "set", "eth0", "up"])?;
-    ip.run(&["-n", ns, "route", "add", "default", "via", &h.gateway.to_string()])?;
-    ip.run(&["-n", &h.vnet, "link", "set", &outside, "master", "br0", "up"])
+    ip.run(&["-n", ns, "route", "add", "default", "via", &h.gateway.to_string()])
 }
 
-/// One side of a peering link: up, answering ARP for its VNet at once (the kernel otherwise delays
-/// a proxied answer by up to 0.8 s, twice per new path), routes to what it may reach, and arriving
-/// traffic confined to the VNet's own subnets.
-fn link_side(ip: &Ip, ns: &str, ifname: &str, routes: &[ipnet::Ipv4Net]) -> Result<(), String> {
+/// One end of a peering link, up and answering ARP for its VNet at once (the kernel otherwise
+/// delays a proxied answer by up to 0.8 s, twice per new path).
+fn link_up(ip: &Ip, ns: &str, ifname: &str) -> Result<(), String> {
     ip.run(&["-n", ns, "link", "set", ifname, "up"])?;
     let arp = [format!("net.ipv4.conf.{ifname}.proxy_arp=1"), format!("net.ipv4.neigh.{ifname}.proxy_delay=0")];
-    ip.sysctl(ns, &arp)?;
+    ip.sysctl(ns, &arp)
+}
+
+/// Routes over one end to what its VNet may reach, and arriving traffic confined to the VNet's
+/// own subnets.
+fn link_routes(ip: &Ip, ns: &str, ifname: &str, routes: &[ipnet::Ipv4Net]) -> Result<(), String> {
     for r in routes {
         ip.run(&["-n", ns, "route", "add", &r.to_string(), "dev", ifname])?;
     }
@@ -120,6 +143,8 @@ fn link_side(ip: &Ip, ns: &str, ifname: &str, routes: &[ipnet::Ipv4Net]) -> Resu
     ip.run(&["-n", ns, "rule", "add", "iif", ifname, "lookup", LOCAL_ONLY, "pref", LOCAL_ONLY])
 }
 
+/// Both ends answer ARP before either routes anything over the link: a packet routed into a
+/// link whose far end is still down starts an ARP lookup the kernel retries only after a second.
 fn create_link(
     ip: &Ip,
     a: &str,
@@ -129,8 +154,10 @@ fn create_link(
 ) -> Result<(), String> {
     let (ia, ib) = (Names::link_to(b, 'p'), Names::link_to(a, 'p'));
     ip.run(&["link", "add", &ia, "netns", a, "type", "veth", "peer", "name", &ib, "netns", b])?;
-    link_side(ip, a, &ia, routes_a)?;
-    link_side(ip, b, &ib, routes_b)
+    link_up(ip, a, &ia)?;
+    link_up(ip, b, &ib)?;
+    link_routes(ip, a, &ia, routes_a)?;
+    link_routes(ip, b, &ib, routes_b)
 }
 
 /// Removes the rule confining arrivals over a (gone) link: a rule naming an interface outlives it,
@@ -164,13 +191,24 @@ impl Realizer {
     pub fn apply(&mut self, want: &Topology) -> bool {
         let (ip, applied) = (&self.ip, &mut self.applied);
         let mut complete = true;
-        // VNets gone or renumbered: their namespace goes, taking its links and hosts' cables along.
-        let stale: Vec<String> = applied
-            .vnets
-            .iter()
-            .filter(|(ns, v)| want.vnets.get(*ns).is_none_or(|w| w.gateways != v.gateways || w.subnets != v.subnets))
-            .map(|(ns, _)| ns.clone())
-            .collect();
+        // VNets whose subnets changed: in place; one that cannot be is rebuilt below.
+        let mut stale = Vec::new();
+        for (ns, v) in applied.vnets.iter_mut() {
+            let Some(w) = want.vnets.get(ns) else { continue };
+            if (&w.gateways, &w.subnets) == (&v.gateways, &v.subnets) {
+                continue;
+            }
+            match renumber_vnet(ip, ns, v, w) {
+                Ok(()) => (v.gateways, v.subnets) = (w.gateways.clone(), w.subnets.clone()),
+                Err(e) => {
+                    tracing::warn!(namespace = ns.as_str(), error = %e, "changing a VNet's subnets failed; rebuilding it");
+                    stale.push(ns.clone());
+                }
+            }
+        }
+        // VNets gone (or not changed in place): their namespace goes, taking its links and hosts'
+        // cables along.
+        stale.extend(applied.vnets.keys().filter(|ns| !want.vnets.contains_key(*ns)).cloned());
         for ns in &stale {
             ip.delete(ns);
             applied.vnets.remove(ns);
