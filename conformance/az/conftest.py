@@ -40,6 +40,9 @@ class Emulator:
 
     def __init__(self, listen, data_dir, *extra):
         self.data_dir = Path(data_dir)
+        # Namespaces only for the scenarios about packets: the rest test ARM and Graph.
+        if not any(e.startswith("--data-plane") for e in extra):
+            extra = (*extra, "--data-plane=off")
         self.proc = subprocess.Popen(
             [ISTHMUS_BIN, "emulator", "--listen", listen, "--data-dir", str(self.data_dir), "--world", str(WORLD_FILE),
              *extra],

@@ -24,7 +24,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-"$ISTHMUS_BIN" up --data-dir "$WORK/data" --azure-listen 127.0.0.1:0 --api-listen 127.0.0.1:0 >"$WORK/up.out" 2>"$WORK/up.log" &
+"$ISTHMUS_BIN" up --data-plane=off --data-dir "$WORK/data" --azure-listen 127.0.0.1:0 --api-listen 127.0.0.1:0 >"$WORK/up.out" 2>"$WORK/up.log" &
 UP_PID=$!
 for _ in $(seq 1 120); do
   grep -q '^ready ' "$WORK/up.out" 2>/dev/null && break
