@@ -106,9 +106,22 @@ pub struct StateInfo {
     /// `az network vnet peering create --remote-vnet`.
     #[serde(rename = "to-network-id", default, skip_serializing_if = "Option::is_none")]
     pub to_network_id: Option<String>,
+    /// Problems that do not stop the connection, e.g. peer ranges overlapping another connection's.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<StateInfoWarning>,
     /// Other keys, all strings.
     #[serde(flatten)]
     pub extra: BTreeMap<String, String>,
+}
+
+/// A warning on a connection.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct StateInfoWarning {
+    /// What is wrong.
+    pub message: String,
+    /// `overlapping-peer-vpc-ip-ranges`.
+    #[serde(rename = "type")]
+    pub kind: String,
 }
 
 /// A connection's current state and its transitions (isthmus extension).

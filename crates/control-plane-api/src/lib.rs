@@ -9,9 +9,12 @@ pub mod error;
 pub mod states;
 pub mod vpcs;
 
-pub use account::{ProjectListOut, ProjectOut, UserAuthIn, UserAuthOut};
+pub use account::{
+    CloudListOut, CloudOut, MeOut, ProjectGetOut, ProjectListOut, ProjectOut, UserAuthIn, UserAuthOut, UserOut,
+};
 pub use connections::{
-    PeeringConnectionEvent, PeeringConnectionEventsOut, PeeringConnectionOut, StateInfo, VpcPeeringConnectionCreateIn,
+    PeeringConnectionEvent, PeeringConnectionEventsOut, PeeringConnectionOut, StateInfo, StateInfoWarning,
+    VpcPeeringConnectionCreateIn,
 };
 pub use error::{ErrorItem, ErrorOut};
 pub use states::{ConnectionState, VpcState};

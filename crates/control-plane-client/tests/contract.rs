@@ -42,6 +42,10 @@ fn responses_the_server_writes_read_back_unchanged() {
         kind: "azure-vnet-peering-pending-peer".into(),
         to_tenant_id: Some("00000000-0000-0000-0000-000000000001".into()),
         to_network_id: Some("/subscriptions/s/resourceGroups/g/providers/Microsoft.Network/virtualNetworks/v".into()),
+        warnings: vec![server::StateInfoWarning {
+            message: "Peer network 10.3.0.0/16 overlaps 10.3.0.0/24".into(),
+            kind: "overlapping-peer-vpc-ip-ranges".into(),
+        }],
         extra: BTreeMap::from([("hint".to_string(), "a key a later server may add".to_string())]),
     };
     let vpc = server::VpcGetOut {
@@ -96,7 +100,37 @@ fn responses_the_server_writes_read_back_unchanged() {
         user_email: "a@example.com".into(),
     });
     round_trip::<client::ProjectListOut>(server::ProjectListOut {
-        projects: vec![server::ProjectOut { project_name: "demo".into() }],
+        projects: vec![server::ProjectOut {
+            project_name: "demo".into(),
+            default_cloud: "azure-westeurope".into(),
+            billing_currency: "USD".into(),
+            vat_id: String::new(),
+            billing_extra_text: None,
+            billing_address: String::new(),
+            country_code: String::new(),
+        }],
+    });
+    round_trip::<client::MeOut>(server::MeOut {
+        user: server::UserOut {
+            user: "a@example.com".into(),
+            user_id: "00000000-0000-0000-0000-0000000000a4".into(),
+            real_name: String::new(),
+            state: "active".into(),
+            token_validity_begin: None,
+            projects: vec!["demo".into()],
+            auth: vec!["password".into()],
+        },
+    });
+    round_trip::<client::CloudListOut>(server::CloudListOut {
+        clouds: vec![server::CloudOut {
+            cloud_description: "Europe, Netherlands - Azure: West Europe".into(),
+            cloud_name: "azure-westeurope".into(),
+            geo_latitude: 52.37,
+            geo_longitude: 4.9,
+            geo_region: "europe".into(),
+            provider: "azure".into(),
+            provider_description: "Microsoft Azure".into(),
+        }],
     });
 }
 

@@ -19,8 +19,8 @@ pub enum ControlPlaneError {
     ConnectionExists,
     #[error("Project VPC {id} is in state {state}, not ACTIVE")]
     VpcNotActive { id: String, state: String },
-    #[error("Project VPC network {cidr} overlaps project VPC {other} ({other_cidr}) in the same cloud; choose a non-overlapping network_cidr")]
-    VpcOverlap { cidr: String, other: String, other_cidr: String },
+    #[error("Project VPC already exists in cloud {cloud}: {id}; a project has one VPC per cloud")]
+    VpcExistsInCloud { cloud: String, id: String },
     #[error("Project VPC {0} still has peering connections; delete them first")]
     VpcHasConnections(String),
     #[error("{message}")]
@@ -52,7 +52,7 @@ impl ControlPlaneError {
             ConnectionNotFound => "connection_not_found",
             ConnectionExists => "connection_exists",
             VpcNotActive { .. } => "vpc_not_active",
-            VpcOverlap { .. } => "vpc_overlap",
+            VpcExistsInCloud { .. } => "vpc_exists_in_cloud",
             VpcHasConnections(_) => "vpc_has_connections",
             Invalid { .. } => "invalid_input",
             BadJson(_) => "bad_json",
@@ -71,9 +71,11 @@ impl ControlPlaneError {
             InvalidToken | NotProjectMember(_) => 403,
             BadLogin => 401,
             ProjectNotFound(_) | VpcNotFound | ConnectionNotFound | NoRoute(_) => 404,
-            ConnectionExists | VpcNotActive { .. } | VpcOverlap { .. } | VpcHasConnections(_) | StaleState { .. } => {
-                409
-            }
+            ConnectionExists
+            | VpcNotActive { .. }
+            | VpcExistsInCloud { .. }
+            | VpcHasConnections(_)
+            | StaleState { .. } => 409,
             IllegalTransition { .. } => 409,
             Invalid { .. } | BadJson(_) => 400,
             TooLarge(_) => 413,

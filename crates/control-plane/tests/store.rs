@@ -53,9 +53,13 @@ async fn connections_are_unique_case_insensitively_and_keep_case(backend: &str) 
     store.transition(c.id, ConnectionState::Deleting, ConnectionState::Deleted, None, "done", now).await.unwrap();
     assert!(store.connections_of(vpc.id).await.unwrap().is_empty());
     store.create_connection(&vpc, &new_conn("my-rg", "my-vnet"), now).await.unwrap();
-    // overlapping VPCs in one cloud are refused
-    let overlap = store.create_vpc("p1", "azure-westeurope", "10.1.0.0/16".parse().unwrap(), now).await.unwrap_err();
-    assert!(matches!(overlap, ControlPlaneError::VpcOverlap { .. }));
+    // one VPC per cloud: a second in the same cloud is refused, naming the first; another cloud is fine
+    let second = store.create_vpc("p1", "azure-westeurope", "10.2.0.0/24".parse().unwrap(), now).await.unwrap_err();
+    assert_eq!(
+        second,
+        ControlPlaneError::VpcExistsInCloud { cloud: "azure-westeurope".into(), id: vpc.id.to_string() }
+    );
+    store.create_vpc("p1", "azure-northeurope", "10.2.0.0/24".parse().unwrap(), now).await.unwrap();
 }
 
 async fn transitions_check_the_previous_state_and_record_the_timeline(backend: &str) {
@@ -184,10 +188,11 @@ async fn concurrent_claims_never_share_a_connection(backend: &str) {
 async fn a_vpc_delete_and_a_connection_create_never_both_win(backend: &str) {
     let (store, _tmp) = fresh(backend).await;
     let now = Utc::now();
-    store.ensure_project("p1", now).await.unwrap();
     for round in 0..20 {
+        let project = format!("p{round}");
+        store.ensure_project(&project, now).await.unwrap();
         let cidr = format!("10.{round}.0.0/24");
-        let vpc = store.create_vpc("p1", "azure-westeurope", cidr.parse().unwrap(), now).await.unwrap();
+        let vpc = store.create_vpc(&project, "azure-westeurope", cidr.parse().unwrap(), now).await.unwrap();
         let (s1, s2, v) = (store.clone(), store.clone(), vpc.clone());
         let create = tokio::spawn(async move { s1.create_connection(&v, &new_conn("rg", "vnet"), now).await });
         let delete = tokio::spawn(async move { s2.begin_vpc_delete(vpc.id, now).await });
@@ -200,20 +205,23 @@ async fn a_vpc_delete_and_a_connection_create_never_both_win(backend: &str) {
     }
 }
 
-async fn overlapping_vpc_creates_at_once_never_both_win(backend: &str) {
+async fn two_vpc_creates_in_one_cloud_at_once_never_both_win(backend: &str) {
     let (store, _tmp) = fresh(backend).await;
     let now = Utc::now();
-    store.ensure_project("p1", now).await.unwrap();
     for round in 0..20 {
-        let create = |cidr: String| {
-            let store = store.clone();
-            tokio::spawn(async move { store.create_vpc("p1", "azure-westeurope", cidr.parse().unwrap(), now).await })
+        let project = format!("p{round}");
+        store.ensure_project(&project, now).await.unwrap();
+        let create = |cidr: &str| {
+            let (store, project, cidr) = (store.clone(), project.clone(), cidr.to_string());
+            tokio::spawn(
+                async move { store.create_vpc(&project, "azure-westeurope", cidr.parse().unwrap(), now).await },
+            )
         };
-        let (a, b) = (create(format!("10.{round}.0.0/24")), create(format!("10.{round}.0.0/16")));
+        let (a, b) = (create("10.1.0.0/24"), create("10.2.0.0/24"));
         let (a, b) = (a.await.unwrap(), b.await.unwrap());
         assert_eq!(a.is_ok() as u8 + b.is_ok() as u8, 1, "round {round}: exactly one wins: {a:?} {b:?}");
         let lost = if a.is_err() { a } else { b };
-        assert!(matches!(lost, Err(ControlPlaneError::VpcOverlap { .. })), "{lost:?}");
+        assert!(matches!(lost, Err(ControlPlaneError::VpcExistsInCloud { .. })), "{lost:?}");
     }
     assert!(matches!(
         store.create_vpc("nope", "azure-westeurope", "10.99.0.0/24".parse().unwrap(), now).await,
@@ -236,5 +244,5 @@ on_both!(
     failure_counts_live_in_the_store,
     concurrent_claims_never_share_a_connection,
     a_vpc_delete_and_a_connection_create_never_both_win,
-    overlapping_vpc_creates_at_once_never_both_win
+    two_vpc_creates_in_one_cloud_at_once_never_both_win
 );

@@ -108,7 +108,7 @@ async fn vpcs_are_listed_created_shown_and_deleted_as_tables_and_json() {
     assert_eq!(row[1..], ["APPROVED", "azure-westeurope", "10.60.0.0/24"]);
     let first = row[0].to_string();
 
-    let second = vpc(&cp, &["create", "--cloud", "azure-westeurope", "--network-cidr", "10.61.0.0/24", "--json"])
+    let second = vpc(&cp, &["create", "--cloud", "azure-northeurope", "--network-cidr", "10.61.0.0/24", "--json"])
         .await
         .ok()
         .json();
@@ -151,8 +151,9 @@ async fn vpcs_are_listed_created_shown_and_deleted_as_tables_and_json() {
     // The API's errors: `ERROR: <message> (status N)` on stderr, exit 1.
     let bad = vpc(&cp, &["get", "--project-vpc-id", "not-a-uuid"]).await.failed();
     assert!(bad.stderr.contains("ERROR: 'not-a-uuid' is not a project VPC id (a UUID) (status 400)"), "{}", bad.stderr);
-    let overlap = vpc(&cp, &["create", "--cloud", "azure-westeurope", "--network-cidr", "10.60.0.0/16"]).await.failed();
-    assert!(overlap.stderr.contains("overlaps") && overlap.stderr.contains("(status 409)"), "{}", overlap.stderr);
+    let again = vpc(&cp, &["create", "--cloud", "azure-westeurope", "--network-cidr", "10.62.0.0/24"]).await.failed();
+    let exists = format!("Project VPC already exists in cloud azure-westeurope: {first}");
+    assert!(again.stderr.contains(&exists) && again.stderr.contains("(status 409)"), "{}", again.stderr);
 
     // A wrong token: the API's own message.
     let wrong = isthmus_with(

@@ -41,7 +41,8 @@ async fn bad_vpc_and_connection_input_is_refused_and_nothing_is_stored() {
         ("", "JSON object body"),
         (r#"{"cloud_name":"azure-westeurope","network_cidr":"10.1.0.0/24","colour":"blue"}"#, "unknown field"),
         (r#"{"cloud_name":"azure-westeurope"}"#, "missing field"),
-        (r#"{"cloud_name":"aws-eu-west-1","network_cidr":"10.1.0.0/24"}"#, "not an Azure cloud"),
+        (r#"{"cloud_name":"aws-eu-west-1","network_cidr":"10.1.0.0/24"}"#, "Cloud 'aws-eu-west-1' is not available"),
+        (r#"{"cloud_name":"azure-mars","network_cidr":"10.1.0.0/24"}"#, "use one of: azure-westeurope, "),
         (r#"{"cloud_name":"azure-westeurope","network_cidr":"10.1.0.300/24"}"#, "not a CIDR"),
         (r#"{"cloud_name":"azure-westeurope","network_cidr":"10.1.0.1/24"}"#, "did you mean '10.1.0.0/24'"),
         (r#"{"cloud_name":"azure-westeurope","network_cidr":"8.8.8.0/24"}"#, "private"),
@@ -141,7 +142,8 @@ async fn projects_are_isolated_and_paths_are_decoded() {
         .json()
         .await
         .unwrap();
-    assert_eq!(projects, json!({"projects": [{"project_name": "demo"}]}));
+    let names: Vec<&Value> = projects["projects"].as_array().unwrap().iter().map(|p| &p["project_name"]).collect();
+    assert_eq!(names, [&json!("demo")], "{projects}");
 
     // Mixed case is kept as typed; delete finds it whatever the case, by percent-decoded segments.
     let mut body = connection_body("Customer-VNet", "eeeeeeee-0000-0000-0000-0000000000b2");

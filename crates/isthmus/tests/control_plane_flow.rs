@@ -142,7 +142,7 @@ async fn failures_land_in_the_right_state_with_the_step_to_fix() {
     );
 
     assert_eq!(create("overlap-vnet", app_id.clone()).await.status, 201);
-    let (vpc2, _) = cp.active_vpc("10.1.0.0/24").await;
+    let (vpc2, _) = cp.active_vpc_in("azure-northeurope", "10.1.0.0/24").await;
     let r = cp
         .call(
             Method::POST,

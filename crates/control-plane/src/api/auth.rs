@@ -7,8 +7,8 @@ use crate::store::User;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 
-/// The authenticated caller.
-pub struct Caller(pub User);
+/// The authenticated caller, and when its token was issued.
+pub struct Caller(pub User, pub chrono::DateTime<chrono::Utc>);
 
 impl FromRequestParts<ApiState> for Caller {
     type Rejection = ApiError;
@@ -21,7 +21,8 @@ impl FromRequestParts<ApiState> for Caller {
             .map(|(_, t)| t.trim())
             .filter(|t| !t.is_empty())
             .ok_or(ApiError(ControlPlaneError::InvalidToken))?;
-        Ok(Caller(state.store.authenticate(token).await?))
+        let (user, issued) = state.store.authenticate_session(token).await?;
+        Ok(Caller(user, issued))
     }
 }
 

@@ -1,8 +1,9 @@
-//! The Aiven-compatible v1 API: user auth, projects, project VPCs, Azure peering connections, and
+//! The Aiven-compatible v1 API: user auth, the caller's user and projects, clouds, project VPCs, Azure peering connections, and
 //! our per-connection timeline. Shapes follow `shared/reference/aiven-api.md`.
 
 mod account;
 mod auth;
+mod clouds;
 mod connections;
 pub mod error;
 mod extract;
@@ -35,7 +36,11 @@ fn api() -> OpenApiRouter<ApiState> {
     OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
         .routes(routes!(openapi::serve))
         .routes(routes!(account::login))
+        .routes(routes!(account::me))
         .routes(routes!(account::projects))
+        .routes(routes!(account::project))
+        .routes(routes!(clouds::public))
+        .routes(routes!(clouds::of_project))
         .routes(routes!(vpcs::list, vpcs::create))
         .routes(routes!(vpcs::get, vpcs::delete))
         .routes(routes!(vpcs::user_peer_network_cidrs))
@@ -54,7 +59,22 @@ pub fn router(state: ApiState) -> Router {
 }
 
 /// Collapses repeated slashes (`AIVEN_WEB_URL` with a trailing `/` makes clients send `//v1/…`).
+/// `…/v1/project//clouds` (an empty project: `avn cloud list` with no project set) becomes
+/// `/v1/clouds`, the public list, rather than `/v1/project/clouds`.
 pub fn normalize_path<B>(mut req: axum::http::Request<B>) -> axum::http::Request<B> {
+    if req.uri().path().ends_with("/v1/project//clouds") {
+        let pq = match req.uri().query() {
+            Some(q) => format!("/v1/clouds?{q}"),
+            None => "/v1/clouds".to_string(),
+        };
+        let mut parts = req.uri().clone().into_parts();
+        if let Ok(pq) = pq.parse() {
+            parts.path_and_query = Some(pq);
+            if let Ok(new) = axum::http::Uri::from_parts(parts) {
+                *req.uri_mut() = new;
+            }
+        }
+    }
     let uri = req.uri();
     if uri.path().contains("//") {
         let mut path = String::with_capacity(uri.path().len());

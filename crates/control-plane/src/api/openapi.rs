@@ -33,7 +33,8 @@ pub const SECURITY_SCHEME: &str = "aivenv1";
         responses(BadRequest, Unauthorized, Forbidden, NotFound, Conflict, PayloadTooLarge, InternalServerError),
     ),
     tags(
-        (name = "account", description = "Log-in and the caller's projects."),
+        (name = "account", description = "Log-in, the caller's user and projects."),
+        (name = "clouds", description = "The Azure clouds project VPCs can be created in."),
         (name = "vpcs", description = "Project VPCs: one provider-side Azure VNet each."),
         (name = "peering-connections", description = "Azure VNet peerings between a project VPC and a customer VNet."),
         (name = "meta", description = "This document."),
@@ -125,7 +126,7 @@ fn every_error() -> Vec<ControlPlaneError> {
         ConnectionNotFound,
         ConnectionExists,
         VpcNotActive { id: vpc(), state: "DELETING".into() },
-        VpcOverlap { cidr: "10.1.0.0/16".into(), other: vpc(), other_cidr: "10.1.0.0/24".into() },
+        VpcExistsInCloud { cloud: "azure-westeurope".into(), id: vpc() },
         VpcHasConnections(vpc()),
         Invalid {
             field: "network_cidr".into(),
@@ -149,7 +150,7 @@ fn every_error() -> Vec<ControlPlaneError> {
             | ConnectionNotFound
             | ConnectionExists
             | VpcNotActive { .. }
-            | VpcOverlap { .. }
+            | VpcExistsInCloud { .. }
             | VpcHasConnections(_)
             | Invalid { .. }
             | BadJson(_)

@@ -26,7 +26,25 @@ pub fn vpc(v: &Vpc, connections: &[PeeringConnection]) -> wire::VpcGetOut {
         cloud_name: v.cloud_name.clone(),
         create_time: time(v.created),
         network_cidr: v.network_cidr.to_string(),
-        peering_connections: connections.iter().map(connection).collect(),
+        peering_connections: connections
+            .iter()
+            .map(|c| {
+                let mut out = connection(c);
+                let warnings = overlap_warnings(c, connections);
+                if !warnings.is_empty() {
+                    let info = out.state_info.get_or_insert_with(|| wire::StateInfo {
+                        message: warnings[0].message.clone(),
+                        kind: "warning".into(),
+                        to_tenant_id: None,
+                        to_network_id: None,
+                        warnings: vec![],
+                        extra: Default::default(),
+                    });
+                    info.warnings = warnings;
+                }
+                out
+            })
+            .collect(),
         pending_build_only_peering_connections: None,
         project_vpc_id: v.id,
         state: v.state,
@@ -54,6 +72,31 @@ pub fn connection(c: &PeeringConnection) -> wire::PeeringConnectionOut {
     }
 }
 
+/// `overlapping-peer-vpc-ip-ranges` warnings: the connection's user peer network CIDRs that
+/// overlap those of another live connection of the same VPC.
+fn overlap_warnings(c: &PeeringConnection, all: &[PeeringConnection]) -> Vec<wire::StateInfoWarning> {
+    if !c.state.is_live() {
+        return vec![];
+    }
+    let mut out = Vec::new();
+    for other in all.iter().filter(|o| o.id != c.id && o.state.is_live()) {
+        for mine in &c.user_peer_network_cidrs {
+            for theirs in &other.user_peer_network_cidrs {
+                if mine.contains(&theirs.network()) || theirs.contains(&mine.network()) {
+                    out.push(wire::StateInfoWarning {
+                        message: format!(
+                            "Peer network {mine} overlaps {theirs} of peering connection {} ({}/{}); traffic to the overlap may take either peering",
+                            other.id, other.peer_resource_group, other.peer_vpc
+                        ),
+                        kind: "overlapping-peer-vpc-ip-ranges".into(),
+                    });
+                }
+            }
+        }
+    }
+    out
+}
+
 fn state_info(i: &StateInfo) -> wire::StateInfo {
     let mut extra = i.extra.clone();
     wire::StateInfo {
@@ -61,6 +104,7 @@ fn state_info(i: &StateInfo) -> wire::StateInfo {
         kind: i.kind.clone(),
         to_tenant_id: extra.remove("to-tenant-id"),
         to_network_id: extra.remove("to-network-id"),
+        warnings: vec![],
         extra,
     }
 }

@@ -36,8 +36,8 @@ pub async fn list(
 /// Create a project VPC
 ///
 /// Creates a project VPC in state `APPROVED`; the reconciler builds its Azure VNet and moves it to
-/// `ACTIVE`. Its `network_cidr` may not overlap another VPC of the project in the same cloud (409
-/// `vpc_overlap`).
+/// `ACTIVE`. `cloud_name` must be one of `GET /v1/clouds` (else 400 `invalid_input` naming them); a
+/// project has one VPC per cloud (a second answers 409 `vpc_exists_in_cloud`, naming the first).
 #[utoipa::path(
     post, path = "/v1/project/{project}/vpcs", operation_id = "VpcCreate", tag = "vpcs",
     params(ProjectPath),
@@ -115,7 +115,10 @@ pub async fn delete(
 ///
 /// Adds CIDRs to the connections named in `add` and removes the CIDRs in `delete` from every
 /// connection of the VPC. Everything is validated before anything is written; an `add` naming no
-/// live connection answers 404 `connection_not_found`.
+/// live connection answers 404 `connection_not_found`, and an invalid CIDR, one already on that
+/// connection, or one overlapping the VPC's own `network_cidr` answers 400 `invalid_input`. Peer
+/// CIDRs of two connections that overlap are allowed, and listed in both connections'
+/// `state_info.warnings` (`overlapping-peer-vpc-ip-ranges`).
 #[utoipa::path(
     put, path = "/v1/project/{project}/vpcs/{project_vpc_id}/user-peer-network-cidrs",
     operation_id = "VpcUserPeerNetworkCidrsUpdate", tag = "vpcs",

@@ -29,7 +29,9 @@ pub async fn delete(store: &Store, project: &str, raw_id: &str) -> Result<Vpc> {
 }
 
 /// Adds and removes user peer network CIDRs; everything is validated before anything is written,
-/// and the writes are one transaction.
+/// and the writes are one transaction. An added CIDR must be a network address, outside the VPC's
+/// own network, and not already on that connection (unless the same request deletes it). Deletes
+/// apply before adds.
 pub async fn update_user_cidrs(
     store: &Store,
     project: &str,
@@ -39,28 +41,44 @@ pub async fn update_user_cidrs(
     let vpc = store.get_vpc(project, super::vpc_id(raw_id)?).await?;
     let removed = req.delete.iter().map(|c| validate::cidr("delete", c)).collect::<Result<Vec<_>>>()?;
     let mut connections = store.connections_of(vpc.id).await?;
-    let mut additions = Vec::new();
+    let mut additions: Vec<(usize, ipnet::IpNet)> = Vec::new();
     for a in &req.add {
         let cidr = validate::cidr("add.cidr", &a.cidr)?;
+        if cidr.contains(&vpc.network_cidr.network()) || vpc.network_cidr.contains(&cidr.network()) {
+            return Err(ControlPlaneError::Invalid {
+                field: "add.cidr".into(),
+                message: format!(
+                    "User peer network CIDR {cidr} overlaps the project VPC's own network {}; choose a peer network outside it",
+                    vpc.network_cidr
+                ),
+            });
+        }
         let account = validate::account_in_path(&a.peer_cloud_account);
         let idx = connections
             .iter()
             .position(|c| c.state.is_live() && c.matches(&account, a.peer_resource_group.as_deref(), &a.peer_vpc))
             .ok_or(ControlPlaneError::ConnectionNotFound)?;
+        let duplicate = connections[idx].user_peer_network_cidrs.contains(&cidr) || additions.contains(&(idx, cidr));
+        if duplicate && !removed.contains(&cidr) {
+            return Err(ControlPlaneError::Invalid {
+                field: "add.cidr".into(),
+                message: format!(
+                    "User peer network CIDR {cidr} is already set on the peering connection to {}/{}",
+                    connections[idx].peer_resource_group, connections[idx].peer_vpc
+                ),
+            });
+        }
         additions.push((idx, cidr));
+    }
+    for c in connections.iter_mut() {
+        c.user_peer_network_cidrs.retain(|n| !removed.contains(n));
     }
     for (idx, cidr) in additions {
         if !connections[idx].user_peer_network_cidrs.contains(&cidr) {
             connections[idx].user_peer_network_cidrs.push(cidr);
         }
     }
-    let updates: Vec<_> = connections
-        .iter_mut()
-        .map(|c| {
-            c.user_peer_network_cidrs.retain(|n| !removed.contains(n));
-            (c.id, c.user_peer_network_cidrs.clone())
-        })
-        .collect();
+    let updates: Vec<_> = connections.iter_mut().map(|c| (c.id, c.user_peer_network_cidrs.clone())).collect();
     store.set_user_cidrs(&updates, Utc::now()).await?;
     let connections = store.connections_of(vpc.id).await?;
     Ok((vpc, connections))

@@ -1,5 +1,6 @@
 //! Domain types and rules, with no storage or HTTP.
 
+pub mod clouds;
 pub mod model;
 pub mod validate;
 

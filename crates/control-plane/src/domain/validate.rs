@@ -9,16 +9,15 @@ fn invalid(field: &str, message: impl Into<String>) -> ControlPlaneError {
     ControlPlaneError::Invalid { field: field.to_string(), message: message.into() }
 }
 
-/// `azure-<region>`, the only clouds this control plane peers in.
+/// One of the catalogue's clouds (`super::clouds`), the only clouds this control plane peers in.
 pub fn cloud_name(raw: &str) -> Result<String, ControlPlaneError> {
-    let region = raw.strip_prefix("azure-").unwrap_or("");
-    if region.is_empty() || !region.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()) {
-        return Err(invalid(
+    match super::clouds::find(raw) {
+        Some(c) => Ok(c.name.to_string()),
+        None => Err(invalid(
             "cloud_name",
-            format!("cloud_name '{raw}' is not an Azure cloud; use one such as 'azure-westeurope'"),
-        ));
+            format!("Cloud '{raw}' is not available; use one of: {}", super::clouds::names()),
+        )),
     }
-    Ok(raw.to_string())
 }
 
 /// A private IPv4 network between /16 and /24, written as its network address.
@@ -135,6 +134,14 @@ pub fn new_connection(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_catalogue_clouds_are_accepted() {
+        assert_eq!(cloud_name("azure-westeurope").unwrap(), "azure-westeurope");
+        let e = cloud_name("azure-mars").unwrap_err().to_string();
+        assert!(e.contains("azure-mars") && e.contains("azure-northeurope"), "{e}");
+        assert!(cloud_name("aws-eu-west-1").is_err());
+    }
 
     #[test]
     fn cidrs_must_be_private_network_addresses() {

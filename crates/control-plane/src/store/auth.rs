@@ -117,18 +117,24 @@ impl Store {
     }
 
     pub async fn authenticate(&self, token: &str) -> Result<User> {
+        Ok(self.authenticate_session(token).await?.0)
+    }
+
+    /// The token's user and when the token was issued.
+    pub async fn authenticate_session(&self, token: &str) -> Result<(User, DateTime<Utc>)> {
         let row = sqlx::query(
-            "SELECT u.id, u.email FROM access_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1",
+            "SELECT u.id, u.email, t.created_at FROM access_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1",
         )
         .bind(token_hash(token))
         .fetch_optional(&self.pool)
         .await?
         .ok_or(ControlPlaneError::InvalidToken)?;
         let id: String = row.try_get("id")?;
-        Ok(User {
+        let user = User {
             id: Uuid::parse_str(&id).map_err(|e| ControlPlaneError::Store(e.to_string()))?,
             email: row.try_get("email")?,
-        })
+        };
+        Ok((user, super::at(row.try_get("created_at")?)))
     }
 
     /// `POST /v1/userauth`: email + password for a new token.

@@ -10,10 +10,9 @@ use sqlx::Row;
 use uuid::Uuid;
 
 impl Store {
-    /// Creates a VPC in APPROVED; its network must not overlap another live VPC of the project in
-    /// the same cloud (they could never be peered with the same customer network).
-    /// The check and the insert are one transaction, ordered by the project row's lock (taken
-    /// first, by a write), so two overlapping creates at once cannot both pass.
+    /// Creates a VPC in APPROVED; a project has one live VPC per cloud (Aiven's rule: services in
+    /// a cloud go into its VPC). The check and the insert are one transaction, ordered by the
+    /// project row's lock (taken first, by a write), so two creates at once cannot both pass.
     pub async fn create_vpc(&self, project: &str, cloud_name: &str, cidr: IpNet, now: DateTime<Utc>) -> Result<Vpc> {
         let mut tx = self.pool.begin().await?;
         let touched = sqlx::query("UPDATE projects SET created_at = created_at WHERE name = $1")
@@ -24,19 +23,16 @@ impl Store {
             tx.rollback().await?;
             return Err(ControlPlaneError::ProjectNotFound(project.to_string()));
         }
-        let sql = format!("SELECT {VPC_COLUMNS} FROM vpcs WHERE project = $1 AND state <> 'DELETED'");
-        let others = sqlx::query(&sql).bind(project).fetch_all(&mut *tx).await?;
-        for other in others.iter().map(rows::vpc) {
-            let other = other?;
-            let overlaps = other.network_cidr.contains(&cidr.network()) || cidr.contains(&other.network_cidr.network());
-            if other.cloud_name == cloud_name && overlaps {
-                tx.rollback().await?;
-                return Err(ControlPlaneError::VpcOverlap {
-                    cidr: cidr.to_string(),
-                    other: other.id.to_string(),
-                    other_cidr: other.network_cidr.to_string(),
-                });
-            }
+        let sql = format!(
+            "SELECT {VPC_COLUMNS} FROM vpcs WHERE project = $1 AND cloud_name = $2 AND state <> 'DELETED' ORDER BY created_at, id"
+        );
+        let existing = sqlx::query(&sql).bind(project).bind(cloud_name).fetch_optional(&mut *tx).await?;
+        if let Some(other) = existing.as_ref().map(rows::vpc).transpose()? {
+            tx.rollback().await?;
+            return Err(ControlPlaneError::VpcExistsInCloud {
+                cloud: cloud_name.to_string(),
+                id: other.id.to_string(),
+            });
         }
         let id = Uuid::new_v4();
         sqlx::query(

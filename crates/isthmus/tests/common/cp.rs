@@ -142,11 +142,16 @@ impl ControlPlane {
 
     /// Creates a project VPC and waits for the reconciler to build it.
     pub async fn active_vpc(&self, cidr: &str) -> (String, String) {
+        self.active_vpc_in("azure-westeurope", cidr).await
+    }
+
+    /// A VPC in `cloud`, once it is ACTIVE: its id and its provider VNet's ARM id.
+    pub async fn active_vpc_in(&self, cloud: &str, cidr: &str) -> (String, String) {
         let r = self
             .call(
                 Method::POST,
                 "/vpcs",
-                Some(json!({"cloud_name": "azure-westeurope", "network_cidr": cidr, "peering_connections": []})),
+                Some(json!({"cloud_name": cloud, "network_cidr": cidr, "peering_connections": []})),
             )
             .await;
         assert_eq!(r.status, 201, "{}", r.body);
