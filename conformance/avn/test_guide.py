@@ -17,6 +17,7 @@ from conftest import create_project, customer_peers, customer_setup
 CLOUD = "azure-westeurope"
 CIDR = "10.20.0.0/24"
 SPARE_CIDR = "10.21.0.0/24"
+SPARE_CLOUD = "azure-northeurope"  # a project has one VPC per cloud
 VPC_COLUMNS = ["project_vpc_id", "cloud_name", "network_cidr", "state"]
 VPC_CREATE_COLUMNS = ["project_vpc_id", "state", "cloud_name", "network_cidr"]
 CONNECTION_LIST_COLUMNS = ["peer_cloud_account", "peer_resource_group", "peer_vpc", "peer_region", "state"]
@@ -165,10 +166,10 @@ def test_vpc_list_verbose_adds_the_times(story, avn):
 
 
 def test_vpc_delete_of_an_unused_vpc(story, avn):
-    created = avn.run("vpc", "create", "--cloud", CLOUD, "--network-cidr", SPARE_CIDR)
+    created = avn.run("vpc", "create", "--cloud", SPARE_CLOUD, "--network-cidr", SPARE_CIDR)
     spare = created.stdout.splitlines()[2].split()[0]
     result = avn.run("vpc", "delete", "--project-vpc-id", spare)
-    expected = {"project_vpc_id": spare, "state": "DELETING", "cloud_name": CLOUD, "network_cidr": SPARE_CIDR}
+    expected = {"project_vpc_id": spare, "state": "DELETING", "cloud_name": SPARE_CLOUD, "network_cidr": SPARE_CIDR}
     assert result.stdout == table(VPC_CREATE_COLUMNS, [expected])
 
 
