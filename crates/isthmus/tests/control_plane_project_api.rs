@@ -153,3 +153,12 @@ async fn user_peer_network_cidrs_are_checked_and_overlaps_between_connections_wa
     let body = put(json!({"delete": ["10.3.128.0/17"]})).await.body;
     assert!(connections(&body).iter().all(|c| c["state_info"]["warnings"].is_null()), "{body}");
 }
+
+/// Every cloud the control plane offers is an Azure location the emulator (and Azure) knows, so a
+/// VPC in any of them gets its provider VNet.
+#[test]
+fn every_cloud_maps_to_an_azure_location() {
+    for c in control_plane::domain::clouds::CLOUDS {
+        assert!(azure_emulator::model::regions::find(c.azure_region).is_some(), "{} → {}", c.name, c.azure_region);
+    }
+}

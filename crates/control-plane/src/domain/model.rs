@@ -22,9 +22,13 @@ pub struct Vpc {
 }
 
 impl Vpc {
-    /// `azure-westeurope` → `westeurope`.
+    /// The Azure location behind the cloud: `azure-westeurope` → `westeurope`,
+    /// `azure-germany-westcentral` → `germanywestcentral` (the catalogue's, not a string rule).
     pub fn region(&self) -> &str {
-        self.cloud_name.strip_prefix("azure-").unwrap_or(&self.cloud_name)
+        match super::clouds::find(&self.cloud_name) {
+            Some(c) => c.azure_region,
+            None => self.cloud_name.strip_prefix("azure-").unwrap_or(&self.cloud_name),
+        }
     }
 }
 
@@ -102,4 +106,26 @@ pub struct ConnectionEvent {
     pub to: ConnectionState,
     pub reason: String,
     pub at: DateTime<Utc>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_vpc_region_is_its_clouds_azure_location() {
+        let vpc = |cloud: &str| Vpc {
+            id: Uuid::nil(),
+            project: "p".into(),
+            cloud_name: cloud.into(),
+            network_cidr: "10.0.0.0/24".parse().unwrap(),
+            state: VpcState::Approved,
+            provider_vnet_id: None,
+            created: Utc::now(),
+            updated: Utc::now(),
+        };
+        assert_eq!(vpc("azure-westeurope").region(), "westeurope");
+        assert_eq!(vpc("azure-germany-westcentral").region(), "germanywestcentral");
+        assert_eq!(vpc("azure-sweden-central").region(), "swedencentral");
+    }
 }
