@@ -26,16 +26,7 @@ async fn packets_cross_a_peering_only_while_both_sides_are_connected() {
     let mut vnets = Vec::new();
     let mut servers = Vec::new();
     for (v, n) in [("a", 10), ("b", 20), ("c", 30)] {
-        let id = vnet(
-            &emu,
-            &token,
-            RG,
-            &format!("dp-{v}"),
-            &[&format!("10.{n}.0.0/16")],
-            &[("s", &format!("10.{n}.0.0/24"))],
-        )
-        .await;
-        let ip = nic(&emu, &token, RG, &format!("nic-{v}"), &id, "s").await;
+        let (id, ip) = vnet_with_host(&emu, &token, RG, &format!("dp-{v}"), n, &format!("nic-{v}")).await;
         assert_eq!(ip, format!("10.{n}.0.4"));
         servers.push(serve(&emu, &format!("nic-{v}"), &ip, v).await);
         vnets.push(id);
@@ -305,16 +296,8 @@ async fn restarts_rebuild_the_same_network() {
     let mut hosts = Vec::new();
     let mut ids = Vec::new();
     for (v, n) in [("a", 91), ("b", 92), ("c", 93)] {
-        let id = vnet(
-            &emu,
-            &token,
-            RG,
-            &format!("re-{v}"),
-            &[&format!("10.{n}.0.0/16")],
-            &[("s", &format!("10.{n}.0.0/24"))],
-        )
-        .await;
-        hosts.push((format!("nic-{v}"), nic(&emu, &token, RG, &format!("nic-{v}"), &id, "s").await));
+        let (id, ip) = vnet_with_host(&emu, &token, RG, &format!("re-{v}"), n, &format!("nic-{v}")).await;
+        hosts.push((format!("nic-{v}"), ip));
         ids.push(id);
     }
     peer_both(&emu, &token, (&ids[0], "a"), (&ids[1], "b")).await;

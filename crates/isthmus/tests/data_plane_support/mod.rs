@@ -147,6 +147,14 @@ pub async fn nic(emu: &Emu, token: &str, rg: &str, name: &str, vnet: &str, subne
     r.body["properties"]["ipConfigurations"][0]["properties"]["privateIPAddress"].as_str().expect("address").into()
 }
 
+/// VNet `name` in `rg` (10.`n`.0.0/16, subnet `s` 10.`n`.0.0/24) with a host `nic_name` in it;
+/// returns the VNet's id and the host's address.
+pub async fn vnet_with_host(emu: &Emu, token: &str, rg: &str, name: &str, n: u8, nic_name: &str) -> (String, String) {
+    let id = vnet(emu, token, rg, name, &[&format!("10.{n}.0.0/16")], &[("s", &format!("10.{n}.0.0/24"))]).await;
+    let ip = nic(emu, token, rg, nic_name, &id, "s").await;
+    (id, ip)
+}
+
 /// PUT the peering `local -> remote` with this `allowVirtualNetworkAccess`.
 pub async fn peer(emu: &Emu, token: &str, local: &str, name: &str, remote: &str, allow: bool) {
     let body = json!({"properties": {"remoteVirtualNetwork": {"id": remote}, "allowVirtualNetworkAccess": allow}});
