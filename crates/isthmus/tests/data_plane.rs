@@ -76,6 +76,8 @@ async fn a_side_without_virtual_network_access_connects_neither_way() {
     lab.await_link(&a, &b).await;
     assert!(!reaches(&emu, "nic-a", &ip_b).await, "a may not access b");
     assert!(!reaches(&emu, "nic-b", &ip_a).await, "b's connections to a get no replies");
+    assert!(!datagram_arrives(&emu, "nic-b", "nic-a", &ip_a).await, "nor do b's datagrams reach a");
+    assert!(!datagram_arrives(&emu, "nic-a", "nic-b", &ip_b).await, "nor a's b");
 }
 
 async fn access_pair(emu: &Emu, token: &str) -> (String, String, String, String) {
@@ -100,6 +102,7 @@ async fn virtual_network_access_changes_on_a_connected_peering() {
     let _servers = [serve(&emu, "nic-a", &ip_a, "a").await, serve(&emu, "nic-b", &ip_b, "b").await];
     peer_both(&emu, &token, (&a, "a"), (&b, "b")).await;
     assert!(settles(&emu, "nic-a", &ip_b, true, WAIT).await, "both sides allow: a reaches b");
+    assert!(datagram_arrives(&emu, "nic-b", "nic-a", &ip_a).await, "datagrams cross too");
 
     peer(&emu, &token, &a, "a-b", &b, false).await;
     assert!(settles(&emu, "nic-a", &ip_b, false, Duration::from_secs(2)).await, "a may not access b");

@@ -134,13 +134,18 @@ fn link_up(ip: &Ip, ns: &str, ifname: &str) -> Result<(), String> {
 }
 
 /// Routes over one end to what its VNet may reach, and arriving traffic confined to the VNet's
-/// own subnets.
+/// own subnets. A side that may not access the other (no routes) drops every arrival too: in
+/// Azure the remote space then leaves the VirtualNetwork tag, and the default NSG rules deny it
+/// both ways, datagrams included.
 fn link_routes(ip: &Ip, ns: &str, ifname: &str, routes: &[ipnet::Ipv4Net]) -> Result<(), String> {
     for r in routes {
         ip.run(&["-n", ns, "route", "add", &r.to_string(), "dev", ifname])?;
     }
     forget_rule(ip, ns, ifname);
-    ip.run(&["-n", ns, "rule", "add", "iif", ifname, "lookup", LOCAL_ONLY, "pref", LOCAL_ONLY])
+    let arrivals: &[&str] = if routes.is_empty() { &["blackhole"] } else { &["lookup", LOCAL_ONLY] };
+    let mut rule = vec!["-n", ns, "rule", "add", "iif", ifname, "pref", LOCAL_ONLY];
+    rule.extend_from_slice(arrivals);
+    ip.run(&rule)
 }
 
 /// Both ends answer ARP before either routes anything over the link: a packet routed into a
@@ -163,7 +168,7 @@ fn create_link(
 /// Removes the rule confining arrivals over a (gone) link: a rule naming an interface outlives it,
 /// detached, and would refuse the rule of the next link to that VNet (`File exists`).
 fn forget_rule(ip: &Ip, ns: &str, ifname: &str) {
-    let _ = ip.run(&["-n", ns, "rule", "del", "iif", ifname, "lookup", LOCAL_ONLY, "pref", LOCAL_ONLY]);
+    let _ = ip.run(&["-n", ns, "rule", "del", "iif", ifname, "pref", LOCAL_ONLY]);
 }
 
 fn delete_link(ip: &Ip, a: &str, b: &str) {

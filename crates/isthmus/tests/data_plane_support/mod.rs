@@ -258,6 +258,18 @@ pub async fn serve(emu: &Emu, nic: &str, ip: &str, tag: &str) -> Child {
     }
 }
 
+const UDP_SINK: &str = "import socket,sys\ns=socket.socket(socket.AF_INET,socket.SOCK_DGRAM)\ns.bind((sys.argv[1],7001))\nprint('ready',flush=True)\ns.settimeout(1.5)\ntry:\n s.recvfrom(16)\n print('got')\nexcept OSError:\n print('none')\n";
+const UDP_SEND: &str = "import socket,sys,time\ns=socket.socket(socket.AF_INET,socket.SOCK_DGRAM)\nfor _ in range(10):\n try: s.sendto(b'x',(sys.argv[1],7001))\n except OSError: pass\n time.sleep(0.05)\n";
+
+/// Whether a datagram `from` sends to `to_ip` (on `to`'s host) arrives there.
+pub async fn datagram_arrives(emu: &Emu, from: &str, to: &str, to_ip: &str) -> bool {
+    let mut sink = exec(emu, to, &[python(), "-c", UDP_SINK, to_ip]).stdout(Stdio::piped()).spawn().expect("spawn");
+    let mut out = BufReader::new(sink.stdout.take().expect("stdout")).lines();
+    assert_eq!(out.next_line().await.expect("read").as_deref(), Some("ready"));
+    let _ = exec(emu, from, &[python(), "-c", UDP_SEND, to_ip]).output().await;
+    out.next_line().await.expect("read").as_deref() == Some("got")
+}
+
 /// The tag of the server `from` reaches at `ip` within `timeout` seconds, if it reaches one.
 async fn probe(emu: &Emu, from: &str, ip: &str, timeout: &str) -> Option<String> {
     let out = exec(emu, from, &[python(), "-c", CLIENT, ip, timeout]).stderr(Stdio::null()).output().await.ok()?;
