@@ -4,20 +4,16 @@
 //! never shows them, and a `kill -9` of the emulator takes them all along.
 
 mod common;
+mod data_plane_support;
 
 use azure_emulator::dataplane::{access::Access, names::Names, netns};
 use common::*;
-use reqwest::Method;
-use serde_json::json;
+use data_plane_support::{vnet_with_host, CLIENT, SERVER};
 use std::time::{Duration, Instant};
 use tokio::process::Command;
 
 const NOBODY: u32 = 65534;
 const AS_NOBODY: [&str; 5] = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--"];
-const SERVER: &str = "import socket,sys\ns=socket.socket()\ns.setsockopt(socket.SOL_SOCKET,socket.SO_REUSEADDR,1)\ns.bind((sys.argv[1],7000))\ns.listen()\nwhile True:\n c,_=s.accept()\n c.sendall(b'pong')\n c.close()\n";
-const CLIENT: &str =
-    "import socket,sys\nc=socket.create_connection((sys.argv[1],7000),timeout=1)\nassert c.recv(4)==b'pong'\n";
-
 /// Root that can hand a process to `nobody`, and `nobody` may make user namespaces.
 fn can_run() -> Result<(), String> {
     if azure_emulator::dataplane::unavailable().is_some() {
@@ -35,16 +31,18 @@ fn can_run() -> Result<(), String> {
     }
 }
 
-fn exec(emu: &Emu, nic: &str, script: &str, ip: &str) -> Command {
+/// `python3 -c script args…` on `nic`'s host, as `nobody` (who may not read root's interpreter
+/// paths, hence `python3` from PATH).
+fn exec(emu: &Emu, nic: &str, script: &str, args: &[&str]) -> Command {
     let mut cmd = Command::new(AS_NOBODY[0]);
     cmd.args(&AS_NOBODY[1..]).arg(env!("CARGO_BIN_EXE_isthmus"));
-    cmd.args(["exec", "--nic", nic, "--data-dir"]).arg(&emu.dir).args(["--", "python3", "-c", script, ip]);
+    cmd.args(["exec", "--nic", nic, "--data-dir"]).arg(&emu.dir).args(["--", "python3", "-c", script]).args(args);
     cmd.kill_on_drop(true);
     cmd
 }
 
 async fn reaches(emu: &Emu, from: &str, ip: &str) -> bool {
-    exec(emu, from, CLIENT, ip).output().await.map(|o| o.status.success()).unwrap_or(false)
+    exec(emu, from, CLIENT, &[ip, "1"]).output().await.map(|o| o.status.success()).unwrap_or(false)
 }
 
 /// Running, not a zombie waiting for a parent that may never reap it.
@@ -65,23 +63,13 @@ async fn a_normal_user_gets_the_data_plane_in_a_user_namespace() {
     let Access::UserNamespace { pid: holder, .. } = access else { panic!("as nobody: {access:?}") };
 
     let token = emu.user_token(CUSTOMER_ADMIN, ARM).await;
-    let rg = format!("/subscriptions/{CUSTOMER_SUB}/resourceGroups/customer-rg");
-    let vnet = |v: &str| format!("{rg}/providers/Microsoft.Network/virtualNetworks/up-{v}");
-    for (v, n) in [("a", 10), ("b", 20)] {
-        let body = json!({"location": "westeurope", "properties": {"addressSpace": {"addressPrefixes": [format!("10.{n}.0.0/16")]},
-            "subnets": [{"name": "s", "properties": {"addressPrefix": format!("10.{n}.0.0/24")}}]}});
-        let r = emu.arm(Method::PUT, &format!("{}?{NET_API}", vnet(v)), &token, &[], Some(body)).await;
-        assert!(r.status.is_success(), "{}", r.body);
-        let nic = format!("{rg}/providers/Microsoft.Network/networkInterfaces/nic-{v}");
-        let body = json!({"location": "westeurope", "properties": {"ipConfigurations": [{"name": "ipconfig1",
-            "properties": {"subnet": {"id": format!("{}/subnets/s", vnet(v))}}}]}});
-        let r = emu.arm(Method::PUT, &format!("{nic}?{NET_API}"), &token, &[], Some(body)).await;
-        assert!(r.status.is_success(), "{}", r.body);
-    }
+    let (a, _) = vnet_with_host(&emu, &token, "customer-rg", "up-a", 10, "nic-a").await;
+    let (b, ip_b) = vnet_with_host(&emu, &token, "customer-rg", "up-b", 20, "nic-b").await;
+    assert_eq!(ip_b, "10.20.0.4");
     // The server on b's host, once the data plane has built it.
     let deadline = Instant::now() + Duration::from_secs(10);
     let _server = loop {
-        let mut child = exec(&emu, "nic-b", SERVER, "10.20.0.4").spawn().expect("spawn exec");
+        let mut child = exec(&emu, "nic-b", SERVER, &[&ip_b, "b"]).spawn().expect("spawn exec");
         tokio::time::sleep(Duration::from_millis(300)).await;
         if child.try_wait().ok().flatten().is_none() {
             break child;
@@ -89,14 +77,14 @@ async fn a_normal_user_gets_the_data_plane_in_a_user_namespace() {
         assert!(Instant::now() < deadline, "host nic-b never came up in the user namespace");
     };
     assert!(netns::existing(names.prefix()).is_empty(), "the namespaces are not the machine's own");
-    assert!(!reaches(&emu, "nic-a", "10.20.0.4").await, "no peering: no path");
+    assert!(!reaches(&emu, "nic-a", &ip_b).await, "no peering: no path");
 
-    for (l, r, name) in [("a", "b", "a-to-b"), ("b", "a", "b-to-a")] {
-        let reply = emu.put_peering(&vnet(l), name, &vnet(r), &token, &[]).await;
+    for (l, r, name) in [(&a, &b, "a-to-b"), (&b, &a, "b-to-a")] {
+        let reply = emu.put_peering(l, name, r, &token, &[]).await;
         assert!(reply.status.is_success(), "{}", reply.body);
     }
     let deadline = Instant::now() + Duration::from_secs(5);
-    while !reaches(&emu, "nic-a", "10.20.0.4").await {
+    while !reaches(&emu, "nic-a", &ip_b).await {
         assert!(Instant::now() < deadline, "both sides Connected, yet a never reached b");
     }
 

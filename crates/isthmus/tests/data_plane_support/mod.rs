@@ -1,5 +1,6 @@
 //! Helpers for the data-plane tests: VNets and NICs made over ARM, servers and clients run on the
 //! hosts NICs stand for (`isthmus exec`), and a guard that removes the test's namespaces.
+#![allow(dead_code)]
 
 use crate::common::*;
 use azure_emulator::dataplane::{names::Names, netns};
@@ -176,7 +177,7 @@ pub async fn delete(emu: &Emu, token: &str, id: &str, api: &str) {
 
 /// Sends its tag (argv 2) to whoever connects, then echoes: one thread per connection, so a
 /// long-lived client does not block the probes.
-const SERVER: &str = "import socket,sys,threading
+pub const SERVER: &str = "import socket,sys,threading
 s=socket.socket()
 s.setsockopt(socket.SOL_SOCKET,socket.SO_REUSEADDR,1)
 s.bind((sys.argv[1],7000))
@@ -193,7 +194,7 @@ while True:
 ";
 
 /// Prints the tag of the server it reached; gives up after argv 2 seconds.
-const CLIENT: &str = "import socket,sys
+pub const CLIENT: &str = "import socket,sys
 c=socket.create_connection((sys.argv[1],7000),timeout=float(sys.argv[2]))
 print(c.makefile('rb').readline().decode().strip())
 ";
