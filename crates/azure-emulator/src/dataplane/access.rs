@@ -36,7 +36,7 @@ impl Drop for Holder {
     }
 }
 
-fn effective_uid() -> Option<u32> {
+pub(super) fn effective_uid() -> Option<u32> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     status.lines().find(|l| l.starts_with("Uid:"))?.split_whitespace().nth(2)?.parse().ok()
 }
@@ -47,7 +47,7 @@ fn start_time(pid: u32) -> Option<u64> {
     stat.rsplit_once(')')?.1.split_whitespace().nth(19)?.parse().ok()
 }
 
-fn on_path(program: &str, hint: &str) -> Result<(), String> {
+pub(super) fn on_path(program: &str, hint: &str) -> Result<(), String> {
     match Command::new(program).arg("--version").stdout(Stdio::null()).stderr(Stdio::null()).status() {
         Ok(_) => Ok(()),
         Err(_) => Err(format!("the data plane needs `{program}` on PATH ({hint})")),
