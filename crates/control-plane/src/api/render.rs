@@ -22,6 +22,10 @@ pub fn vpc_summary(v: &Vpc) -> wire::VpcOut {
 
 /// `VpcGetOut`, with its connections.
 pub fn vpc(v: &Vpc, connections: &[PeeringConnection]) -> wire::VpcGetOut {
+    // Only live connections with peer CIDRs can overlap: found once, so a VPC of 500 connections
+    // (most without peer CIDRs) is not compared pairwise on every GET.
+    let with_peer_cidrs: Vec<&PeeringConnection> =
+        connections.iter().filter(|c| c.state.is_live() && !c.user_peer_network_cidrs.is_empty()).collect();
     wire::VpcGetOut {
         cloud_name: v.cloud_name.clone(),
         create_time: time(v.created),
@@ -30,7 +34,7 @@ pub fn vpc(v: &Vpc, connections: &[PeeringConnection]) -> wire::VpcGetOut {
             .iter()
             .map(|c| {
                 let mut out = connection(c);
-                let warnings = overlap_warnings(c, connections);
+                let warnings = overlap_warnings(c, &with_peer_cidrs);
                 if !warnings.is_empty() {
                     let info = out.state_info.get_or_insert_with(|| wire::StateInfo {
                         message: warnings[0].message.clone(),
@@ -74,12 +78,13 @@ pub fn connection(c: &PeeringConnection) -> wire::PeeringConnectionOut {
 
 /// `overlapping-peer-vpc-ip-ranges` warnings: the connection's user peer network CIDRs that
 /// overlap those of another live connection of the same VPC.
-fn overlap_warnings(c: &PeeringConnection, all: &[PeeringConnection]) -> Vec<wire::StateInfoWarning> {
+/// `candidates` are the VPC's live connections that have peer CIDRs.
+fn overlap_warnings(c: &PeeringConnection, candidates: &[&PeeringConnection]) -> Vec<wire::StateInfoWarning> {
     if !c.state.is_live() {
         return vec![];
     }
     let mut out = Vec::new();
-    for other in all.iter().filter(|o| o.id != c.id && o.state.is_live()) {
+    for other in candidates.iter().filter(|o| o.id != c.id) {
         for mine in &c.user_peer_network_cidrs {
             for theirs in &other.user_peer_network_cidrs {
                 if mine.contains(&theirs.network()) || theirs.contains(&mine.network()) {
