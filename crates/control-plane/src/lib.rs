@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod app;
+pub mod compute;
 pub mod domain;
 pub mod error;
 pub mod reconciler;
