@@ -6,6 +6,7 @@
 pub mod account;
 pub mod connections;
 pub mod error;
+pub mod services;
 pub mod states;
 pub mod vpcs;
 
@@ -17,7 +18,11 @@ pub use connections::{
     VpcPeeringConnectionCreateIn,
 };
 pub use error::{ErrorItem, ErrorOut};
-pub use states::{ConnectionState, VpcState};
+pub use services::{
+    ServiceComponent, ServiceCreateIn, ServiceDeleteOut, ServiceGetOut, ServiceListOut, ServiceNodeState,
+    ServiceNotification, ServiceOut, ServicePlan, ServicePlanRegion, ServiceTypeOut, ServiceTypesOut, ServiceUser,
+};
+pub use states::{ConnectionState, ServiceState, VpcState};
 pub use vpcs::{UserPeerNetworkCidrAdd, UserPeerNetworkCidrsIn, VpcCreateIn, VpcGetOut, VpcListOut, VpcOut};
 
 /// The only `vpc_peering_connection_type` isthmus serves.

@@ -119,6 +119,45 @@ impl FromStr for VpcState {
     }
 }
 
+/// A service's state, as Aiven names them. A new service is `REBUILDING` until its server
+/// answers, then `RUNNING`; a running service whose server was lost goes back to `REBUILDING`
+/// while it is placed again. `POWEROFF` and `REBALANCING` are Aiven's, never used here.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum ServiceState {
+    Poweroff,
+    Rebalancing,
+    Rebuilding,
+    Running,
+}
+
+impl ServiceState {
+    pub const ALL: [ServiceState; 4] =
+        [ServiceState::Poweroff, ServiceState::Rebalancing, ServiceState::Rebuilding, ServiceState::Running];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ServiceState::Poweroff => "POWEROFF",
+            ServiceState::Rebalancing => "REBALANCING",
+            ServiceState::Rebuilding => "REBUILDING",
+            ServiceState::Running => "RUNNING",
+        }
+    }
+
+    /// The transition table (deletion removes a service from any state).
+    pub fn can_become(self, to: ServiceState) -> bool {
+        use ServiceState::*;
+        matches!((self, to), (Rebuilding, Running) | (Running, Rebuilding))
+    }
+}
+
+impl FromStr for ServiceState {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::ALL.into_iter().find(|v| v.as_str() == s).ok_or_else(|| format!("unknown service state {s}"))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -139,6 +178,17 @@ mod tests {
             }
         }
         assert!(ConnectionState::ALL.iter().all(|to| !Deleted.can_become(*to)));
+    }
+
+    #[test]
+    fn a_service_is_built_then_runs_and_is_rebuilt_when_lost() {
+        use ServiceState::*;
+        assert!(Rebuilding.can_become(Running) && Running.can_become(Rebuilding));
+        for s in ServiceState::ALL {
+            assert!(!s.can_become(s), "{s:?} to itself");
+            assert!(!s.can_become(Poweroff) && !s.can_become(Rebalancing), "never used");
+            assert_eq!(s.as_str().parse::<ServiceState>().unwrap(), s);
+        }
     }
 
     #[test]

@@ -23,6 +23,18 @@ pub enum ControlPlaneError {
     VpcExistsInCloud { cloud: String, id: String },
     #[error("Project VPC {0} still has peering connections; delete them first")]
     VpcHasConnections(String),
+    #[error("Project VPC {0} still has services; terminate them first (avn service terminate)")]
+    VpcHasServices(String),
+    #[error("Service '{0}' does not exist")]
+    ServiceNotFound(String),
+    #[error("Service type '{0}' is not served; this stack serves: pg")]
+    ServiceTypeNotFound(String),
+    #[error("Service '{0}' already exists in this project")]
+    ServiceExists(String),
+    #[error("Service '{0}' is protected against termination; turn termination_protection off first")]
+    ServiceProtected(String),
+    #[error("This control plane has no compute backend, so it cannot run services: run `isthmus up` (which runs PostgreSQL services inside project VPCs), or create services with your provider's own tooling")]
+    NoComputeBackend,
     #[error("{message}")]
     Invalid { field: String, message: String },
     #[error("Invalid JSON body: {0}")]
@@ -54,6 +66,12 @@ impl ControlPlaneError {
             VpcNotActive { .. } => "vpc_not_active",
             VpcExistsInCloud { .. } => "vpc_exists_in_cloud",
             VpcHasConnections(_) => "vpc_has_connections",
+            VpcHasServices(_) => "vpc_has_services",
+            ServiceNotFound(_) => "service_not_found",
+            ServiceTypeNotFound(_) => "service_type_not_found",
+            ServiceExists(_) => "service_exists",
+            ServiceProtected(_) => "service_protected",
+            NoComputeBackend => "no_compute_backend",
             Invalid { .. } => "invalid_input",
             BadJson(_) => "bad_json",
             TooLarge(_) => "body_too_large",
@@ -70,11 +88,20 @@ impl ControlPlaneError {
         match self {
             InvalidToken | NotProjectMember(_) => 403,
             BadLogin => 401,
-            ProjectNotFound(_) | VpcNotFound | ConnectionNotFound | NoRoute(_) => 404,
+            ProjectNotFound(_)
+            | VpcNotFound
+            | ConnectionNotFound
+            | ServiceNotFound(_)
+            | ServiceTypeNotFound(_)
+            | NoRoute(_) => 404,
+            ServiceProtected(_) => 403,
             ConnectionExists
             | VpcNotActive { .. }
             | VpcExistsInCloud { .. }
             | VpcHasConnections(_)
+            | VpcHasServices(_)
+            | ServiceExists(_)
+            | NoComputeBackend
             | StaleState { .. } => 409,
             IllegalTransition { .. } => 409,
             Invalid { .. } | BadJson(_) => 400,

@@ -6,6 +6,7 @@ pub mod app;
 pub mod compute;
 pub mod domain;
 pub mod error;
+pub mod placer;
 pub mod reconciler;
 pub mod store;
 

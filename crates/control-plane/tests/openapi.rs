@@ -229,7 +229,7 @@ fn document_describes_the_shapes_clients_rely_on() {
 async fn every_documented_operation_is_routed() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::connect(&Store::sqlite_url(dir.path())).await.unwrap();
-    let app = api::router(ApiState { store, wake: Arc::new(tokio::sync::Notify::new()) });
+    let app = api::router(ApiState { store, wake: Arc::new(tokio::sync::Notify::new()), services: None });
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let server = tokio::spawn(async move { axum::serve(listener, app).await });
@@ -243,7 +243,9 @@ async fn every_documented_operation_is_routed() {
             .replace("{peer_cloud_account}", "00000000-0000-0000-0000-000000000003")
             .replace("{peer_resource_group}", "rg")
             .replace("{peer_vpc}", "vnet")
-            .replace("{peer_region}", "westeurope");
+            .replace("{peer_region}", "westeurope")
+            .replace("{service_name}", "pg1")
+            .replace("{service_type}", "pg");
         assert!(!concrete.contains('{'), "no sample value for a parameter of {path}");
         let (status, body) = request(addr, &method.to_uppercase(), &concrete).await;
         let what = format!("{} {concrete}", method.to_uppercase());

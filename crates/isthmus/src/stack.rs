@@ -74,7 +74,7 @@ impl Stack {
         let (stop, stopped) = watch::channel(false);
         let reconciler = tokio::spawn(Arc::new(reconciler).run(stopped.clone()));
 
-        let app = api::router(ApiState { store, wake })
+        let app = api::router(ApiState { store, wake, services: None })
             .route("/healthz", get(|| async { "ok" }))
             .route("/metrics", get(move || async move { metrics.render() }));
         let listener = tokio::net::TcpListener::bind(cfg.api_listen)

@@ -1,4 +1,4 @@
-//! The Aiven-compatible v1 API: user auth, the caller's user and projects, clouds, project VPCs, Azure peering connections, and
+//! The Aiven-compatible v1 API: user auth, the caller's user and projects, clouds, services, project VPCs, Azure peering connections, and
 //! our per-connection timeline. Shapes follow `shared/reference/aiven-api.md`.
 
 mod account;
@@ -10,6 +10,8 @@ mod extract;
 pub mod openapi;
 mod paths;
 pub mod render;
+mod render_service;
+mod services;
 mod vpcs;
 
 use crate::store::Store;
@@ -28,6 +30,9 @@ pub struct ApiState {
     pub store: Store,
     /// Woken on every write, so the reconciler acts at once instead of at its next tick.
     pub wake: Arc<Notify>,
+    /// The service placer's wake-up, when this control plane has a compute backend; without one,
+    /// creating a service is refused.
+    pub services: Option<Arc<Notify>>,
 }
 
 /// The routes and the OpenAPI document, from the same calls: a route cannot be served without
@@ -41,6 +46,10 @@ fn api() -> OpenApiRouter<ApiState> {
         .routes(routes!(account::project))
         .routes(routes!(clouds::public))
         .routes(routes!(clouds::of_project))
+        .routes(routes!(services::service_type))
+        .routes(routes!(services::service_types_list))
+        .routes(routes!(services::list, services::create))
+        .routes(routes!(services::get, services::delete))
         .routes(routes!(vpcs::list, vpcs::create))
         .routes(routes!(vpcs::get, vpcs::delete))
         .routes(routes!(vpcs::user_peer_network_cidrs))

@@ -35,6 +35,7 @@ pub const SECURITY_SCHEME: &str = "aivenv1";
     tags(
         (name = "account", description = "Log-in, the caller's user and projects."),
         (name = "clouds", description = "The Azure clouds project VPCs can be created in."),
+        (name = "services", description = "PostgreSQL services inside project VPCs, and the service-type catalogue."),
         (name = "vpcs", description = "Project VPCs: one provider-side Azure VNet each."),
         (name = "peering-connections", description = "Azure VNet peerings between a project VPC and a customer VNet."),
         (name = "meta", description = "This document."),
@@ -128,6 +129,12 @@ fn every_error() -> Vec<ControlPlaneError> {
         VpcNotActive { id: vpc(), state: "DELETING".into() },
         VpcExistsInCloud { cloud: "azure-westeurope".into(), id: vpc() },
         VpcHasConnections(vpc()),
+        VpcHasServices(vpc()),
+        ServiceNotFound("pg1".into()),
+        ServiceTypeNotFound("kafka".into()),
+        ServiceExists("pg1".into()),
+        ServiceProtected("pg1".into()),
+        NoComputeBackend,
         Invalid {
             field: "network_cidr".into(),
             message: "'10.1.0.1/24' has host bits set; did you mean '10.1.0.0/24'?".into(),
@@ -152,6 +159,12 @@ fn every_error() -> Vec<ControlPlaneError> {
             | VpcNotActive { .. }
             | VpcExistsInCloud { .. }
             | VpcHasConnections(_)
+            | VpcHasServices(_)
+            | ServiceNotFound(_)
+            | ServiceTypeNotFound(_)
+            | ServiceExists(_)
+            | ServiceProtected(_)
+            | NoComputeBackend
             | Invalid { .. }
             | BadJson(_)
             | TooLarge(_)
@@ -175,8 +188,8 @@ fn error_response(status: u16) -> Response {
             "The request is invalid: a malformed body, or a field or path id that fails validation (`field` names it)."
         }
         401 => "The email or password is wrong.",
-        403 => "The token is missing or invalid, or the caller is not a member of the project.",
-        404 => "The project, VPC, connection or route does not exist.",
+        403 => "The token is missing or invalid, the caller is not a member of the project, or the service is protected against termination.",
+        404 => "The project, VPC, connection, service or route does not exist.",
         409 => "The request conflicts with the current state.",
         413 => "The request body is larger than the limit.",
         _ => "The server failed (storage); retry later.",

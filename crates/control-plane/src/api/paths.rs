@@ -90,3 +90,23 @@ fn path_param(name: &str, description: &str) -> Parameter {
         .schema(Some(ObjectBuilder::new().schema_type(Type::String)))
         .build()
 }
+
+/// `/v1/project/{project}/service/{service_name}`.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct ServicePath {
+    /// The project's name.
+    pub project: String,
+    /// The service's name.
+    pub service_name: String,
+}
+
+/// `/v1/project/{project}/service-types/{service_type}`.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct ServiceTypePath {
+    /// The project's name.
+    pub project: String,
+    /// The service type, e.g. `pg`.
+    pub service_type: String,
+}

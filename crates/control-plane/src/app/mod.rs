@@ -4,6 +4,7 @@
 //! it. It speaks the domain and the crate's error, never HTTP.
 
 pub mod connections;
+pub mod services;
 pub mod vpcs;
 
 use crate::error::ControlPlaneError;

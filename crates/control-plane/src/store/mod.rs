@@ -5,6 +5,7 @@
 mod auth;
 mod connections;
 mod rows;
+mod services;
 mod vpcs;
 
 use crate::error::Result;

@@ -102,6 +102,14 @@ impl Store {
             tx.rollback().await?;
             return Err(ControlPlaneError::VpcHasConnections(id.to_string()));
         }
+        let services = sqlx::query("SELECT COUNT(*) AS n FROM services WHERE vpc_id = $1")
+            .bind(id.to_string())
+            .fetch_one(&mut *tx)
+            .await?;
+        if services.try_get::<i64, _>("n")? > 0 {
+            tx.rollback().await?;
+            return Err(ControlPlaneError::VpcHasServices(id.to_string()));
+        }
         tx.commit().await?;
         self.vpc_by_id(id).await
     }
