@@ -114,6 +114,17 @@ class Shell:
     def avn(self, *args, check=True):
         return self._run("avn", AVN_BIN, args, check)
 
+    def psql_from(self, nic, uri, up):
+        """`isthmus exec --nic NIC -- psql URI -Atc 'select 1'`: a query from that host, as a customer
+        runs it from their VM. PGCONNECT_TIMEOUT bounds a connection that nothing answers."""
+        from isthmus_up import ISTHMUS_BIN
+        env = dict(self.env, PGCONNECT_TIMEOUT="3")
+        args = ["exec", "--nic", nic, "--data-dir", str(up.data_dir), "--", "psql", uri, "-Atc", "select 1"]
+        proc = subprocess.run([ISTHMUS_BIN, *args], env=env, capture_output=True, text=True, timeout=COMMAND_TIMEOUT)
+        result = CliResult("isthmus", args, proc.returncode, proc.stdout, proc.stderr)
+        self.log.append(result)
+        return result
+
     def az_login_device_code(self, username, password):
         """`az login --use-device-code`: reads the page and code from az's stderr and signs in on that
         page over HTTP while az polls. Returns the accounts az prints."""

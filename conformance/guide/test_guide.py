@@ -10,6 +10,7 @@ other ids are only compared with what the commands printed.
 """
 
 import json
+import os
 import time
 
 import pytest
@@ -81,6 +82,15 @@ def wait_for_state(shell, saved, wanted, timeout):
         time.sleep(0.5)
 
 
+def services_run(up):
+    """Services run where the data plane does: as root here, or with unprivileged user namespaces."""
+    return "service" in up.world
+
+
+def query(shell, up, saved, nic=None):
+    return shell.psql_from(nic or up.world["customer"]["vm_nic"], saved.service_uri, up)
+
+
 def test_isthmus_up_writes_env_and_world(up):
     """0. isthmus up: env.sh and world.json"""
     for key in ("REQUESTS_CA_BUNDLE", "SSL_CERT_FILE", "AZURE_CORE_INSTANCE_DISCOVERY", "ARM_CLOUD_METADATA_URL",
@@ -100,6 +110,10 @@ def test_isthmus_up_writes_env_and_world(up):
     assert up.env["AIVEN_AUTH_TOKEN"] == w["project"]["token"]
     if "ISTHMUS_PROVIDER_APP_ID" in up.env:
         assert up.env["ISTHMUS_PROVIDER_APP_ID"] == w["provider"]["app_id"]
+    assert w["customer"]["vm_nic"] == "customer-vm"
+    if os.geteuid() == 0:
+        assert w["service"]["name"] == "tsdb", w
+        assert w["service"]["uri"].startswith("postgres://avnadmin:") and "sslmode=require" in w["service"]["uri"]
 
 
 # --- the customer's admin, in Azure ------------------------------------------------------------------------
@@ -250,6 +264,21 @@ def test_step_14_app_signs_in_to_provider_tenant(shell, saved):
     assert [a["tenantId"] for a in accounts] == [saved.to_tenant_id] * len(accounts), accounts
 
 
+def test_service_unreachable_before_the_customer_side_exists(shell, up, saved):
+    """14b. psql from customer-vm to the project VPC's service fails: there is no peering yet"""
+    if not services_run(up):
+        pytest.skip("no services here: the data plane does not run (not root, no user namespaces)")
+    get = shell.avn("service", "get", up.world["service"]["name"], "--json")
+    service = json.loads(get.stdout)[0]
+    assert service["state"] == "RUNNING", service
+    saved.service_uri = shell.avn("service", "get", service["service_name"], "--format", "{service_uri}").stdout.strip()
+    assert saved.service_uri == up.world["service"]["uri"]
+    host = service["service_uri_params"]["host"]
+    assert host.startswith("10.2.0."), f"a private address in the project VPC's 10.2.0.0/24: {host}"
+    r = query(shell, up, saved)
+    assert r.code != 0 and r.stdout.strip() != "1", r.describe()
+
+
 def test_step_15_create_peering(shell, saved):
     """15. az network vnet peering create --remote-vnet <TO-NETWORK-ID> --allow-vnet-access"""
     peering = shell.az_json("network", "vnet", "peering", "create", "--name", PEERING_NAME,
@@ -265,3 +294,69 @@ def test_connection_becomes_active(shell, saved):
     """16. avn vpc peering-connection get (until ACTIVE)"""
     _, out = wait_for_state(shell, saved, "ACTIVE", ACTIVE_TIMEOUT)
     assert out.splitlines()[0] == "State: ACTIVE", out
+
+
+# --- what the peering is for: the project VPC's service, from the customer's host ---------------------------
+
+
+def test_service_answers_through_the_active_peering(shell, up, saved):
+    """17. psql from customer-vm through the peering: select 1"""
+    if not services_run(up):
+        pytest.skip("no services here: the data plane does not run (not root, no user namespaces)")
+    r = query(shell, up, saved)
+    assert r.code == 0 and r.stdout.strip() == "1", r.describe()
+    # TLS with a certificate from the stack's CA (env.sh's bundle), and the password is checked.
+    verify = saved.service_uri.replace("sslmode=require", f"sslmode=verify-ca&sslrootcert={up.env['REQUESTS_CA_BUNDLE']}")
+    r = query(shell, up, type("S", (), {"service_uri": verify}))
+    assert r.code == 0 and r.stdout.strip() == "1", r.describe()
+    wrong = saved.service_uri.replace("avnadmin:", "avnadmin:wrong", 1)
+    r = query(shell, up, type("S", (), {"service_uri": wrong}))
+    assert r.code != 0 and "password authentication failed" in r.stderr, r.describe()
+    plain = saved.service_uri.replace("sslmode=require", "sslmode=disable")
+    r = query(shell, up, type("S", (), {"service_uri": plain}))
+    assert r.code != 0, r.describe()
+
+
+def test_service_never_answers_an_unpeered_vnet(shell, up, saved):
+    """18. a host in customer-vnet-2 (not peered) cannot reach the service"""
+    if not services_run(up):
+        pytest.skip("no services here")
+    second = up.world["customer"]["second_vnet_name"]
+    shell.az_json("network", "nic", "create", "--name", "other-vm", "--resource-group", saved.vnet_rg,
+                  "--vnet-name", second, "--subnet", "default", "--subscription", saved.subscription_id)
+    deadline = time.monotonic() + 20
+    while True:
+        r = query(shell, up, saved, nic="other-vm")
+        if "has no host yet" not in r.stderr or time.monotonic() > deadline:
+            break
+        time.sleep(0.2)
+    assert r.code != 0 and r.stdout.strip() != "1", r.describe()
+    assert "has no host yet" not in r.stderr, r.describe()
+
+
+def test_service_unreachable_without_virtual_network_access(shell, up, saved):
+    """19. az network vnet peering update allowVirtualNetworkAccess=false: the query fails; true: it answers"""
+    if not services_run(up):
+        pytest.skip("no services here")
+    update = ["network", "vnet", "peering", "update", "--name", PEERING_NAME, "--vnet-name", saved.vnet_name,
+              "--resource-group", saved.vnet_rg, "--subscription", saved.subscription_id, "--set"]
+    peering = shell.az_json(*update, "allowVirtualNetworkAccess=false")
+    assert peering["allowVirtualNetworkAccess"] is False, peering
+    r = query(shell, up, saved)
+    assert r.code != 0, r.describe()
+    shell.az_json(*update, "allowVirtualNetworkAccess=true")
+    deadline = time.monotonic() + 10
+    while (r := query(shell, up, saved)).code != 0 and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert r.code == 0 and r.stdout.strip() == "1", r.describe()
+
+
+def test_service_unreachable_after_the_connection_is_deleted(shell, up, saved):
+    """20. avn vpc peering-connection delete: the provider's side goes, and with it the route"""
+    if not services_run(up):
+        pytest.skip("no services here")
+    shell.avn("vpc", "peering-connection", "delete", *connection_args(saved))
+    deadline = time.monotonic() + 30
+    while (r := query(shell, up, saved)).code == 0 and time.monotonic() < deadline:
+        time.sleep(0.3)
+    assert r.code != 0 and r.stdout.strip() != "1", r.describe()

@@ -15,7 +15,21 @@ pub struct DemoWorld {
     pub provider: Provider,
     pub customer: Customer,
     pub project: Project,
+    /// The project VPC's demo service, once it runs (only where services can run: with the data
+    /// plane and PostgreSQL installed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service: Option<ServiceInfo>,
 }
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct ServiceInfo {
+    pub name: String,
+    /// `postgres://avnadmin:…@<private ip>:5432/defaultdb?sslmode=require`
+    pub uri: String,
+}
+
+/// The demo service's name.
+pub const DEMO_SERVICE: &str = "tsdb";
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Provider {
@@ -108,7 +122,17 @@ impl DemoWorld {
                 token: String::new(),
                 user: "ops@provider.example".into(),
             },
+            service: None,
         }
+    }
+
+    /// The ARM id of the customer's host NIC.
+    pub fn customer_vm_nic_id(&self) -> String {
+        let c = &self.customer;
+        format!(
+            "/subscriptions/{}/resourceGroups/{}/providers/Microsoft.Network/networkInterfaces/{}",
+            c.subscription_id, c.resource_group, c.vm_nic
+        )
     }
 
     pub fn load(path: &Path) -> anyhow::Result<Option<DemoWorld>> {

@@ -3,6 +3,7 @@
 mod commands;
 mod control_plane_api;
 mod data_dir_lock;
+mod demo_service;
 mod demo_world;
 mod stack;
 

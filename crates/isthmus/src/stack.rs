@@ -2,12 +2,14 @@
 //! API and reconciler, wired to each other over loopback HTTP(S) as separate deployments would be.
 //! Used by `isthmus up` and `isthmus demo`.
 
+use crate::compute::{ComputeConfig, PostgresBackend};
 use crate::demo_world::DemoWorld;
 use anyhow::Context;
 use axum::routing::get;
 use azure_client::{ArmClient, ClientSecretCredential, Endpoints, GraphClient};
 use azure_emulator::{Emulator, EmulatorConfig};
 use control_plane::api::{self, ApiState};
+use control_plane::placer::ServicePlacer;
 use control_plane::reconciler::metrics::Metrics;
 use control_plane::reconciler::{PropagationGrace, ProviderIdentity, Reconciler, Settings};
 use control_plane::store::Store;
@@ -36,6 +38,13 @@ pub struct Stack {
     stop: watch::Sender<bool>,
     api: tokio::task::JoinHandle<()>,
     reconciler: tokio::task::JoinHandle<()>,
+    services: Option<Services>,
+}
+
+/// Services run where the data plane does: the backend and the loop that drives it.
+struct Services {
+    backend: Arc<PostgresBackend>,
+    placer: tokio::task::JoinHandle<()>,
 }
 
 impl Stack {
@@ -73,8 +82,23 @@ impl Stack {
         let reconciler = reconciler(&world, &emulator, store.clone(), wake.clone(), metrics.clone())?;
         let (stop, stopped) = watch::channel(false);
         let reconciler = tokio::spawn(Arc::new(reconciler).run(stopped.clone()));
+        let (services, services_wake) = match compute_backend(&cfg, &world, &emulator)? {
+            Some(backend) => {
+                let placer = Arc::new(ServicePlacer::new(store.clone(), backend.clone()));
+                let wake = placer.wake.clone();
+                (Some(Services { backend, placer: tokio::spawn(placer.run(stopped.clone())) }), Some(wake))
+            }
+            None => (None, None),
+        };
+        if services.is_some() {
+            match crate::demo_service::ensure(&store, &world).await {
+                Ok(info) => world.service = Some(info),
+                Err(e) => eprintln!("services: the demo service did not start: {e:#}"),
+            }
+            world.save(&world_file)?;
+        }
 
-        let app = api::router(ApiState { store, wake, services: None })
+        let app = api::router(ApiState { store, wake, services: services_wake })
             .route("/healthz", get(|| async { "ok" }))
             .route("/metrics", get(move || async move { metrics.render() }));
         let listener = tokio::net::TcpListener::bind(cfg.api_listen)
@@ -115,6 +139,7 @@ impl Stack {
             stop,
             api,
             reconciler,
+            services,
         })
     }
 
@@ -123,11 +148,26 @@ impl Stack {
         self.emulator.data_plane_running()
     }
 
-    /// Stops the API and the reconciler, then the emulator.
+    /// Whether this stack runs services (a backend and a placer).
+    pub fn runs_services(&self) -> bool {
+        self.services.is_some()
+    }
+
+    /// Runs `program` on the host of the NIC with this ARM id (data plane only).
+    pub fn host_command(&self, nic_id: &str, program: &str) -> Option<std::process::Command> {
+        self.emulator.host_runner().map(|h| h.command(nic_id, program))
+    }
+
+    /// Stops the API, the reconciler and the placer, then the services' servers (their data
+    /// stays), then the emulator.
     pub async fn shutdown(self) {
         let _ = self.stop.send(true);
         let _ = self.api.await;
         let _ = self.reconciler.await;
+        if let Some(s) = self.services {
+            let _ = s.placer.await;
+            s.backend.shutdown().await;
+        }
         self.emulator.shutdown().await;
     }
 }
@@ -162,12 +202,7 @@ fn reconciler(
     let endpoints = Endpoints::emulator(emulator.url.parse()?, ca);
     let p = &world.provider;
     let credential = Arc::new(ClientSecretCredential::new(&endpoints, p.app_id.clone(), p.app_secret.clone())?);
-    let provider = ProviderIdentity {
-        tenant_id: p.tenant_id.clone(),
-        app_id: p.app_id.clone(),
-        subscription_id: p.subscription_id.clone(),
-        resource_group: p.resource_group.clone(),
-    };
+    let provider = provider_identity(world);
     // A grant counts as missing only once the emulator's own propagation delay (its
     // `propagationDelaySeconds` knob, read live) and 5 s more have passed; a short pending interval
     // makes ACTIVE follow the customer's peering within a second.
@@ -189,6 +224,49 @@ fn reconciler(
         wake,
         metrics,
     ))
+}
+
+/// The compute backend, where services can run: with the data plane (a host per service) and
+/// PostgreSQL installed. Where not, one line says why, and creating a service answers 409.
+fn compute_backend(
+    cfg: &StackConfig,
+    world: &DemoWorld,
+    emulator: &Emulator,
+) -> anyhow::Result<Option<Arc<PostgresBackend>>> {
+    let Some(hosts) = emulator.host_runner() else {
+        if cfg.data_plane != azure_emulator::DataPlaneMode::Off {
+            eprintln!("services: off (they run on the data plane's hosts, and it is not running)");
+        }
+        return Ok(None);
+    };
+    let ca = std::fs::read(&emulator.ca_file).context("reading the emulator's CA")?;
+    let endpoints = Endpoints::emulator(emulator.url.parse()?, ca);
+    let p = &world.provider;
+    let credential = Arc::new(ClientSecretCredential::new(&endpoints, p.app_id.clone(), p.app_secret.clone())?);
+    let config = ComputeConfig {
+        services_dir: cfg.data_dir.join("services"),
+        arm: Arc::new(ArmClient::new(&endpoints, credential)?),
+        provider: provider_identity(world),
+        hosts,
+        certificates: emulator.certificates(),
+    };
+    match PostgresBackend::new(config) {
+        Ok(b) => Ok(Some(Arc::new(b))),
+        Err(e) => {
+            eprintln!("services: off ({e})");
+            Ok(None)
+        }
+    }
+}
+
+fn provider_identity(world: &DemoWorld) -> ProviderIdentity {
+    let p = &world.provider;
+    ProviderIdentity {
+        tenant_id: p.tenant_id.clone(),
+        app_id: p.app_id.clone(),
+        subscription_id: p.subscription_id.clone(),
+        resource_group: p.resource_group.clone(),
+    }
 }
 
 /// The emulator's exports for `az`, plus `avn`'s and isthmus' own.

@@ -1,5 +1,6 @@
-//! `isthmus demo` performs the 15 steps and ends ACTIVE; `isthmus up` writes env.sh and world.json,
-//! serves both halves, and keeps every VPC and connection across `kill -9` and restart.
+//! `isthmus demo` performs the 15 steps and ends ACTIVE (and with a query through the peering
+//! where services run); `isthmus up` writes env.sh and world.json, serves both halves, and keeps
+//! every VPC, connection and service's data across `kill -9` and restart.
 
 mod common;
 
@@ -20,7 +21,17 @@ async fn demo_names_all_fifteen_steps_and_ends_active() {
     }
     assert!(!text.contains("FAILED"));
     assert!(text.contains("PENDING_PEER  → ACTIVE"), "the timeline shows the transition to ACTIVE:\n{text}");
-    assert!(text.trim_end().lines().last().unwrap().starts_with("ACTIVE"), "ends ACTIVE:\n{text}");
+    let lines: Vec<&str> = text.trim_end().lines().collect();
+    if azure_emulator::dataplane::unavailable().is_none() {
+        // Services run here: the query fails before the peering and answers through it at the end.
+        let before = lines.iter().find(|l| l.starts_with("before the peering: ")).expect("the query before");
+        assert!(before.contains("psql from customer-vm to service tsdb failed"), "{before}");
+        assert!(lines[lines.len() - 2].starts_with("ACTIVE"), "ACTIVE, then the query:\n{text}");
+        let last = lines[lines.len() - 1];
+        assert!(last.starts_with("through the peering: psql from customer-vm to service tsdb: select 1 answered in "), "{last}");
+    } else {
+        assert!(lines.last().unwrap().starts_with("ACTIVE"), "ends ACTIVE:\n{text}");
+    }
 }
 
 struct Up {
@@ -228,4 +239,95 @@ async fn up_has_a_customer_vm_host_when_the_data_plane_runs() {
     let left = netns::existing(names.prefix());
     netns::sweep(&names);
     assert!(left.is_empty(), "a graceful stop leaves no namespace: {left:?}");
+}
+
+/// Removes the namespaces of a stack's data dir when a test ends, passed or not.
+struct SweepOnDrop(azure_emulator::dataplane::names::Names);
+
+impl Drop for SweepOnDrop {
+    fn drop(&mut self) {
+        azure_emulator::dataplane::netns::sweep(&self.0);
+    }
+}
+
+/// The ARM id of the NIC the compute backend made for `service` (from the emulator's state).
+fn service_nic(dir: &std::path::Path, service: &str) -> String {
+    let state: Value = serde_json::from_slice(&std::fs::read(dir.join("azure/state.json")).unwrap()).unwrap();
+    let nics = state["network_interfaces"].as_object().expect("network_interfaces");
+    let prefix = format!("/networkinterfaces/svc-{service}-");
+    let mut ids = nics.keys().filter(|id| id.contains(&prefix));
+    let id = ids.next().unwrap_or_else(|| panic!("no NIC for {service} among {:?}", nics.keys()));
+    assert!(ids.next().is_none(), "one NIC per service");
+    id.clone()
+}
+
+/// `psql` on the service's own host, over TLS to its private address, as avnadmin.
+async fn psql_on(dir: &std::path::Path, nic: &str, uri: &str, sql: &str) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_isthmus"))
+        .args(["exec", "--nic", nic, "--data-dir"])
+        .arg(dir)
+        .args(["--", "psql", uri, "-v", "ON_ERROR_STOP=1", "-Atc", sql])
+        .env("PGCONNECT_TIMEOUT", "5")
+        .output()
+        .await
+        .unwrap()
+}
+
+/// The demo service `tsdb` is a real PostgreSQL server in the project VPC: a row written before
+/// `kill -9` of `up` is read after a restart on the same data dir (no server outlives its stack),
+/// and a graceful stop leaves no server and no namespace.
+#[tokio::test]
+async fn the_demo_service_keeps_its_data_across_kill_9_and_restart() {
+    use azure_emulator::dataplane::names::Names;
+    if let Some(why) = azure_emulator::dataplane::unavailable() {
+        eprintln!("skipped: {why}");
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let names = Names::for_data_dir(&tmp.path().join("azure"));
+    let _sweep = SweepOnDrop(names.clone());
+    let first = up_with(tmp.path(), "--data-plane=on").await;
+    let uri = first.world["service"]["uri"].as_str().expect("world.json has service.uri").to_string();
+    assert_eq!(first.world["service"]["name"], "tsdb");
+    let service = first.call(Method::GET, "/service/tsdb", None).await;
+    assert_eq!(service["service"]["state"], "RUNNING", "{service}");
+    assert_eq!(service["service"]["service_uri"], uri.as_str());
+    let nic = service_nic(tmp.path(), "tsdb");
+
+    let wrote = psql_on(tmp.path(), &nic, &uri, "CREATE TABLE kept (v text); INSERT INTO kept VALUES ('before')").await;
+    assert!(wrote.status.success(), "{}", String::from_utf8_lossy(&wrote.stderr));
+    let superuser = psql_on(tmp.path(), &nic, &uri, "SELECT rolsuper FROM pg_roles WHERE rolname = current_user").await;
+    assert_eq!(String::from_utf8_lossy(&superuser.stdout).trim(), "f", "avnadmin is not a superuser");
+
+    let mut child = first.child;
+    child.kill().await.unwrap();
+    let data = tmp.path().join("services");
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while postgres_of(&data) {
+        assert!(std::time::Instant::now() < deadline, "a server outlived its killed stack");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+
+    let second = up_with(tmp.path(), "--data-plane=on").await;
+    assert_eq!(second.world["service"]["uri"], uri.as_str(), "same address, same password");
+    let read = psql_on(tmp.path(), &nic, &uri, "SELECT v FROM kept").await;
+    assert_eq!(String::from_utf8_lossy(&read.stdout).trim(), "before", "{}", String::from_utf8_lossy(&read.stderr));
+
+    let pid = second.child.id().unwrap().to_string();
+    let mut child = second.child;
+    assert!(Command::new("kill").args(["-TERM", &pid]).status().await.unwrap().success());
+    tokio::time::timeout(Duration::from_secs(30), child.wait()).await.expect("up stops on SIGTERM").unwrap();
+    assert!(!postgres_of(&data), "a graceful stop stops the servers");
+    let left = azure_emulator::dataplane::netns::existing(names.prefix());
+    assert!(left.is_empty(), "a graceful stop leaves no namespace: {left:?}");
+}
+
+/// Whether a postgres process runs on a data dir under `dir`.
+fn postgres_of(dir: &std::path::Path) -> bool {
+    let needle = dir.to_string_lossy().to_string();
+    std::fs::read_dir("/proc").unwrap().flatten().any(|e| {
+        let cmdline = std::fs::read(e.path().join("cmdline")).unwrap_or_default();
+        let cmdline = String::from_utf8_lossy(&cmdline).replace('\0', " ");
+        cmdline.contains("postgres") && cmdline.contains(&needle)
+    })
 }

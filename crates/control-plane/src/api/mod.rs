@@ -10,7 +10,7 @@ mod extract;
 pub mod openapi;
 mod paths;
 pub mod render;
-mod render_service;
+pub mod render_service;
 mod services;
 mod vpcs;
 

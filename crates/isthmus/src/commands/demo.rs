@@ -1,6 +1,8 @@
 //! `isthmus demo`: on a throwaway stack, the customer's 15 steps of the guide as `azure connect`
 //! performs them (the same code), each shown with its timing, then the connection's state
-//! timeline. Ends ACTIVE.
+//! timeline. Ends ACTIVE, and where services run (the data plane and PostgreSQL are here) with a
+//! query from the customer's host to the project VPC's service through the peering — after
+//! showing the same query fail before the peering exists.
 
 use super::azure;
 use crate::control_plane_api::Api;
@@ -28,7 +30,7 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
         data_dir: tmp.clone(),
         azure_listen: any,
         api_listen: any,
-        data_plane: DataPlaneMode::Off,
+        data_plane: DataPlaneMode::Auto,
     })
     .await?;
     println!(
@@ -38,7 +40,22 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
         stack.api_url
     );
     println!();
+    let before = match query_service(&stack).await {
+        Some(q) => {
+            println!("before the peering: {}", q.describe(&stack));
+            Some(q)
+        }
+        None => {
+            println!("(services do not run here: no data plane or no PostgreSQL; the demo ends at ACTIVE)");
+            None
+        }
+    };
+    println!();
     let result = steps(&stack, &tmp).await;
+    let after = match (&result, before) {
+        (Ok(_), Some(_)) => query_service(&stack).await,
+        _ => None,
+    };
     stack.shutdown().await;
     if !keep {
         let _ = std::fs::remove_dir_all(&tmp);
@@ -60,7 +77,50 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
         "ACTIVE: the customer's VNet and the project VPC are peered ({:.1} s in all)",
         started.elapsed().as_secs_f64()
     );
+    if let Some(q) = after {
+        println!("through the peering: {}", q.text);
+        anyhow::ensure!(q.ok, "the query through the ACTIVE peering failed");
+    }
     Ok(())
+}
+
+/// One `select 1` from the customer's host to the demo service.
+struct Query {
+    ok: bool,
+    text: String,
+}
+
+impl Query {
+    fn describe(&self, stack: &Stack) -> String {
+        if self.ok {
+            format!("{} (unexpected: {} should not be reachable yet)", self.text, stack.world.customer.vnet_name)
+        } else {
+            format!("{} — expected: nothing routes from {} to the project VPC yet", self.text, stack.world.customer.vnet_name)
+        }
+    }
+}
+
+/// Runs psql on `customer-vm` against the demo service, if both exist here.
+async fn query_service(stack: &Stack) -> Option<Query> {
+    let service = stack.world.service.as_ref()?;
+    let nic = stack.world.customer_vm_nic_id();
+    let mut cmd = tokio::process::Command::from(stack.host_command(&nic, "psql")?);
+    cmd.args([service.uri.as_str(), "-Atc", "select 1"]).env("PGCONNECT_TIMEOUT", "2").kill_on_drop(true);
+    let started = Instant::now();
+    let out = cmd.output().await;
+    let took = started.elapsed().as_secs_f64() * 1000.0;
+    let who = format!("psql from {} to service {}", stack.world.customer.vm_nic, service.name);
+    Some(match out {
+        Ok(o) if o.status.success() && String::from_utf8_lossy(&o.stdout).trim() == "1" => {
+            Query { ok: true, text: format!("{who}: select 1 answered in {took:.0} ms") }
+        }
+        Ok(o) => {
+            let err = String::from_utf8_lossy(&o.stderr);
+            let first = err.lines().next().unwrap_or("no output").trim().to_string();
+            Query { ok: false, text: format!("{who} failed after {took:.0} ms ({first})") }
+        }
+        Err(e) => Query { ok: false, text: format!("{who} could not run: {e}") },
+    })
 }
 
 fn tempfile_dir(given: Option<std::path::PathBuf>) -> anyhow::Result<std::path::PathBuf> {

@@ -48,6 +48,16 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
             data_dir.display()
         );
     }
+    if let Some(service) = &stack.world.service {
+        let _ = writeln!(
+            out,
+            "service {} runs in the project VPC; once peered: isthmus exec --nic {} --data-dir {} -- psql \"$(avn service get {} --format '{{service_uri}}')\" -c 'select 1'",
+            service.name,
+            stack.world.customer.vm_nic,
+            data_dir.display(),
+            service.name
+        );
+    }
     let _ = writeln!(
         out,
         "ready azure={} api={} env={} world={}",

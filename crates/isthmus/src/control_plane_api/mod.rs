@@ -10,7 +10,7 @@ pub use control_plane_client::types::VpcPeeringConnectionCreateIn as NewConnecti
 pub use control_plane_client::types::{
     PeeringConnectionEventsOut as Events, PeeringConnectionOut as Connection, VpcGetOut as Vpc, VpcListOut,
 };
-pub use control_plane_client::types::{UserPeerNetworkCidrAdd, UserPeerNetworkCidrsIn, VpcCreateIn};
+pub use control_plane_client::types::{ServiceOut as Service, UserPeerNetworkCidrAdd, UserPeerNetworkCidrsIn, VpcCreateIn};
 pub use errors::{is_transient, ApiError};
 
 use errors::{checked, vpc_uuid};
@@ -43,6 +43,15 @@ impl Api {
             .user_agent(concat!("isthmus/", env!("CARGO_PKG_VERSION")));
         let client = control_plane_client::connect(url, token, http)?;
         Ok(Api { client, project: project.to_string() })
+    }
+
+    pub fn project(&self) -> &str {
+        &self.project
+    }
+
+    /// The project's services.
+    pub async fn services(&self) -> anyhow::Result<Vec<Service>> {
+        Ok(checked(self.client.service_list(&self.project).await).await?.services)
     }
 
     pub async fn vpcs(&self) -> anyhow::Result<VpcListOut> {

@@ -221,8 +221,40 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
     if !ctx.dry_run {
         // Entra ID may have handed out a newer refresh token on the way: keep that one.
         super::sign_in_cache::save(&ctx.endpoints, &who.credential)?;
+        if done == ConnectionState::Active.as_str() {
+            print_services(&ctx).await;
+        }
     }
     Ok(())
+}
+
+/// How the peered VNet reaches each service of the project VPC. The URI (it holds the password)
+/// is left to `avn service get`, so nothing secret lands in a terminal's scrollback.
+pub async fn print_services(ctx: &Ctx) {
+    let services = match ctx.api.services().await {
+        Ok(s) => s,
+        Err(e) => return println!("(could not list the project's services: {e:#})"),
+    };
+    let vpc = ctx.vpc_id.as_str();
+    let mine: Vec<_> = services.iter().filter(|s| s.project_vpc_id.as_deref() == Some(vpc)).collect();
+    if mine.is_empty() {
+        return println!("the project VPC has no services yet; once it has, hosts of {} reach them", ctx.vnet.name);
+    }
+    for s in mine {
+        let at = match (s.service_uri_params.get("host"), s.service_uri_params.get("port")) {
+            (Some(h), Some(p)) => format!("{h}:{p}"),
+            _ => "its private address once it runs".into(),
+        };
+        println!(
+            "service {} ({}, {}) answers hosts of {} at {at}: psql \"$(avn service get {} --project {} --format '{{service_uri}}')\"",
+            s.service_name,
+            s.service_type,
+            s.state,
+            ctx.vnet.name,
+            s.service_name,
+            ctx.api.project()
+        );
+    }
 }
 
 /// Steps 2–15 for a signed-in administrator (step 1 is the caller's: a device code here, a

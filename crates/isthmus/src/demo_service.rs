@@ -1,0 +1,56 @@
+//! The demo world's service: `tsdb`, a PostgreSQL service in the demo project VPC, created once
+//! through the same rules as `avn service create` and found again after a restart.
+
+use crate::demo_world::{DemoWorld, ServiceInfo, DEMO_SERVICE};
+use anyhow::{bail, Context};
+use control_plane::api::render_service;
+use control_plane::domain::{ServiceState, VpcState};
+use control_plane::store::Store;
+use control_plane::ControlPlaneError;
+use control_plane_api::ServiceCreateIn;
+use std::time::{Duration, Instant};
+
+/// How long the VPC's VNet and the service's first start may take together.
+const READY_TIMEOUT: Duration = Duration::from_secs(90);
+
+/// Creates `tsdb` if the project has none (once its VPC is ACTIVE) and waits until it runs.
+pub async fn ensure(store: &Store, world: &DemoWorld) -> anyhow::Result<ServiceInfo> {
+    let project = &world.project.name;
+    let vpc_id = control_plane::app::vpc_id(&world.project.vpc_id)?;
+    let deadline = Instant::now() + READY_TIMEOUT;
+    loop {
+        let service = match store.get_service(project, DEMO_SERVICE).await {
+            Ok(s) => Some(s),
+            Err(ControlPlaneError::ServiceNotFound(_)) => None,
+            Err(e) => return Err(e.into()),
+        };
+        match service {
+            Some(s) if s.state == ServiceState::Running => {
+                let (host, port) = s.host.as_deref().zip(s.port).context("a running service without an address")?;
+                return Ok(ServiceInfo { name: s.name.clone(), uri: render_service::uri(&s, host, port) });
+            }
+            Some(_) => {}
+            None if store.get_vpc(project, vpc_id).await?.state == VpcState::Active => {
+                let req = ServiceCreateIn {
+                    service_name: DEMO_SERVICE.into(),
+                    service_type: "pg".into(),
+                    plan: "hobbyist".into(),
+                    cloud: Some(world.project.cloud_name.clone()),
+                    project_vpc_id: Some(Some(world.project.vpc_id.clone())),
+                    ..Default::default()
+                };
+                control_plane::app::services::create(store, true, project, req).await?;
+            }
+            None => {}
+        }
+        if Instant::now() > deadline {
+            let why = store.get_service(project, DEMO_SERVICE).await.ok().and_then(|s| s.placement_error);
+            bail!(
+                "service {DEMO_SERVICE} did not start within {} s{}",
+                READY_TIMEOUT.as_secs(),
+                why.map(|w| format!(": {w}")).unwrap_or_default()
+            );
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
