@@ -13,6 +13,8 @@ use uuid::Uuid;
 /// The uid and gid PostgreSQL's programs see themselves as.
 const SERVICE_UID: &str = "1000";
 pub const PORT: u16 = 5432;
+/// Linux's limit on a Unix socket's path (`sun_path`, 108 bytes with the terminating NUL).
+const MAX_SOCKET_PATH: usize = 107;
 
 #[derive(Debug, Clone)]
 pub struct Cluster {
@@ -70,6 +72,14 @@ impl Cluster {
     /// The directories, and the cluster on first placement. initdb works in `data.partial`,
     /// renamed once complete, so a crash midway is redone rather than started on.
     pub fn prepare(&self, bins: &Binaries) -> Result<(), String> {
+        let socket = self.socket_dir().join(format!(".s.PGSQL.{PORT}"));
+        if socket.as_os_str().len() > MAX_SOCKET_PATH {
+            return Err(format!(
+                "the server's socket path {} is longer than Unix sockets allow ({MAX_SOCKET_PATH} bytes): use a \
+                 data dir with a shorter path",
+                socket.display()
+            ));
+        }
         private_dir(&self.dir)?;
         private_dir(&self.socket_dir())?;
         if self.data().join("PG_VERSION").is_file() {
@@ -210,7 +220,7 @@ impl Cluster {
         Command::new(&bins.pg_isready)
             .arg("-h")
             .arg(self.socket_dir())
-            .args(["-p", &PORT.to_string(), "-q"])
+            .args(["-p", &PORT.to_string(), "-U", "postgres", "-d", "postgres", "-q"])
             .stdin(Stdio::null())
             .status()
             .is_ok_and(|s| s.success())

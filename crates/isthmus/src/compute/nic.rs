@@ -78,3 +78,27 @@ pub async fn remove(arm: &ArmClient, provider: &ProviderIdentity, p: &Placement)
         .map(|_| ())
         .map_err(|e| format!("deleting NIC {nic_id}: {e}"))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn placement(name: &str) -> Placement {
+        Placement {
+            service_id: "0123abcd-0000-4000-8000-000000000001".parse().unwrap(),
+            service_name: name.into(),
+            project: "p".into(),
+            provider_vnet_id: "/v".into(),
+            region: "westeurope".into(),
+            admin_password: "x".into(),
+        }
+    }
+
+    #[test]
+    fn the_nic_name_comes_from_the_service_and_fits_azure() {
+        assert_eq!(name(&placement("pg-1")), "svc-pg-1-0123abcd");
+        let long = name(&placement(&"a".repeat(200)));
+        assert_eq!(long.len(), MAX_NAME);
+        assert!(long.ends_with("-0123abcd"));
+    }
+}

@@ -22,6 +22,7 @@ pub fn with_death_signal(command: &Command) -> Command {
     c
 }
 
+/// Through kill(1): the crate has no libc binding, and a signal is all it needs of one.
 fn signal(pid: u32, sig: &str) {
     let _ = Command::new("kill").args([&format!("-{sig}"), &pid.to_string()]).stderr(Stdio::null()).status();
 }
