@@ -18,6 +18,7 @@ use control_plane::reconciler::ProviderIdentity;
 use server::Server;
 use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use uuid::Uuid;
@@ -53,6 +54,8 @@ pub struct PostgresBackend {
     binaries: Binaries,
     /// One lock for all placements: they are rare, and each runs start to end alone.
     services: tokio::sync::Mutex<HashMap<Uuid, Running>>,
+    /// Set by `shutdown`: nothing starts afterwards, so no server outlives it.
+    stopping: AtomicBool,
 }
 
 fn blocking_error(e: tokio::task::JoinError) -> String {
@@ -63,13 +66,15 @@ impl PostgresBackend {
     /// Fails when PostgreSQL's programs are not installed (the message says where it looked).
     pub fn new(config: ComputeConfig) -> Result<PostgresBackend, ComputeError> {
         let binaries = Binaries::find().map_err(ComputeError)?;
-        Ok(PostgresBackend { config, binaries, services: Default::default() })
+        Ok(PostgresBackend { config, binaries, services: Default::default(), stopping: AtomicBool::new(false) })
     }
 
     /// Stops every server gracefully (their data stays for the next start); call it before the
     /// emulator stops.
     pub async fn shutdown(&self) {
-        let running: Vec<Running> = self.services.lock().await.drain().map(|(_, r)| r).collect();
+        let mut services = self.services.lock().await;
+        self.stopping.store(true, Ordering::SeqCst);
+        let running: Vec<Running> = services.drain().map(|(_, r)| r).collect();
         let _ = tokio::task::spawn_blocking(move || {
             for r in running {
                 r.server.stop(STOP_GRACE);
@@ -80,6 +85,9 @@ impl PostgresBackend {
 
     async fn place(&self, p: &Placement) -> Result<Endpoint, String> {
         let mut services = self.services.lock().await;
+        if self.stopping.load(Ordering::SeqCst) {
+            return Err("the stack is stopping: start it again to place services".into());
+        }
         match services.get(&p.service_id) {
             Some(r) if r.server.running() => return Ok(r.endpoint.clone()),
             Some(_) => {
