@@ -51,6 +51,7 @@ pub struct Emulator {
     pub ca_file: PathBuf,
     pub world_loaded: bool,
     app: wire::App,
+    certificates: Arc<Certificates>,
     shutdown: watch::Sender<bool>,
     task: tokio::task::JoinHandle<()>,
     data_plane: Option<crate::dataplane::DataPlane>,
@@ -67,7 +68,7 @@ pub async fn start(cfg: EmulatorConfig) -> Result<Emulator> {
     };
     std::fs::create_dir_all(&dir).map_err(io_err)?;
     let persistent = cfg.data_dir.is_some().then_some(dir.as_path());
-    let certs = Certificates::load_or_create(&dir)?;
+    let certs = Arc::new(Certificates::load_or_create(&dir)?);
     let signer = Signer::load_or_create(persistent)?;
     let (store, existed) = Store::open(persistent)?;
     let mut world_loaded = false;
@@ -139,7 +140,20 @@ pub async fn start(cfg: EmulatorConfig) -> Result<Emulator> {
             return Err(e);
         }
     };
-    Ok(Emulator { addr, url, admin_key, dir, env_file, ca_file, world_loaded, app, shutdown, task, data_plane })
+    Ok(Emulator {
+        addr,
+        url,
+        admin_key,
+        dir,
+        env_file,
+        ca_file,
+        world_loaded,
+        app,
+        certificates: certs,
+        shutdown,
+        task,
+        data_plane,
+    })
 }
 
 impl Emulator {
@@ -153,6 +167,20 @@ impl Emulator {
     /// Whether VNets and NICs are realized on this machine (`dataplane`).
     pub fn data_plane_running(&self) -> bool {
         self.data_plane.is_some()
+    }
+
+    /// Runs programs on the hosts of this emulator's NICs, while its data plane runs.
+    pub fn host_runner(&self) -> Option<crate::dataplane::hosts::HostRunner> {
+        let dp = self.data_plane.as_ref()?;
+        Some(crate::dataplane::hosts::HostRunner::new(
+            dp.access.clone(),
+            crate::dataplane::names::Names::for_data_dir(&self.dir),
+        ))
+    }
+
+    /// The emulator's CA, which signs certificates for the stack's services (`sign_server`).
+    pub fn certificates(&self) -> Arc<Certificates> {
+        self.certificates.clone()
     }
 
     /// Stops accepting connections and waits for the accept loop to end.

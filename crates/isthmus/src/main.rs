@@ -1,6 +1,7 @@
 //! `isthmus`: the VPC-peering system's one binary.
 
 mod commands;
+mod compute;
 mod control_plane_api;
 mod data_dir_lock;
 mod demo_service;
@@ -36,6 +37,9 @@ enum Command {
     Project(ProjectCommand),
     /// Run a command on the host a NIC stands for (needs the emulator's data plane).
     Exec(commands::exec::Args),
+    /// Places one service with the compute backend, driven over stdin (for its tests).
+    #[command(hide = true)]
+    ServiceHost(commands::service_host::Args),
 }
 
 #[derive(Subcommand)]
@@ -90,6 +94,7 @@ async fn run(command: Command) -> anyhow::Result<()> {
         Command::Project(ProjectCommand::Create(args)) => commands::project::run(args).await,
         Command::Vpc(args) => commands::vpc::run(args).await,
         Command::Azure(args) => commands::azure::run(args).await,
+        Command::ServiceHost(args) => commands::service_host::run(args).await,
         Command::Exec(_) => anyhow::bail!("exec runs on its own, before the async commands"),
     }
 }

@@ -5,6 +5,7 @@ mod authorization;
 mod authorization_types;
 mod lro;
 mod network;
+mod network_interfaces;
 mod network_types;
 mod subscriptions;
 mod tenants;
@@ -13,7 +14,8 @@ pub use authorization::AUTHORIZATION_API_VERSION;
 pub use authorization_types::{Permission, PrincipalType, RoleAssignment, RoleDefinition, RoleDefinitionSpec};
 pub use lro::PollPolicy;
 pub use network::NETWORK_API_VERSION;
-pub use network_types::{Peering, PeeringState, VirtualNetwork};
+pub use network_interfaces::NetworkInterface;
+pub use network_types::{Peering, PeeringState, Subnet, VirtualNetwork};
 pub use subscriptions::{Subscription, SUBSCRIPTIONS_API_VERSION};
 pub use tenants::Tenants;
 

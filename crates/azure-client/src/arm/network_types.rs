@@ -9,7 +9,14 @@ pub struct VirtualNetwork {
     pub name: String,
     pub location: String,
     pub address_prefixes: Vec<String>,
+    pub subnets: Vec<Subnet>,
     pub peerings: Vec<Peering>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct Subnet {
+    pub id: String,
+    pub name: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -77,6 +84,8 @@ pub(super) struct VnetWire {
 struct VnetProperties {
     address_space: Option<AddressSpace>,
     #[serde(default)]
+    subnets: Vec<Subnet>,
+    #[serde(default)]
     virtual_network_peerings: Vec<PeeringWire>,
 }
 
@@ -87,6 +96,7 @@ impl From<VnetWire> for VirtualNetwork {
             name: w.name,
             location: w.location,
             address_prefixes: w.properties.address_space.unwrap_or_default().address_prefixes,
+            subnets: w.properties.subnets,
             peerings: w.properties.virtual_network_peerings.into_iter().map(Peering::from).collect(),
         }
     }

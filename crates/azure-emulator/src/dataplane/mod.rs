@@ -8,6 +8,7 @@
 //! and serves ARM and Graph as before.
 
 pub mod access;
+pub mod hosts;
 pub mod names;
 pub mod netns;
 pub mod plan;

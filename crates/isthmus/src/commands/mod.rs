@@ -5,6 +5,7 @@ pub mod emulator;
 pub mod exec;
 pub mod project;
 pub mod serve;
+pub mod service_host;
 pub mod signals;
 pub mod up;
 pub mod vpc;
