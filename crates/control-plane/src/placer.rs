@@ -18,11 +18,18 @@ pub struct ServicePlacer {
     store: Store,
     backend: Arc<dyn ComputeBackend>,
     pub wake: Arc<Notify>,
+    /// Passes completed; after the first, every service that should run has been started (a
+    /// `RUNNING` read from the store before that may be a server that a restart stopped).
+    passes: watch::Sender<u64>,
 }
 
 impl ServicePlacer {
     pub fn new(store: Store, backend: Arc<dyn ComputeBackend>) -> Self {
-        ServicePlacer { store, backend, wake: Arc::new(Notify::new()) }
+        ServicePlacer { store, backend, wake: Arc::new(Notify::new()), passes: watch::channel(0).0 }
+    }
+
+    pub fn passes(&self) -> watch::Receiver<u64> {
+        self.passes.subscribe()
     }
 
     pub async fn run(self: Arc<Self>, mut stop: watch::Receiver<bool>) {
@@ -31,6 +38,7 @@ impl ServicePlacer {
                 return;
             }
             self.clone().pass().await;
+            self.passes.send_modify(|n| *n += 1);
             tokio::select! {
                 _ = self.wake.notified() => {}
                 _ = tokio::time::sleep(TICK) => {}

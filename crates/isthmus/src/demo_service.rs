@@ -11,13 +11,23 @@ use control_plane_api::ServiceCreateIn;
 use std::time::{Duration, Instant};
 
 /// How long the VPC's VNet and the service's first start may take together.
-const READY_TIMEOUT: Duration = Duration::from_secs(90);
+const READY_TIMEOUT: Duration = Duration::from_secs(45);
 
 /// Creates `tsdb` if the project has none (once its VPC is ACTIVE) and waits until it runs.
-pub async fn ensure(store: &Store, world: &DemoWorld) -> anyhow::Result<ServiceInfo> {
+/// `passes` counts the placer's passes: only after the first is a stored `RUNNING` true again
+/// after a restart.
+pub async fn ensure(
+    store: &Store,
+    world: &DemoWorld,
+    mut passes: tokio::sync::watch::Receiver<u64>,
+) -> anyhow::Result<ServiceInfo> {
     let project = &world.project.name;
     let vpc_id = control_plane::app::vpc_id(&world.project.vpc_id)?;
     let deadline = Instant::now() + READY_TIMEOUT;
+    tokio::time::timeout(READY_TIMEOUT, passes.wait_for(|n| *n >= 1))
+        .await
+        .context("the service placer made no pass")?
+        .context("the service placer stopped")?;
     loop {
         let service = match store.get_service(project, DEMO_SERVICE).await {
             Ok(s) => Some(s),

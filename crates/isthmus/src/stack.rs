@@ -82,16 +82,17 @@ impl Stack {
         let reconciler = reconciler(&world, &emulator, store.clone(), wake.clone(), metrics.clone())?;
         let (stop, stopped) = watch::channel(false);
         let reconciler = tokio::spawn(Arc::new(reconciler).run(stopped.clone()));
-        let (services, services_wake) = match compute_backend(&cfg, &world, &emulator)? {
+        let (services, services_wake, passes) = match compute_backend(&cfg, &world, &emulator)? {
             Some(backend) => {
                 let placer = Arc::new(ServicePlacer::new(store.clone(), backend.clone()));
-                let wake = placer.wake.clone();
-                (Some(Services { backend, placer: tokio::spawn(placer.run(stopped.clone())) }), Some(wake))
+                let (wake, passes) = (placer.wake.clone(), placer.passes());
+                let running = Services { backend, placer: tokio::spawn(placer.run(stopped.clone())) };
+                (Some(running), Some(wake), Some(passes))
             }
-            None => (None, None),
+            None => (None, None, None),
         };
-        if services.is_some() {
-            match crate::demo_service::ensure(&store, &world).await {
+        if let Some(passes) = passes {
+            match crate::demo_service::ensure(&store, &world, passes).await {
                 Ok(info) => world.service = Some(info),
                 Err(e) => eprintln!("services: the demo service did not start: {e:#}"),
             }
@@ -146,11 +147,6 @@ impl Stack {
     /// Whether the emulator's VNets and hosts (`customer-vm`) are real namespaces.
     pub fn data_plane_running(&self) -> bool {
         self.emulator.data_plane_running()
-    }
-
-    /// Whether this stack runs services (a backend and a placer).
-    pub fn runs_services(&self) -> bool {
-        self.services.is_some()
     }
 
     /// Runs `program` on the host of the NIC with this ARM id (data plane only).

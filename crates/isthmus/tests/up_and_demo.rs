@@ -28,7 +28,10 @@ async fn demo_names_all_fifteen_steps_and_ends_active() {
         assert!(before.contains("psql from customer-vm to service tsdb failed"), "{before}");
         assert!(lines[lines.len() - 2].starts_with("ACTIVE"), "ACTIVE, then the query:\n{text}");
         let last = lines[lines.len() - 1];
-        assert!(last.starts_with("through the peering: psql from customer-vm to service tsdb: select 1 answered in "), "{last}");
+        assert!(
+            last.starts_with("through the peering: psql from customer-vm to service tsdb: select 1 answered in "),
+            "{last}"
+        );
     } else {
         assert!(lines.last().unwrap().starts_with("ACTIVE"), "ends ACTIVE:\n{text}");
     }

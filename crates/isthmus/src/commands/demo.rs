@@ -95,7 +95,10 @@ impl Query {
         if self.ok {
             format!("{} (unexpected: {} should not be reachable yet)", self.text, stack.world.customer.vnet_name)
         } else {
-            format!("{} — expected: nothing routes from {} to the project VPC yet", self.text, stack.world.customer.vnet_name)
+            format!(
+                "{} — expected: nothing routes from {} to the project VPC yet",
+                self.text, stack.world.customer.vnet_name
+            )
         }
     }
 }

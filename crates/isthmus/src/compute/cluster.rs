@@ -1,5 +1,5 @@
 //! A service's data on disk: `<services_dir>/<service_id>/` (0700) holds the cluster (`data/`),
-//! its private socket directory, TLS files, log and the bootstrap marker. PostgreSQL refuses to
+//! TLS files, log and the bootstrap marker (its private socket lives in a short runtime dir). PostgreSQL refuses to
 //! run as uid 0, so its programs run in a user namespace of their own (`unshare --user
 //! --map-user=1000`): they see themselves as uid 1000, and files we (root, or the unprivileged
 //! user the emulator runs as) own as theirs. No account or chown is needed.
@@ -19,6 +19,33 @@ const MAX_SOCKET_PATH: usize = 107;
 #[derive(Debug, Clone)]
 pub struct Cluster {
     dir: PathBuf,
+    socket: PathBuf,
+}
+
+/// Where the servers' private sockets go: a short path, because a Unix socket's path is limited
+/// to 107 bytes and data dirs can be long. As root `/run/isthmus`; otherwise a directory of our
+/// own in the temp dir (`/run` is a private tmpfs inside the unprivileged data plane's mount
+/// namespace, so `$XDG_RUNTIME_DIR` would not be seen by both sides).
+fn socket_root() -> PathBuf {
+    use std::os::unix::fs::MetadataExt;
+    let uid = std::fs::metadata("/proc/self").map(|m| m.uid()).unwrap_or(u32::MAX);
+    if uid == 0 {
+        PathBuf::from("/run/isthmus")
+    } else {
+        std::env::temp_dir().join(format!("isthmus-{uid}"))
+    }
+}
+
+/// A private directory that must be ours: in a shared temp dir another user could have made it.
+fn owned_private_dir(p: &Path) -> Result<(), String> {
+    use std::os::unix::fs::MetadataExt;
+    private_dir(p)?;
+    let mine = std::fs::metadata("/proc/self").map(|m| m.uid()).ok();
+    let owner = std::fs::symlink_metadata(p).map(|m| m.uid()).ok();
+    if mine.is_none() || owner != mine {
+        return Err(format!("{} is not owned by this user: remove it, or set TMPDIR elsewhere", p.display()));
+    }
+    Ok(())
 }
 
 /// `program` run as the unprivileged service user (see the module's comment).
@@ -47,14 +74,15 @@ pub fn tail(text: &str, lines: usize) -> String {
 
 impl Cluster {
     pub fn new(services_dir: &Path, service_id: Uuid) -> Cluster {
-        Cluster { dir: services_dir.join(service_id.to_string()) }
+        let short = service_id.simple().to_string();
+        Cluster { dir: services_dir.join(service_id.to_string()), socket: socket_root().join(&short[..16]) }
     }
 
     pub fn data(&self) -> PathBuf {
         self.dir.join("data")
     }
     pub fn socket_dir(&self) -> PathBuf {
-        self.dir.join("socket")
+        self.socket.clone()
     }
     pub fn log(&self) -> PathBuf {
         self.dir.join("postgres.log")
@@ -75,13 +103,16 @@ impl Cluster {
         let socket = self.socket_dir().join(format!(".s.PGSQL.{PORT}"));
         if socket.as_os_str().len() > MAX_SOCKET_PATH {
             return Err(format!(
-                "the server's socket path {} is longer than Unix sockets allow ({MAX_SOCKET_PATH} bytes): use a \
-                 data dir with a shorter path",
+                "the server's socket path {} is longer than Unix sockets allow ({MAX_SOCKET_PATH} bytes): set \
+                 TMPDIR to a shorter path",
                 socket.display()
             ));
         }
         private_dir(&self.dir)?;
-        private_dir(&self.socket_dir())?;
+        if let Some(root) = self.socket.parent() {
+            owned_private_dir(root)?;
+        }
+        owned_private_dir(&self.socket)?;
         if self.data().join("PG_VERSION").is_file() {
             return Ok(());
         }
@@ -228,6 +259,7 @@ impl Cluster {
 
     /// Deletes everything of the service; gone already is fine.
     pub fn remove(&self) -> Result<(), String> {
+        let _ = std::fs::remove_dir_all(&self.socket);
         match std::fs::remove_dir_all(&self.dir) {
             Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(format!("removing {}: {e}", self.dir.display())),
             _ => Ok(()),

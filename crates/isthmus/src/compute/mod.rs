@@ -47,6 +47,15 @@ pub struct ComputeConfig {
 struct Running {
     server: Server,
     endpoint: Endpoint,
+    /// The server's socket directory, removed once it stopped (it is made again at each start).
+    socket_dir: PathBuf,
+}
+
+impl Running {
+    fn stop(self) {
+        self.server.stop(STOP_GRACE);
+        let _ = std::fs::remove_dir_all(&self.socket_dir);
+    }
 }
 
 pub struct PostgresBackend {
@@ -77,7 +86,7 @@ impl PostgresBackend {
         let running: Vec<Running> = services.drain().map(|(_, r)| r).collect();
         let _ = tokio::task::spawn_blocking(move || {
             for r in running {
-                r.server.stop(STOP_GRACE);
+                r.stop();
             }
         })
         .await;
@@ -124,7 +133,7 @@ impl PostgresBackend {
     async fn unplace(&self, p: &Placement) -> Result<(), String> {
         let mut services = self.services.lock().await;
         if let Some(r) = services.remove(&p.service_id) {
-            tokio::task::spawn_blocking(move || r.server.stop(STOP_GRACE)).await.map_err(blocking_error)?;
+            tokio::task::spawn_blocking(move || r.stop()).await.map_err(blocking_error)?;
         }
         nic::remove(&self.config.arm, &self.config.provider, p).await?;
         Cluster::new(&self.config.services_dir, p.service_id).remove()
@@ -161,7 +170,8 @@ fn start(cfg: &StartInputs, bins: &Binaries, p: &Placement, nic_id: &str, ip: &s
             return Err(e);
         }
     }
-    Ok(Running { server, endpoint: Endpoint { host: ip.to_string(), port: cluster::PORT } })
+    let endpoint = Endpoint { host: ip.to_string(), port: cluster::PORT };
+    Ok(Running { server, endpoint, socket_dir: cluster.socket_dir() })
 }
 
 /// Waits until the NIC's host exists and carries its address (the server binds to it).

@@ -10,7 +10,9 @@ pub use control_plane_client::types::VpcPeeringConnectionCreateIn as NewConnecti
 pub use control_plane_client::types::{
     PeeringConnectionEventsOut as Events, PeeringConnectionOut as Connection, VpcGetOut as Vpc, VpcListOut,
 };
-pub use control_plane_client::types::{ServiceOut as Service, UserPeerNetworkCidrAdd, UserPeerNetworkCidrsIn, VpcCreateIn};
+pub use control_plane_client::types::{
+    ServiceOut as Service, UserPeerNetworkCidrAdd, UserPeerNetworkCidrsIn, VpcCreateIn,
+};
 pub use errors::{is_transient, ApiError};
 
 use errors::{checked, vpc_uuid};

@@ -236,7 +236,10 @@ pub async fn print_services(ctx: &Ctx) {
         Err(e) => return println!("(could not list the project's services: {e:#})"),
     };
     let vpc = ctx.vpc_id.as_str();
-    let mine: Vec<_> = services.iter().filter(|s| s.project_vpc_id.as_deref() == Some(vpc)).collect();
+    let mine: Vec<_> = services
+        .iter()
+        .filter(|s| s.project_vpc_id.is_some_and(|id| id.to_string().eq_ignore_ascii_case(vpc)))
+        .collect();
     if mine.is_empty() {
         return println!("the project VPC has no services yet; once it has, hosts of {} reach them", ctx.vnet.name);
     }
