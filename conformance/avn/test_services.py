@@ -35,10 +35,11 @@ def owner(tmp_root, up):
 
 
 def service_json(owner, name):
+    """`avn service get --json` prints the one service as an object (unlike `project details`)."""
     out = owner.run("service", "get", name, "--json").stdout
-    services = json.loads(out)
-    assert isinstance(services, list) and len(services) == 1, out
-    return services[0]
+    service = json.loads(out)
+    assert isinstance(service, dict), out
+    return service
 
 
 def test_service_types_and_plans(owner):

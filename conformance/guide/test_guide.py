@@ -269,7 +269,7 @@ def test_service_unreachable_before_the_customer_side_exists(shell, up, saved):
     if not services_run(up):
         pytest.skip("no services here: the data plane does not run (not root, no user namespaces)")
     get = shell.avn("service", "get", up.world["service"]["name"], "--json")
-    service = json.loads(get.stdout)[0]
+    service = json.loads(get.stdout)
     assert service["state"] == "RUNNING", service
     saved.service_uri = shell.avn("service", "get", service["service_name"], "--format", "{service_uri}").stdout.strip()
     assert saved.service_uri == up.world["service"]["uri"]
@@ -317,11 +317,51 @@ def test_service_answers_through_the_active_peering(shell, up, saved):
     assert r.code != 0, r.describe()
 
 
+def test_service_unreachable_without_virtual_network_access(shell, up, saved):
+    """18. the customer's peering made again with --allow-vnet-access false: the query fails; with access: it answers"""
+    if not services_run(up):
+        pytest.skip("no services here")
+    # As the app, still signed in to both tenants (steps 13 and 14): a cross-tenant peering is
+    # written with a token for each, which `az network vnet peering create` sends (update does not).
+    where = ["--vnet-name", saved.vnet_name, "--resource-group", saved.vnet_rg, "--subscription", saved.subscription_id]
+
+    def recreate(access):
+        shell.az("network", "vnet", "peering", "delete", "--name", PEERING_NAME, *where)
+        # The provider's side is now Disconnected; the control plane notices (PENDING_PEER) and
+        # makes it again, after which the customer's side can be created anew.
+        wait_for_state(shell, saved, "PENDING_PEER", PENDING_PEER_TIMEOUT)
+        deadline = time.monotonic() + 20
+        while True:
+            r = shell.az("network", "vnet", "peering", "create", "--name", PEERING_NAME, "--remote-vnet",
+                         saved.to_network_id, *where, "--allow-vnet-access", access, "-o", "json",
+                         check=time.monotonic() > deadline)
+            if r.code == 0:
+                break
+            assert "RemotePeeringIsDisconnected" in r.stderr, r.describe()
+            time.sleep(0.3)
+        peering = r.json
+        assert peering["peeringState"] == "Connected" and peering["allowVirtualNetworkAccess"] is (access == "true")
+
+    recreate("false")
+    r = query(shell, up, saved)
+    assert r.code != 0 and r.stdout.strip() != "1", r.describe()
+    recreate("true")
+    deadline = time.monotonic() + 10
+    while (r := query(shell, up, saved)).code != 0 and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert r.code == 0 and r.stdout.strip() == "1", r.describe()
+    wait_for_state(shell, saved, "ACTIVE", ACTIVE_TIMEOUT)
+
+
 def test_service_never_answers_an_unpeered_vnet(shell, up, saved):
-    """18. a host in customer-vnet-2 (not peered) cannot reach the service"""
+    """19. a host in customer-vnet-2 (not peered) cannot reach the service"""
     if not services_run(up):
         pytest.skip("no services here")
     second = up.world["customer"]["second_vnet_name"]
+    # The customer's administrator (az is still signed in as the app since step 14) adds a VM's NIC.
+    admin = up.world["customer"]["admin"]
+    shell.az_login_device_code(admin["username"], admin["password"])
+    shell.az("account", "set", "--subscription", saved.subscription_id)
     shell.az_json("network", "nic", "create", "--name", "other-vm", "--resource-group", saved.vnet_rg,
                   "--vnet-name", second, "--subnet", "default", "--subscription", saved.subscription_id)
     deadline = time.monotonic() + 20
@@ -332,23 +372,6 @@ def test_service_never_answers_an_unpeered_vnet(shell, up, saved):
         time.sleep(0.2)
     assert r.code != 0 and r.stdout.strip() != "1", r.describe()
     assert "has no host yet" not in r.stderr, r.describe()
-
-
-def test_service_unreachable_without_virtual_network_access(shell, up, saved):
-    """19. az network vnet peering update allowVirtualNetworkAccess=false: the query fails; true: it answers"""
-    if not services_run(up):
-        pytest.skip("no services here")
-    update = ["network", "vnet", "peering", "update", "--name", PEERING_NAME, "--vnet-name", saved.vnet_name,
-              "--resource-group", saved.vnet_rg, "--subscription", saved.subscription_id, "--set"]
-    peering = shell.az_json(*update, "allowVirtualNetworkAccess=false")
-    assert peering["allowVirtualNetworkAccess"] is False, peering
-    r = query(shell, up, saved)
-    assert r.code != 0, r.describe()
-    shell.az_json(*update, "allowVirtualNetworkAccess=true")
-    deadline = time.monotonic() + 10
-    while (r := query(shell, up, saved)).code != 0 and time.monotonic() < deadline:
-        time.sleep(0.2)
-    assert r.code == 0 and r.stdout.strip() == "1", r.describe()
 
 
 def test_service_unreachable_after_the_connection_is_deleted(shell, up, saved):
