@@ -26,6 +26,15 @@ async fn demo_names_all_fifteen_steps_and_ends_active() {
         // Services run here: the query fails before the peering and answers through it at the end.
         let before = lines.iter().find(|l| l.starts_with("before the peering: ")).expect("the query before");
         assert!(before.contains("psql from customer-vm to service tsdb failed"), "{before}");
+        // `azure connect`'s last words (the same code): how the peered VNet reaches the service.
+        let reach = lines
+            .iter()
+            .find(|l| l.starts_with("service tsdb (pg, RUNNING) answers hosts of customer-vnet at 10.2.0."));
+        let reach = reach.unwrap_or_else(|| panic!("how to reach tsdb:\n{text}"));
+        assert!(
+            reach.ends_with(":5432: psql \"$(avn service get tsdb --project demo --format '{service_uri}')\""),
+            "{reach}"
+        );
         assert!(lines[lines.len() - 2].starts_with("ACTIVE"), "ACTIVE, then the query:\n{text}");
         let last = lines[lines.len() - 1];
         assert!(

@@ -174,6 +174,7 @@ async fn steps(stack: &Stack, dir: &std::path::Path) -> anyhow::Result<(Value, S
     let mut state = azure::StateFile::load(dir.join("demo.state.json"), &vpc_id, &ctx.vnet.id, false)?;
     let (connection, _) = azure::steps_2_to_15(&ctx, &mut progress, &mut state, &vnet_info).await?;
     let id = connection.context("the steps ended without a connection")?.peering_connection_id;
+    azure::print_services(&ctx).await;
     let timeline = ctx.api.events(&vpc_id, &id).await?;
     Ok((serde_json::to_value(timeline)?, id.to_string()))
 }

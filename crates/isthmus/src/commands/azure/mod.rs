@@ -20,7 +20,7 @@ mod state_file;
 mod vnet_ref;
 
 /// What `isthmus demo` shares with `azure connect`: the steps after sign-in and what they need.
-pub(crate) use connect::{steps_2_to_15, Ctx};
+pub(crate) use connect::{print_services, steps_2_to_15, Ctx};
 pub(crate) use progress::{Outcome, Progress};
 pub(crate) use roles::AppRole;
 pub(crate) use secret_file::SecretFile;
