@@ -97,3 +97,67 @@ async fn a_normal_user_gets_the_data_plane_in_a_user_namespace() {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
 }
+
+/// `isthmus up` as `nobody`: the demo service `tsdb` runs in the unprivileged data plane (its
+/// PostgreSQL in a user namespace nested in the data plane's), answers `psql` on its own host, and
+/// dies with the stack on `kill -9`.
+#[tokio::test]
+async fn a_normal_user_runs_the_demo_service() {
+    use tokio::io::AsyncBufReadExt;
+    if let Err(why) = can_run() {
+        eprintln!("skipped: {why}");
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    std::os::unix::fs::chown(tmp.path(), Some(NOBODY), Some(NOBODY)).unwrap();
+    let mut up = Command::new(AS_NOBODY[0]);
+    up.args(&AS_NOBODY[1..]).arg(env!("CARGO_BIN_EXE_isthmus")).env("HOME", tmp.path());
+    up.args(["up", "--data-plane=on", "--data-dir"]).arg(tmp.path());
+    up.args(["--azure-listen", "127.0.0.1:0", "--api-listen", "127.0.0.1:0"]);
+    let mut child = up.stdout(std::process::Stdio::piped()).kill_on_drop(true).spawn().unwrap();
+    let mut lines = tokio::io::BufReader::new(child.stdout.take().unwrap()).lines();
+    let ready = async {
+        while let Some(l) = lines.next_line().await.unwrap() {
+            if l.starts_with("ready ") {
+                return;
+            }
+        }
+        panic!("up exited before ready");
+    };
+    tokio::time::timeout(Duration::from_secs(90), ready).await.expect("up ready");
+
+    let world: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(tmp.path().join("world.json")).unwrap()).unwrap();
+    let uri = world["service"]["uri"].as_str().expect("world.json has the running service").to_string();
+    let state: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(tmp.path().join("azure/state.json")).unwrap()).unwrap();
+    let nic = state["network_interfaces"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .find(|id| id.contains("/networkinterfaces/svc-tsdb-"))
+        .expect("the service's NIC")
+        .clone();
+    let mut psql = Command::new(AS_NOBODY[0]);
+    psql.args(&AS_NOBODY[1..]).arg(env!("CARGO_BIN_EXE_isthmus"));
+    psql.args(["exec", "--nic", &nic, "--data-dir"]).arg(tmp.path()).args(["--", "psql", &uri, "-Atc", "select 1"]);
+    let out = psql.env("PGCONNECT_TIMEOUT", "5").env("HOME", tmp.path()).output().await.unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "1", "{}", String::from_utf8_lossy(&out.stderr));
+    let names = Names::for_data_dir(&tmp.path().join("azure"));
+    assert!(netns::existing(names.prefix()).is_empty(), "the namespaces are not the machine's own");
+
+    child.kill().await.unwrap();
+    let services = tmp.path().join("services").to_string_lossy().to_string();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let server_left = || {
+        std::fs::read_dir("/proc").unwrap().flatten().any(|e| {
+            let cmdline = std::fs::read(e.path().join("cmdline")).unwrap_or_default();
+            let cmdline = String::from_utf8_lossy(&cmdline).replace('\0', " ");
+            cmdline.contains("postgres") && cmdline.contains(&services)
+        })
+    };
+    while server_left() {
+        assert!(Instant::now() < deadline, "the service's server outlived its killed stack");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
