@@ -22,13 +22,13 @@
 //!   while it exists), and running `azure connect` again; median;
 //! - pgbench select-only (`pgbench -S -c 8 -j 2 -T S -n`, after `pgbench -i -s 10`) against the
 //!   demo service `tsdb`, from `customer-vm` through the peering and on the service's own host
-//!   (its NIC `svc-tsdb-…`); tps of each and the ratio.
+//!   (its NIC `svc-tsdb-…`), alternating for R rounds; tps of each and the ratio, medians.
 //!
 //!     cargo bench -p isthmus --bench services
 //!
 //! Knobs (environment): `ISTHMUS_BENCH_SERVICES` (services created, default 5),
 //! `ISTHMUS_BENCH_PEERINGS` (azure connect runs, default 3), `ISTHMUS_BENCH_PGBENCH_SECONDS`
-//! (seconds per pgbench run, default 10). Traffic stays in the stack's namespaces on private
+//! (seconds per pgbench run, default 10), `ISTHMUS_BENCH_PGBENCH_ROUNDS` (rounds, default 3). Traffic stays in the stack's namespaces on private
 //! addresses; `up` is stopped with SIGTERM at the end (it stops PostgreSQL and removes its
 //! namespaces), also after a failure, and its namespaces are swept after it. Its log goes to a
 //! file that is printed (its tail) only when the bench fails.
@@ -535,6 +535,7 @@ async fn main() {
     let services = env_usize("ISTHMUS_BENCH_SERVICES", 5).max(1);
     let peerings = env_usize("ISTHMUS_BENCH_PEERINGS", 3).max(1);
     let seconds = env_usize("ISTHMUS_BENCH_PGBENCH_SECONDS", 10).max(1);
+    let pg_rounds = env_usize("ISTHMUS_BENCH_PGBENCH_ROUNDS", 3).max(1);
 
     let tmp = tempfile::tempdir().expect("tempdir");
     let dir = tmp.path().join("data");
@@ -621,14 +622,28 @@ async fn main() {
     let secs = seconds.to_string();
     let bench = ["pgbench", "-S", "-c", "8", "-j", "2", "-T", &secs, "-n", &uri];
     let within = Duration::from_secs(seconds as u64 + 120);
-    let out = run_on(&up, "customer-vm", &bench, within).await;
-    let peered = tps(&out).unwrap_or_else(|| panic!("no tps in pgbench's output:\n{out}"));
-    println!("  from customer-vm through the peering: {peered:.0} tps");
-    let out = run_on(&up, &host, &bench, within).await;
-    let local = tps(&out).unwrap_or_else(|| panic!("no tps in pgbench's output:\n{out}"));
-    println!("  on the service's own host ({}): {local:.0} tps", host.rsplit('/').next().unwrap_or(&host));
-    let ratio = peered / local;
-    println!("  ratio peered/local {ratio:.2}");
+    let local_name = host.rsplit('/').next().unwrap_or(&host).to_string();
+    // Alternating (and swapping which goes first), so a noisy neighbour weighs on both alike.
+    let (mut peered_runs, mut local_runs, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
+    for round in 1..=pg_rounds {
+        let mut pair = [("customer-vm", 0.0), (host.as_str(), 0.0)];
+        let order: [usize; 2] = if round % 2 == 1 { [0, 1] } else { [1, 0] };
+        for i in order {
+            let out = run_on(&up, pair[i].0, &bench, within).await;
+            pair[i].1 = tps(&out).unwrap_or_else(|| panic!("no tps in pgbench's output:\n{out}"));
+        }
+        let (p, l) = (pair[0].1, pair[1].1);
+        println!(
+            "  round {round}: through the peering from customer-vm {p:.0} tps, on {local_name} {l:.0} tps, ratio {:.2}",
+            p / l
+        );
+        peered_runs.push(p);
+        local_runs.push(l);
+        ratios.push(p / l);
+    }
+    let (peered, local, ratio) = (median(&peered_runs), median(&local_runs), median(&ratios));
+    let (rmin, rmax) = min_max(&ratios);
+    println!("  median: peered {peered:.0} tps, local {local:.0} tps, ratio peered/local {ratio:.2} (min {rmin:.2}, max {rmax:.2})");
 
     // Stop.
     let names = up.names.clone();
@@ -647,7 +662,7 @@ async fn main() {
         median(&qstart)
     );
     println!(
-        "  pgbench -S -c 8 -j 2 -T {seconds}:      peered {peered:.0} tps, local {local:.0} tps, ratio {ratio:.2}"
+        "  pgbench -S -c 8 -j 2 -T {seconds}:      median of {pg_rounds}: peered {peered:.0} tps, local {local:.0} tps, ratio {ratio:.2} (min {rmin:.2}, max {rmax:.2})"
     );
     match stopped {
         Some(s) => println!("  isthmus up stopped on SIGTERM in {s:.1} s; no namespace left"),
