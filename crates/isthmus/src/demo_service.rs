@@ -64,3 +64,17 @@ pub async fn ensure(
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
+
+/// Without a compute backend in this run (the data plane is off), no server answers for the
+/// services a previous run placed: they show `REBUILDING` with the reason until a run with the
+/// data plane starts them again.
+pub async fn mark_unplaced(store: &Store) -> anyhow::Result<()> {
+    let why = "no server runs in this run of isthmus up: services run on the data plane's hosts, which are off; \
+               start isthmus up with the data plane (as root, or where unprivileged user namespaces are allowed)";
+    for s in store.all_services().await? {
+        if !s.deleting && (s.state == ServiceState::Running || s.placement_error.as_deref() != Some(why)) {
+            store.set_service_placed(s.id, ServiceState::Rebuilding, None, Some(why), chrono::Utc::now()).await?;
+        }
+    }
+    Ok(())
+}

@@ -89,7 +89,10 @@ impl Stack {
                 let running = Services { backend, placer: tokio::spawn(placer.run(stopped.clone())) };
                 (Some(running), Some(wake), Some(passes))
             }
-            None => (None, None, None),
+            None => {
+                crate::demo_service::mark_unplaced(&store).await?;
+                (None, None, None)
+            }
         };
         if let Some(passes) = passes {
             match crate::demo_service::ensure(&store, &world, passes).await {

@@ -332,6 +332,14 @@ async fn the_demo_service_keeps_its_data_across_kill_9_and_restart() {
     assert!(!postgres_of(&data), "a graceful stop stops the servers");
     let left = azure_emulator::dataplane::netns::existing(names.prefix());
     assert!(left.is_empty(), "a graceful stop leaves no namespace: {left:?}");
+
+    // A run without the data plane has no server for it: the service says so instead of RUNNING.
+    let third = up_with(tmp.path(), "--data-plane=off").await;
+    let service = third.call(Method::GET, "/service/tsdb", None).await;
+    assert_eq!(service["service"]["state"], "REBUILDING", "{service}");
+    let note = service["service"]["service_notifications"][0]["message"].as_str().unwrap_or_default();
+    assert!(note.contains("services run on the data plane's hosts, which are off"), "{service}");
+    drop(third);
 }
 
 /// Whether a postgres process runs on a data dir under `dir`.

@@ -92,7 +92,7 @@ pub fn service(s: &Service) -> wire::ServiceOut {
             .iter()
             .map(|e| wire::ServiceNotification {
                 level: "warning".into(),
-                message: format!("The service's server could not be started yet (retrying): {e}"),
+                message: format!("The service's server is not running yet: {e}"),
                 kind: "service_placement_failed".into(),
                 metadata: json!({}),
             })
