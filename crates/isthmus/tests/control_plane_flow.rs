@@ -8,6 +8,7 @@ use common::cp::*;
 use common::*;
 use reqwest::Method;
 use serde_json::json;
+use std::time::Duration;
 
 #[tokio::test]
 async fn connection_goes_approved_pending_peer_active_and_is_deleted() {
@@ -254,4 +255,51 @@ async fn a_deleted_customer_vnet_ends_deleted_by_peer() {
     let peerings =
         emu.arm(Method::GET, &format!("{provider_vnet}/virtualNetworkPeerings?{NET_API}"), &p_arm, &[], None).await;
     assert_eq!(peerings.body["value"], json!([]), "the provider side was removed");
+}
+
+/// `POST …/peering-connections/refresh` is a nudge: with a pending check only every minute, the
+/// customer's new side is not seen for a while, and right after the refresh it is (ACTIVE well
+/// within a second), because the connection is due at once and the VNet is read afresh.
+#[tokio::test]
+async fn refresh_observes_the_vnet_at_once() {
+    let emu = Emu::start().await;
+    let cp =
+        ControlPlane::start_with(&emu, ServeOptions { pending_interval_ms: Some(60_000), ..Default::default() }).await;
+    let (vpc, _) = cp.active_vpc("10.21.0.0/24").await;
+    let rg_scope = format!("/subscriptions/{CUSTOMER_SUB}/resourceGroups/customer-rg");
+    let (app_id, secret) = customer_setup(&emu, "nudge", true, Some(&rg_scope)).await;
+    let path = format!("/vpcs/{vpc}/peering-connections");
+    assert_eq!(cp.call(Method::POST, &path, Some(connection_body("customer-vnet", &app_id))).await.status, 201);
+    let state = || async {
+        let v = cp.call(Method::GET, &format!("/vpcs/{vpc}"), None).await;
+        v.body["peering_connections"][0].clone()
+    };
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    let pending = loop {
+        let c = state().await;
+        if c["state"] == "PENDING_PEER" {
+            break c;
+        }
+        assert!(std::time::Instant::now() < deadline, "never PENDING_PEER: {c}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    let c_arm = emu.sp_token(CUSTOMER_TENANT, &app_id, &secret, ARM).await;
+    let c_aux = emu.sp_token(PROVIDER_TENANT, &app_id, &secret, ARM).await;
+    let to_network = pending["state_info"]["to-network-id"].as_str().unwrap();
+    let put = emu.put_peering(&customer_vnet(), "to-provider", to_network, &c_arm, &[&c_aux]).await;
+    assert_eq!(put.status, 201, "{}", put.body);
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert_eq!(state().await["state"], "PENDING_PEER", "without a nudge the next check is a minute away");
+
+    let nudged = std::time::Instant::now();
+    let r = cp.call(Method::POST, &format!("{path}/refresh"), None).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    loop {
+        let c = state().await;
+        if c["state"] == "ACTIVE" {
+            break;
+        }
+        assert!(nudged.elapsed() < Duration::from_secs(1), "not ACTIVE within 1 s of the refresh: {c}");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
 }

@@ -155,7 +155,10 @@ pub async fn delete_by_group_region(
 
 /// Re-check the VPC's peering connections now
 ///
-/// Wakes the reconciler at once instead of at its next tick. Takes no body.
+/// Makes the VPC's `PENDING_PEER` and `ACTIVE` connections due at once and wakes the reconciler,
+/// which then reads the provider VNet afresh (no observation made before the request is used), so
+/// a customer who just created their side sees `ACTIVE` without waiting for the next check. Takes
+/// no body. `avn vpc peering-connection refresh` and `isthmus azure connect` call it.
 #[utoipa::path(
     post, path = "/v1/project/{project}/vpcs/{project_vpc_id}/peering-connections/refresh",
     operation_id = "VpcPeeringConnectionsRefresh", tag = "peering-connections",
@@ -174,6 +177,7 @@ pub async fn refresh(
 ) -> ApiResult<Json<VpcGetOut>> {
     caller.member_of(&state, &p.project).await?;
     let vpc = state.store.get_vpc(&p.project, app::vpc_id(&p.project_vpc_id)?).await?;
+    state.store.request_refresh(vpc.id, chrono::Utc::now()).await?;
     state.wake.notify_one();
     let connections = state.store.connections_of(vpc.id).await?;
     Ok(Json(render::vpc(&vpc, &connections)))

@@ -49,18 +49,29 @@ pub struct Target {
 pub async fn delete(store: &Store, project: &str, raw_vpc: &str, t: Target) -> Result<PeeringConnection> {
     let vpc = store.get_vpc(project, super::vpc_id(raw_vpc)?).await?;
     let account = validate::account_in_path(&t.account);
-    // Azure connections have no region: a region in the path matches none of them.
-    let found = store
-        .connections_of(vpc.id)
-        .await?
-        .into_iter()
-        .filter(|_| t.region.is_none())
-        .find(|c| c.state.is_live() && c.matches(&account, t.rg.as_deref(), &t.vnet))
-        .ok_or(ControlPlaneError::ConnectionNotFound)?;
-    if found.state == ConnectionState::Deleting {
-        return Ok(found);
+    // The reconciler may move the connection between our read and our write (the write checks the
+    // state it read): read again and retry rather than answer the client a 409 it did not cause.
+    let mut attempts = 0;
+    loop {
+        attempts += 1;
+        // Azure connections have no region: a region in the path matches none of them.
+        let found = store
+            .connections_of(vpc.id)
+            .await?
+            .into_iter()
+            .filter(|_| t.region.is_none())
+            .find(|c| c.state.is_live() && c.matches(&account, t.rg.as_deref(), &t.vnet))
+            .ok_or(ControlPlaneError::ConnectionNotFound)?;
+        if found.state == ConnectionState::Deleting {
+            return Ok(found);
+        }
+        let now = Utc::now();
+        match store
+            .transition(found.id, found.state, ConnectionState::Deleting, None, "deletion requested by the API", now)
+            .await
+        {
+            Err(ControlPlaneError::StaleState { .. }) if attempts < 5 => continue,
+            done => return done,
+        }
     }
-    store
-        .transition(found.id, found.state, ConnectionState::Deleting, None, "deletion requested by the API", Utc::now())
-        .await
 }

@@ -19,6 +19,8 @@ pub struct Vpc {
     pub provider_vnet_id: Option<String>,
     pub created: DateTime<Utc>,
     pub updated: DateTime<Utc>,
+    /// When a client last asked for its connections to be re-checked at once (`POST …/refresh`).
+    pub refresh_requested: Option<DateTime<Utc>>,
 }
 
 impl Vpc {
@@ -123,6 +125,7 @@ mod tests {
             provider_vnet_id: None,
             created: Utc::now(),
             updated: Utc::now(),
+            refresh_requested: None,
         };
         assert_eq!(vpc("azure-westeurope").region(), "westeurope");
         assert_eq!(vpc("azure-germany-westcentral").region(), "germanywestcentral");

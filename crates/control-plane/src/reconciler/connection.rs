@@ -154,7 +154,7 @@ impl Reconciler {
     /// customer's side.
     async fn watch(&self, c: PeeringConnection, vpc: Vpc) -> Next {
         let Some(vnet) = vpc.provider_vnet_id.clone() else { return Ok(self.after(self.settings.pending_interval)) };
-        let peerings = match self.observed_peerings(&vnet).await {
+        let peerings = match self.observed_peerings(&vnet, vpc.refresh_requested).await {
             Ok(p) => p,
             Err(e) => return Err(self.transient(&c, "reading the provider VNet's peerings", &e.to_string()).await),
         };

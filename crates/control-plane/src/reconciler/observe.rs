@@ -4,12 +4,15 @@
 use super::vpcs::outcome;
 use super::Reconciler;
 use azure_client::Peering;
+use chrono::{DateTime, Utc};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 use tokio::sync::Mutex as AsyncMutex;
 
-type Slot = Arc<AsyncMutex<Option<(Instant, Vec<Peering>)>>>;
+/// When a read was made (monotonic, for the TTL; wall clock, to compare with a refresh request
+/// stored by another process) and what it saw.
+type Slot = Arc<AsyncMutex<Option<(Instant, DateTime<Utc>, Vec<Peering>)>>>;
 
 #[derive(Default)]
 pub struct Observations {
@@ -24,19 +27,24 @@ impl Observations {
 
 impl Reconciler {
     /// The provider VNet's peerings, read at most once per `observation_ttl` (concurrent callers
-    /// wait for the one read in flight).
-    pub(super) async fn observed_peerings(&self, vnet: &str) -> azure_client::Result<Vec<Peering>> {
+    /// wait for the one read in flight), and never older than `fresh_after` (a refresh request).
+    pub(super) async fn observed_peerings(
+        &self,
+        vnet: &str,
+        fresh_after: Option<DateTime<Utc>>,
+    ) -> azure_client::Result<Vec<Peering>> {
         let slot = self.observations.slot(vnet);
         let mut cached = slot.lock().await;
-        if let Some((at, peerings)) = cached.as_ref() {
-            if at.elapsed() < self.settings.observation_ttl {
+        if let Some((at, wall, peerings)) = cached.as_ref() {
+            if at.elapsed() < self.settings.observation_ttl && fresh_after.is_none_or(|f| *wall >= f) {
                 return Ok(peerings.clone());
             }
         }
+        let started = Utc::now();
         let read = self.arm.list_peerings(&self.provider.tenant_id, vnet).await;
         self.metrics.azure_call("list_peerings", outcome(&read));
         let peerings = read?;
-        *cached = Some((Instant::now(), peerings.clone()));
+        *cached = Some((Instant::now(), started, peerings.clone()));
         Ok(peerings)
     }
 

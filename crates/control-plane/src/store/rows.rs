@@ -16,7 +16,8 @@ fn uuid(row: &AnyRow, col: &str) -> Result<Uuid> {
     Uuid::parse_str(&s).map_err(|e| corrupt(col, e))
 }
 
-pub const VPC_COLUMNS: &str = "id, project, cloud_name, network_cidr, state, provider_vnet_id, created_at, updated_at";
+pub const VPC_COLUMNS: &str =
+    "id, project, cloud_name, network_cidr, state, provider_vnet_id, created_at, updated_at, refresh_requested_at";
 
 pub fn vpc(row: &AnyRow) -> Result<Vpc> {
     Ok(Vpc {
@@ -28,6 +29,7 @@ pub fn vpc(row: &AnyRow) -> Result<Vpc> {
         provider_vnet_id: row.try_get("provider_vnet_id")?,
         created: at(row.try_get("created_at")?),
         updated: at(row.try_get("updated_at")?),
+        refresh_requested: Some(row.try_get::<i64, _>("refresh_requested_at")?).filter(|ms| *ms > 0).map(at),
     })
 }
 

@@ -151,6 +151,27 @@ impl Store {
 }
 
 impl Store {
+    /// `POST …/refresh`: the VPC's watched connections are due now, and an observation of its
+    /// VNet made before `now` is not trusted (kept in the store, so any replica honours it).
+    pub async fn request_refresh(&self, vpc_id: Uuid, now: DateTime<Utc>) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("UPDATE vpcs SET refresh_requested_at = $1 WHERE id = $2")
+            .bind(ms(now))
+            .bind(vpc_id.to_string())
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "UPDATE peering_connections SET next_check_at = $1 \
+             WHERE vpc_id = $2 AND state IN ('PENDING_PEER', 'ACTIVE') AND next_check_at > $1",
+        )
+        .bind(ms(now))
+        .bind(vpc_id.to_string())
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// VPCs whose provider VNet must be created (APPROVED) or removed (DELETING).
     pub async fn vpcs_needing_work(&self) -> Result<Vec<Vpc>> {
         let sql = format!("SELECT {VPC_COLUMNS} FROM vpcs WHERE state IN ('APPROVED', 'DELETING') ORDER BY created_at");

@@ -289,6 +289,13 @@ pub async fn steps_2_to_15(
     let pending = connection_steps::wait_pending_peer(ctx, p, st, connection.as_ref()).await?;
     let app_arm = peering_steps::log_in_app(ctx, p, st, app.as_ref(), secret, &pending).await?;
     peering_steps::create_peering(ctx, p, st, app_arm.as_ref(), &pending).await?;
+    if !ctx.dry_run {
+        // The nudge: the control plane re-reads the provider VNet now instead of at its next
+        // check, so ACTIVE follows the customer's side at once. A failure only costs that wait.
+        if let Err(e) = ctx.api.refresh(&ctx.vpc_id).await {
+            tracing::debug!(error = %e, "asking the control plane to re-check the connection failed");
+        }
+    }
     let done = connection_steps::wait_active(ctx, p, st, connection.as_ref(), &pending).await?;
 
     Ok((connection, done))
