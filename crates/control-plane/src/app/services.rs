@@ -1,7 +1,7 @@
 //! Services: what a create may ask for, which VPC a service goes into, and termination.
 
 use crate::domain::service::{self, NewService};
-use crate::domain::{clouds, service_types, Service};
+use crate::domain::{clouds, service_types, validate, Service};
 use crate::error::{ControlPlaneError, Result};
 use crate::store::Store;
 use chrono::Utc;
@@ -33,9 +33,7 @@ pub async fn create(store: &Store, has_backend: bool, project: &str, req: Servic
         )
     })?;
     if let Some(cloud) = &req.cloud {
-        if clouds::find(cloud).is_none() {
-            return Err(invalid("cloud", format!("Cloud '{cloud}' is not served; choose one of: {}", clouds::names())));
-        }
+        validate::cloud("cloud", cloud)?;
     }
     if let Some(key) = req.user_config.keys().next() {
         return Err(invalid(

@@ -11,12 +11,14 @@ fn invalid(field: &str, message: impl Into<String>) -> ControlPlaneError {
 
 /// One of the catalogue's clouds (`super::clouds`), the only clouds this control plane peers in.
 pub fn cloud_name(raw: &str) -> Result<String, ControlPlaneError> {
+    cloud("cloud_name", raw)
+}
+
+/// A cloud of the catalogue, named by the request's `field`.
+pub fn cloud(field: &str, raw: &str) -> Result<String, ControlPlaneError> {
     match super::clouds::find(raw) {
         Some(c) => Ok(c.name.to_string()),
-        None => Err(invalid(
-            "cloud_name",
-            format!("Cloud '{raw}' is not available; use one of: {}", super::clouds::names()),
-        )),
+        None => Err(invalid(field, format!("Cloud '{raw}' is not available; use one of: {}", super::clouds::names()))),
     }
 }
 

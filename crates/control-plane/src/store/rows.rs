@@ -1,7 +1,7 @@
 //! Mapping rows to domain records.
 
 use super::at;
-use crate::domain::{ConnectionEvent, PeeringConnection, StateInfo, Vpc};
+use crate::domain::{ConnectionEvent, PeeringConnection, Service, StateInfo, Vpc};
 use crate::error::{ControlPlaneError, Result};
 use sqlx::any::AnyRow;
 use sqlx::Row;
@@ -30,6 +30,34 @@ pub fn vpc(row: &AnyRow) -> Result<Vpc> {
         created: at(row.try_get("created_at")?),
         updated: at(row.try_get("updated_at")?),
         refresh_requested: Some(row.try_get::<i64, _>("refresh_requested_at")?).filter(|ms| *ms > 0).map(at),
+    })
+}
+
+pub const SERVICE_COLUMNS: &str = "id, project, name, service_type, plan, cloud_name, vpc_id, state, \
+    admin_password, host, port, placement_error, disk_space_mb, termination_protection, tags, deleting, created_at, \
+    updated_at";
+
+pub fn service(row: &AnyRow) -> Result<Service> {
+    let port: Option<i64> = row.try_get("port")?;
+    Ok(Service {
+        id: uuid(row, "id")?,
+        project: row.try_get("project")?,
+        name: row.try_get("name")?,
+        service_type: row.try_get("service_type")?,
+        plan: row.try_get("plan")?,
+        cloud_name: row.try_get("cloud_name")?,
+        vpc_id: uuid(row, "vpc_id")?,
+        state: row.try_get::<String, _>("state")?.parse().map_err(|e| corrupt("service state", e))?,
+        admin_password: row.try_get("admin_password")?,
+        host: row.try_get("host")?,
+        port: port.map(|p| u16::try_from(p).map_err(|e| corrupt("service port", e))).transpose()?,
+        placement_error: row.try_get("placement_error")?,
+        disk_space_mb: row.try_get("disk_space_mb")?,
+        termination_protection: row.try_get::<i64, _>("termination_protection")? != 0,
+        tags: serde_json::from_str(&row.try_get::<String, _>("tags")?).map_err(|e| corrupt("service tags", e))?,
+        deleting: row.try_get::<i64, _>("deleting")? != 0,
+        created: at(row.try_get("created_at")?),
+        updated: at(row.try_get("updated_at")?),
     })
 }
 

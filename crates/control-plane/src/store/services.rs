@@ -2,47 +2,14 @@
 //! be deleted while a service is being placed in it; the per-project limit and the name's
 //! uniqueness are checked in that same transaction.
 
-use super::{at, ms, Store};
+use super::rows::{self, SERVICE_COLUMNS as COLUMNS};
+use super::{ms, Store};
 use crate::domain::service::MAX_SERVICES_PER_PROJECT;
 use crate::domain::{NewService, Service, ServiceState, VpcState};
 use crate::error::{ControlPlaneError, Result};
 use chrono::{DateTime, Utc};
-use sqlx::any::AnyRow;
 use sqlx::Row;
 use uuid::Uuid;
-
-const COLUMNS: &str = "id, project, name, service_type, plan, cloud_name, vpc_id, state, admin_password, host, port, \
-    placement_error, disk_space_mb, termination_protection, tags, deleting, created_at, updated_at";
-
-fn corrupt(what: &str, detail: impl std::fmt::Display) -> ControlPlaneError {
-    ControlPlaneError::Store(format!("stored service {what} is unreadable: {detail}"))
-}
-
-fn row_to_service(row: &AnyRow) -> Result<Service> {
-    let uuid =
-        |col: &str| -> Result<Uuid> { Uuid::parse_str(&row.try_get::<String, _>(col)?).map_err(|e| corrupt(col, e)) };
-    let port: Option<i64> = row.try_get("port")?;
-    Ok(Service {
-        id: uuid("id")?,
-        project: row.try_get("project")?,
-        name: row.try_get("name")?,
-        service_type: row.try_get("service_type")?,
-        plan: row.try_get("plan")?,
-        cloud_name: row.try_get("cloud_name")?,
-        vpc_id: uuid("vpc_id")?,
-        state: row.try_get::<String, _>("state")?.parse().map_err(|e| corrupt("state", e))?,
-        admin_password: row.try_get("admin_password")?,
-        host: row.try_get("host")?,
-        port: port.map(|p| u16::try_from(p).map_err(|e| corrupt("port", e))).transpose()?,
-        placement_error: row.try_get("placement_error")?,
-        disk_space_mb: row.try_get("disk_space_mb")?,
-        termination_protection: row.try_get::<i64, _>("termination_protection")? != 0,
-        tags: serde_json::from_str(&row.try_get::<String, _>("tags")?).map_err(|e| corrupt("tags", e))?,
-        deleting: row.try_get::<i64, _>("deleting")? != 0,
-        created: at(row.try_get("created_at")?),
-        updated: at(row.try_get("updated_at")?),
-    })
-}
 
 impl Store {
     /// Creates a service in REBUILDING, in its VPC (which must be ACTIVE).
@@ -120,25 +87,25 @@ impl Store {
     /// A project's services, by name (those being terminated are gone).
     pub async fn list_services(&self, project: &str) -> Result<Vec<Service>> {
         let sql = format!("SELECT {COLUMNS} FROM services WHERE project = $1 AND deleting = 0 ORDER BY name");
-        sqlx::query(&sql).bind(project).fetch_all(&self.pool).await?.iter().map(row_to_service).collect()
+        sqlx::query(&sql).bind(project).fetch_all(&self.pool).await?.iter().map(rows::service).collect()
     }
 
     /// A VPC's services (those being terminated are gone).
     pub async fn services_in_vpc(&self, vpc_id: Uuid) -> Result<Vec<Service>> {
         let sql = format!("SELECT {COLUMNS} FROM services WHERE vpc_id = $1 AND deleting = 0 ORDER BY name");
-        sqlx::query(&sql).bind(vpc_id.to_string()).fetch_all(&self.pool).await?.iter().map(row_to_service).collect()
+        sqlx::query(&sql).bind(vpc_id.to_string()).fetch_all(&self.pool).await?.iter().map(rows::service).collect()
     }
 
     pub async fn get_service(&self, project: &str, name: &str) -> Result<Service> {
         let sql = format!("SELECT {COLUMNS} FROM services WHERE project = $1 AND name = $2 AND deleting = 0");
         let row = sqlx::query(&sql).bind(project).bind(name).fetch_optional(&self.pool).await?;
-        row.as_ref().map(row_to_service).transpose()?.ok_or_else(|| ControlPlaneError::ServiceNotFound(name.into()))
+        row.as_ref().map(rows::service).transpose()?.ok_or_else(|| ControlPlaneError::ServiceNotFound(name.into()))
     }
 
     async fn service_by_id(&self, id: Uuid) -> Result<Service> {
         let sql = format!("SELECT {COLUMNS} FROM services WHERE id = $1");
         let row = sqlx::query(&sql).bind(id.to_string()).fetch_optional(&self.pool).await?;
-        row.as_ref().map(row_to_service).transpose()?.ok_or_else(|| ControlPlaneError::ServiceNotFound(id.to_string()))
+        row.as_ref().map(rows::service).transpose()?.ok_or_else(|| ControlPlaneError::ServiceNotFound(id.to_string()))
     }
 
     /// Marks a service for termination (gone from the API at once; its server goes next).
@@ -164,7 +131,7 @@ impl Store {
     /// Every service the placer has work on: all of them (running ones are checked too).
     pub async fn all_services(&self) -> Result<Vec<Service>> {
         let sql = format!("SELECT {COLUMNS} FROM services ORDER BY created_at");
-        sqlx::query(&sql).fetch_all(&self.pool).await?.iter().map(row_to_service).collect()
+        sqlx::query(&sql).fetch_all(&self.pool).await?.iter().map(rows::service).collect()
     }
 
     /// Records where a service answers and moves it to `to` (from any state it may leave for it).
