@@ -79,10 +79,11 @@ impl Stack {
 
         let wake = Arc::new(Notify::new());
         let metrics = Arc::new(Metrics::default());
-        let reconciler = reconciler(&world, &emulator, store.clone(), wake.clone(), metrics.clone())?;
+        let provider = ProviderAzure::new(&world, &emulator)?;
+        let reconciler = reconciler(&world, &emulator, &provider, store.clone(), wake.clone(), metrics.clone())?;
         let (stop, stopped) = watch::channel(false);
         let reconciler = tokio::spawn(Arc::new(reconciler).run(stopped.clone()));
-        let (services, services_wake, passes) = match compute_backend(&cfg, &world, &emulator)? {
+        let (services, services_wake, passes) = match compute_backend(&cfg, &world, &emulator, &provider)? {
             Some(backend) => {
                 let placer = Arc::new(ServicePlacer::new(store.clone(), backend.clone()));
                 let (wake, passes) = (placer.wake.clone(), placer.passes());
@@ -190,17 +191,35 @@ async fn ensure_project(store: &Store, world: &mut DemoWorld) -> anyhow::Result<
     Ok(())
 }
 
+/// The provider app's way into the emulator, shared by the reconciler and the compute backend
+/// (one token cache).
+struct ProviderAzure {
+    endpoints: Endpoints,
+    credential: Arc<ClientSecretCredential>,
+}
+
+impl ProviderAzure {
+    fn new(world: &DemoWorld, emulator: &Emulator) -> anyhow::Result<ProviderAzure> {
+        let ca = std::fs::read(&emulator.ca_file).context("reading the emulator's CA")?;
+        let endpoints = Endpoints::emulator(emulator.url.parse()?, ca);
+        let p = &world.provider;
+        let credential = Arc::new(ClientSecretCredential::new(&endpoints, p.app_id.clone(), p.app_secret.clone())?);
+        Ok(ProviderAzure { endpoints, credential })
+    }
+
+    fn arm(&self) -> anyhow::Result<ArmClient> {
+        Ok(ArmClient::new(&self.endpoints, self.credential.clone())?)
+    }
+}
+
 fn reconciler(
     world: &DemoWorld,
     emulator: &Emulator,
+    azure: &ProviderAzure,
     store: Store,
     wake: Arc<Notify>,
     metrics: Arc<Metrics>,
 ) -> anyhow::Result<Reconciler> {
-    let ca = std::fs::read(&emulator.ca_file).context("reading the emulator's CA")?;
-    let endpoints = Endpoints::emulator(emulator.url.parse()?, ca);
-    let p = &world.provider;
-    let credential = Arc::new(ClientSecretCredential::new(&endpoints, p.app_id.clone(), p.app_secret.clone())?);
     let provider = provider_identity(world);
     // A grant counts as missing only once the emulator's own propagation delay (its
     // `propagationDelaySeconds` knob, read live) and 5 s more have passed; a short pending interval
@@ -216,8 +235,8 @@ fn reconciler(
     };
     Ok(Reconciler::new(
         store,
-        ArmClient::new(&endpoints, credential.clone())?,
-        GraphClient::new(&endpoints, credential)?,
+        azure.arm()?,
+        GraphClient::new(&azure.endpoints, azure.credential.clone())?,
         provider,
         settings,
         wake,
@@ -231,6 +250,7 @@ fn compute_backend(
     cfg: &StackConfig,
     world: &DemoWorld,
     emulator: &Emulator,
+    azure: &ProviderAzure,
 ) -> anyhow::Result<Option<Arc<PostgresBackend>>> {
     let Some(hosts) = emulator.host_runner() else {
         if cfg.data_plane != azure_emulator::DataPlaneMode::Off {
@@ -238,13 +258,9 @@ fn compute_backend(
         }
         return Ok(None);
     };
-    let ca = std::fs::read(&emulator.ca_file).context("reading the emulator's CA")?;
-    let endpoints = Endpoints::emulator(emulator.url.parse()?, ca);
-    let p = &world.provider;
-    let credential = Arc::new(ClientSecretCredential::new(&endpoints, p.app_id.clone(), p.app_secret.clone())?);
     let config = ComputeConfig {
         services_dir: cfg.data_dir.join("services"),
-        arm: Arc::new(ArmClient::new(&endpoints, credential)?),
+        arm: Arc::new(azure.arm()?),
         provider: provider_identity(world),
         hosts,
         certificates: emulator.certificates(),

@@ -2,9 +2,7 @@
 //! namespace), as `az vm run-command` or ssh would, and exits with the command's code.
 
 use anyhow::{bail, Context};
-use azure_emulator::dataplane::access::Access;
-use azure_emulator::dataplane::names::Names;
-use azure_emulator::dataplane::netns::Ip;
+use azure_emulator::dataplane::hosts::HostRunner;
 use azure_emulator::model::state::State;
 use std::path::{Path, PathBuf};
 
@@ -57,22 +55,20 @@ pub fn run(args: Args) -> anyhow::Result<std::process::ExitCode> {
     let bytes = std::fs::read(dir.join("state.json")).with_context(|| format!("reading {}", dir.display()))?;
     let state: State = serde_json::from_slice(&bytes).context("the emulator's state.json")?;
     let key = find(&state, &args.nic)?;
-    let names = Names::for_data_dir(&dir);
-    let Some(access) = Access::for_data_dir(&dir) else {
+    let Some(hosts) = HostRunner::for_data_dir(&dir) else {
         bail!(
             "the emulator of {} runs no data plane: start it with `--data-plane on` (as root, or where \
              unprivileged user namespaces are allowed) and keep it running",
             dir.display()
         )
     };
-    let ns = names.host(&key);
-    if !Ip(access.clone()).existing(names.prefix()).contains(&ns) {
+    if !hosts.host_exists(&key) {
         bail!("NIC {} has no host yet: the data plane builds it within a second of its creation; retry", args.nic);
     }
     // Replaced by `ip netns exec` (entered into the data plane's user namespace when it has one),
     // which is replaced by the command: its exit code is ours, and a signal to this process
     // reaches the command itself.
-    let err =
-        std::os::unix::process::CommandExt::exec(access.command("ip").args(["netns", "exec", &ns]).args(&args.command));
+    let Some((program, rest)) = args.command.split_first() else { bail!("name the command to run after --") };
+    let err = std::os::unix::process::CommandExt::exec(hosts.command(&key, program).args(rest));
     Err(err).context("running the command in the NIC's namespace")
 }

@@ -102,7 +102,7 @@ impl PostgresBackend {
             Some(_) => {
                 tracing::warn!(service = %p.service_name, "the service's server had exited; starting it again");
                 let stopped = services.remove(&p.service_id).expect("present");
-                tokio::task::spawn_blocking(move || stopped.server.stop(STOP_GRACE)).await.map_err(blocking_error)?;
+                tokio::task::spawn_blocking(move || stopped.stop()).await.map_err(blocking_error)?;
             }
             None if services.len() >= MAX_SERVICES => {
                 return Err(format!(
