@@ -129,15 +129,7 @@ async fn a_normal_user_runs_the_demo_service() {
     let world: serde_json::Value =
         serde_json::from_slice(&std::fs::read(tmp.path().join("world.json")).unwrap()).unwrap();
     let uri = world["service"]["uri"].as_str().expect("world.json has the running service").to_string();
-    let state: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(tmp.path().join("azure/state.json")).unwrap()).unwrap();
-    let nic = state["network_interfaces"]
-        .as_object()
-        .unwrap()
-        .keys()
-        .find(|id| id.contains("/networkinterfaces/svc-tsdb-"))
-        .expect("the service's NIC")
-        .clone();
+    let nic = service_nic(tmp.path(), "tsdb");
     let mut psql = Command::new(AS_NOBODY[0]);
     psql.args(&AS_NOBODY[1..]).arg(env!("CARGO_BIN_EXE_isthmus"));
     psql.args(["exec", "--nic", &nic, "--data-dir"]).arg(tmp.path()).args(["--", "psql", &uri, "-Atc", "select 1"]);
@@ -147,16 +139,9 @@ async fn a_normal_user_runs_the_demo_service() {
     assert!(netns::existing(names.prefix()).is_empty(), "the namespaces are not the machine's own");
 
     child.kill().await.unwrap();
-    let services = tmp.path().join("services").to_string_lossy().to_string();
+    let services = tmp.path().join("services");
     let deadline = Instant::now() + Duration::from_secs(10);
-    let server_left = || {
-        std::fs::read_dir("/proc").unwrap().flatten().any(|e| {
-            let cmdline = std::fs::read(e.path().join("cmdline")).unwrap_or_default();
-            let cmdline = String::from_utf8_lossy(&cmdline).replace('\0', " ");
-            cmdline.contains("postgres") && cmdline.contains(&services)
-        })
-    };
-    while server_left() {
+    while postgres_under(&services) {
         assert!(Instant::now() < deadline, "the service's server outlived its killed stack");
         tokio::time::sleep(Duration::from_millis(100)).await;
     }

@@ -262,17 +262,6 @@ impl Drop for SweepOnDrop {
     }
 }
 
-/// The ARM id of the NIC the compute backend made for `service` (from the emulator's state).
-fn service_nic(dir: &std::path::Path, service: &str) -> String {
-    let state: Value = serde_json::from_slice(&std::fs::read(dir.join("azure/state.json")).unwrap()).unwrap();
-    let nics = state["network_interfaces"].as_object().expect("network_interfaces");
-    let prefix = format!("/networkinterfaces/svc-{service}-");
-    let mut ids = nics.keys().filter(|id| id.contains(&prefix));
-    let id = ids.next().unwrap_or_else(|| panic!("no NIC for {service} among {:?}", nics.keys()));
-    assert!(ids.next().is_none(), "one NIC per service");
-    id.clone()
-}
-
 /// `psql` on the service's own host, over TLS to its private address, as avnadmin.
 async fn psql_on(dir: &std::path::Path, nic: &str, uri: &str, sql: &str) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_isthmus"))
@@ -304,7 +293,7 @@ async fn the_demo_service_keeps_its_data_across_kill_9_and_restart() {
     let service = first.call(Method::GET, "/service/tsdb", None).await;
     assert_eq!(service["service"]["state"], "RUNNING", "{service}");
     assert_eq!(service["service"]["service_uri"], uri.as_str());
-    let nic = service_nic(tmp.path(), "tsdb");
+    let nic = common::service_nic(tmp.path(), "tsdb");
 
     let wrote = psql_on(tmp.path(), &nic, &uri, "CREATE TABLE kept (v text); INSERT INTO kept VALUES ('before')").await;
     assert!(wrote.status.success(), "{}", String::from_utf8_lossy(&wrote.stderr));
@@ -315,7 +304,7 @@ async fn the_demo_service_keeps_its_data_across_kill_9_and_restart() {
     child.kill().await.unwrap();
     let data = tmp.path().join("services");
     let deadline = std::time::Instant::now() + Duration::from_secs(10);
-    while postgres_of(&data) {
+    while common::postgres_under(&data) {
         assert!(std::time::Instant::now() < deadline, "a server outlived its killed stack");
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
@@ -329,7 +318,7 @@ async fn the_demo_service_keeps_its_data_across_kill_9_and_restart() {
     let mut child = second.child;
     assert!(Command::new("kill").args(["-TERM", &pid]).status().await.unwrap().success());
     tokio::time::timeout(Duration::from_secs(30), child.wait()).await.expect("up stops on SIGTERM").unwrap();
-    assert!(!postgres_of(&data), "a graceful stop stops the servers");
+    assert!(!common::postgres_under(&data), "a graceful stop stops the servers");
     let left = azure_emulator::dataplane::netns::existing(names.prefix());
     assert!(left.is_empty(), "a graceful stop leaves no namespace: {left:?}");
 
@@ -340,14 +329,4 @@ async fn the_demo_service_keeps_its_data_across_kill_9_and_restart() {
     let note = service["service"]["service_notifications"][0]["message"].as_str().unwrap_or_default();
     assert!(note.contains("services run on the data plane's hosts, which are off"), "{service}");
     drop(third);
-}
-
-/// Whether a postgres process runs on a data dir under `dir`.
-fn postgres_of(dir: &std::path::Path) -> bool {
-    let needle = dir.to_string_lossy().to_string();
-    std::fs::read_dir("/proc").unwrap().flatten().any(|e| {
-        let cmdline = std::fs::read(e.path().join("cmdline")).unwrap_or_default();
-        let cmdline = String::from_utf8_lossy(&cmdline).replace('\0', " ");
-        cmdline.contains("postgres") && cmdline.contains(&needle)
-    })
 }

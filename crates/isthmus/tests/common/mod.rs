@@ -37,6 +37,28 @@ pub fn provider_vnet() -> String {
     vnet_id(PROVIDER_SUB, "provider-rg", "provider-vnet")
 }
 
+/// The ARM id (lower-cased) of the NIC `isthmus up`'s compute backend made for `service`, read
+/// from the emulator's state in `dir` (`up`'s data dir).
+pub fn service_nic(dir: &Path, service: &str) -> String {
+    let state: Value = serde_json::from_slice(&std::fs::read(dir.join("azure/state.json")).unwrap()).unwrap();
+    let nics = state["network_interfaces"].as_object().expect("network_interfaces");
+    let prefix = format!("/networkinterfaces/svc-{service}-");
+    let mut ids = nics.keys().filter(|id| id.contains(&prefix));
+    let id = ids.next().unwrap_or_else(|| panic!("no NIC for {service} among {:?}", nics.keys()));
+    assert!(ids.next().is_none(), "one NIC per service");
+    id.clone()
+}
+
+/// Whether a postgres process runs on a data dir under `dir`.
+pub fn postgres_under(dir: &Path) -> bool {
+    let needle = dir.to_string_lossy().to_string();
+    std::fs::read_dir("/proc").unwrap().flatten().any(|e| {
+        let cmdline = std::fs::read(e.path().join("cmdline")).unwrap_or_default();
+        let cmdline = String::from_utf8_lossy(&cmdline).replace('\0', " ");
+        cmdline.contains("postgres") && cmdline.contains(&needle)
+    })
+}
+
 pub fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
 }
