@@ -67,6 +67,11 @@ impl ConnectionState {
     pub fn is_live(self) -> bool {
         !matches!(self, Deleted | DeletedByPeer)
     }
+
+    /// Whether the peering is up or awaited, so Azure must be watched for the customer's side.
+    pub fn is_watched(self) -> bool {
+        matches!(self, PendingPeer | Active)
+    }
 }
 
 impl fmt::Display for ConnectionState {

@@ -20,13 +20,19 @@ use std::time::Duration;
 const PROJECT: &str = "passes";
 
 async fn reconciler(emu: &Emu, store: Store) -> Arc<Reconciler> {
+    // Due again at once, and every pass reads Azure afresh: only the test's ticks pace it.
+    replica(emu, store, "passes", Duration::ZERO).await
+}
+
+/// A reconciler named `name` whose sweeps come every `interval`.
+async fn replica(emu: &Emu, store: Store, name: &str, interval: Duration) -> Arc<Reconciler> {
     let ca = std::fs::read(emu.dir.join("ca.pem")).expect("ca.pem");
     let endpoints = Endpoints::emulator(emu.url.parse().expect("url"), ca);
     let credential = Arc::new(ClientSecretCredential::new(&endpoints, PROVIDER_APP, PROVIDER_SECRET).expect("cred"));
     let settings = Settings {
-        // Due again at once, and every pass reads Azure afresh: only the test's ticks pace it.
-        pending_interval: Duration::ZERO,
-        active_interval: Duration::ZERO,
+        replica: name.into(),
+        pending_interval: interval,
+        active_interval: interval,
         observation_ttl: Duration::ZERO,
         propagation_grace: PropagationGrace::fixed(Duration::ZERO),
         ..Settings::default()
@@ -99,4 +105,94 @@ async fn each_pass_moves_a_connection_one_step() {
     let path = format!("{provider_vnet}/virtualNetworkPeerings?{NET_API}");
     let peerings = emu.arm(Method::GET, &path, &p_arm, &[], None).await;
     assert_eq!(peerings.body["value"], serde_json::json!([]), "the provider peering is gone");
+}
+
+fn sweeps_and_reads(r: &Reconciler) -> (u64, u64) {
+    let label =
+        control_plane::reconciler::metrics::CallLabel { operation: "list_peerings".into(), outcome: "ok".into() };
+    (r.metrics.sweeps.get(), r.metrics.azure_calls.get_or_create(&label).get())
+}
+
+#[tokio::test]
+async fn one_read_per_vnet_follows_all_its_connections_and_replicas_never_sweep_twice() {
+    let emu = Emu::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::connect(&Store::sqlite_url(dir.path())).await.unwrap();
+    store.ensure_project(PROJECT, chrono::Utc::now()).await.unwrap();
+    let r1 = replica(&emu, store.clone(), "r1", Duration::from_secs(3600)).await;
+    let r2 = replica(&emu, store.clone(), "r2", Duration::from_secs(3600)).await;
+    let vpc = store.create_vpc(PROJECT, "azure-westeurope", "10.30.0.0/24".parse().unwrap(), chrono::Utc::now());
+    let vpc = vpc.await.unwrap();
+    r1.tick().await;
+    let vpc = store.vpc_by_id(vpc.id).await.unwrap();
+    let provider_vnet = vpc.provider_vnet_id.clone().expect("provider VNet id");
+
+    let rg_scope = format!("/subscriptions/{CUSTOMER_SUB}/resourceGroups/customer-rg");
+    let (app_id, secret) = customer_setup(&emu, "sweeps", true, Some(&rg_scope)).await;
+    let admin = emu.user_token(CUSTOMER_ADMIN, ARM).await;
+    let mut ids = Vec::new();
+    for i in 0..6 {
+        let name = format!("sweep-{i}");
+        let body = serde_json::json!({"location": "westeurope", "properties": {"addressSpace": {"addressPrefixes": [format!("172.20.{i}.0/24")]}}});
+        let put = emu
+            .arm(
+                Method::PUT,
+                &format!("{}?{NET_API}", vnet_id(CUSTOMER_SUB, "customer-rg", &name)),
+                &admin,
+                &[],
+                Some(body),
+            )
+            .await;
+        assert_eq!(put.status, 201, "{}", put.body);
+        let body = serde_json::from_value(connection_body(&name, &app_id)).unwrap();
+        ids.push(app::connections::create(&store, PROJECT, &vpc.id.to_string(), body).await.unwrap().id);
+    }
+    r1.tick().await;
+    for id in &ids {
+        assert_eq!(state_of(&store, *id).await, ConnectionState::PendingPeer);
+    }
+    let mut before = Vec::new();
+    for id in &ids {
+        before.push(store.connection(*id).await.unwrap().updated);
+    }
+
+    // Nothing due: no sweep, no read.
+    let (sweeps, reads) = sweeps_and_reads(&r1);
+    store.request_refresh(vpc.id, chrono::Utc::now() - chrono::Duration::seconds(3600)).await.unwrap();
+    assert!(r1.tick().await, "a refresh makes the VNet due");
+    assert_eq!(sweeps_and_reads(&r1), (sweeps + 1, reads + 1), "one read of the VNet for all six connections");
+    for (id, was) in ids.iter().zip(before) {
+        assert_eq!(store.connection(*id).await.unwrap().updated, was, "no write for no change");
+    }
+
+    // The customer connects two of them: one sweep, by one replica of two ticking at once.
+    let c_arm = emu.sp_token(CUSTOMER_TENANT, &app_id, &secret, ARM).await;
+    let c_aux = emu.sp_token(PROVIDER_TENANT, &app_id, &secret, ARM).await;
+    for i in 0..2 {
+        let mine = vnet_id(CUSTOMER_SUB, "customer-rg", &format!("sweep-{i}"));
+        let put = emu.put_peering(&mine, "to-provider", &provider_vnet, &c_arm, &[&c_aux]).await;
+        assert!(put.status.is_success(), "{}", put.body);
+    }
+    store.request_refresh(vpc.id, chrono::Utc::now()).await.unwrap();
+    let (s1, s2) = (sweeps_and_reads(&r1), sweeps_and_reads(&r2));
+    let (a, b) = (r1.clone(), r2.clone());
+    tokio::join!(a.tick(), b.tick());
+    let total = |r: &Reconciler, was: (u64, u64)| sweeps_and_reads(r).0 - was.0;
+    assert_eq!(total(&r1, s1) + total(&r2, s2), 1, "each VNet is observed by one replica per sweep");
+    let mut states = Vec::new();
+    for id in &ids {
+        states.push(state_of(&store, *id).await);
+    }
+    assert_eq!(states.iter().filter(|s| **s == ConnectionState::Active).count(), 2, "{states:?}");
+
+    // A replica that dies holding the sweep's lease hands it over when the lease lapses.
+    store.request_refresh(vpc.id, chrono::Utc::now()).await.unwrap();
+    let held = store.claim_due_sweeps("dead", chrono::Utc::now(), 1000, 10).await.unwrap();
+    assert_eq!(held.len(), 1);
+    let s2 = sweeps_and_reads(&r2);
+    r2.tick().await;
+    assert_eq!(sweeps_and_reads(&r2).0, s2.0, "leased by the dead replica");
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    r2.tick().await;
+    assert_eq!(sweeps_and_reads(&r2).0, s2.0 + 1, "taken over after one lease");
 }

@@ -155,10 +155,9 @@ pub async fn delete_by_group_region(
 
 /// Re-check the VPC's peering connections now
 ///
-/// Makes the VPC's `PENDING_PEER` and `ACTIVE` connections due at once and wakes the reconciler,
-/// which then reads the provider VNet afresh (no observation made before the request is used), so
-/// a customer who just created their side sees `ACTIVE` without waiting for the next check. Takes
-/// no body. `avn vpc peering-connection refresh` and `isthmus azure connect` call it.
+/// Makes the VPC's provider VNet due for a sweep at once and wakes the reconciler, which then
+/// reads the VNet afresh (no observation made before the request is used), so a customer who just
+/// created their side sees `ACTIVE` without waiting for the next sweep. Takes no body. `avn vpc peering-connection refresh` and `isthmus azure connect` call it.
 #[utoipa::path(
     post, path = "/v1/project/{project}/vpcs/{project_vpc_id}/peering-connections/refresh",
     operation_id = "VpcPeeringConnectionsRefresh", tag = "peering-connections",

@@ -90,9 +90,14 @@ impl Reconciler {
             // The customer's side was there first: what is seen decides, as for a watched connection.
             let decision = decide::on_seen(&self.facts(&pending, &vnet), Seen::Connected);
             self.apply(&pending, &vnet, decision).await?;
-            return Ok(self.after(self.settings.active_interval));
+            return Ok(watched());
         }
-        Ok(self.after(self.settings.pending_interval))
+        // From here the VPC's sweeps watch it; the next one comes within the pending interval.
+        if let Err(e) = self.store.sweep_due_by(c.vpc_id, self.after(self.settings.pending_interval)).await {
+            tracing::warn!(vpc = %c.vpc_id, error = %e, "scheduling the VPC's sweep failed");
+        }
+        self.sweep_wake.notify_one();
+        Ok(watched())
     }
 
     /// The grant, then the provider peering; a failure is classified for `decide::on_set_up`.
@@ -115,7 +120,7 @@ impl Reconciler {
         }
     }
 
-    fn facts<'a>(&'a self, c: &'a PeeringConnection, vnet: &'a str) -> Facts<'a> {
+    pub(super) fn facts<'a>(&'a self, c: &'a PeeringConnection, vnet: &'a str) -> Facts<'a> {
         Facts {
             connection: c,
             provider_tenant: &self.provider.tenant_id,
@@ -126,7 +131,12 @@ impl Reconciler {
 
     /// Carries out a decision: the move (with its metric), the end by the peer, the note, or the
     /// retry (`Err`, with its backoff).
-    async fn apply(&self, c: &PeeringConnection, vnet: &str, decision: Decision) -> Result<Applied, DateTime<Utc>> {
+    pub(super) async fn apply(
+        &self,
+        c: &PeeringConnection,
+        vnet: &str,
+        decision: Decision,
+    ) -> Result<Applied, DateTime<Utc>> {
         match decision {
             Decision::Move { to, info, reason } => {
                 if to == ConnectionState::Active && c.state == ConnectionState::PendingPeer {
@@ -139,34 +149,27 @@ impl Reconciler {
             }
             Decision::EndedByPeer { info, reason } => {
                 self.deleted_by_peer(c, vnet, info, reason).await?;
-                Ok(Applied::Stayed(ConnectionState::DeletedByPeer))
+                Ok(Applied::Stayed)
             }
             Decision::Note(info) => {
                 let _ = self.store.set_state_info(c.id, c.state, Some(&info), Utc::now()).await;
-                Ok(Applied::Stayed(c.state))
+                Ok(Applied::Stayed)
             }
             Decision::Retry { what, error } => Err(self.transient(c, what, &error).await),
-            Decision::Stay | Decision::Restore => Ok(Applied::Stayed(c.state)),
+            Decision::Stay | Decision::Restore => Ok(Applied::Stayed),
         }
     }
 
-    /// PENDING_PEER and ACTIVE: read the provider VNet's peerings (batched) and follow the
-    /// customer's side.
+    /// PENDING_PEER and ACTIVE, handed over by a sweep (or left due by an older version): decide
+    /// on the VNet's latest read and make the Azure writes that needs; then back to the sweeps.
     async fn watch(&self, c: PeeringConnection, vpc: Vpc) -> Next {
-        let Some(vnet) = vpc.provider_vnet_id.clone() else { return Ok(self.after(self.settings.pending_interval)) };
+        let Some(vnet) = vpc.provider_vnet_id.clone() else { return Ok(watched()) };
         let peerings = match self.observed_peerings(&vnet, vpc.refresh_requested).await {
             Ok(p) => p,
             Err(e) => return Err(self.transient(&c, "reading the provider VNet's peerings", &e.to_string()).await),
         };
         let name = peering_name(&c);
         let ours = peerings.into_iter().find(|p| p.name.eq_ignore_ascii_case(&name));
-        let interval = |s: ConnectionState| {
-            if s == ConnectionState::Active {
-                self.settings.active_interval
-            } else {
-                self.settings.pending_interval
-            }
-        };
         let facts = self.facts(&c, &vnet);
         let mut decision = decide::on_seen(&facts, ours.map(|p| p.peering_state).into());
         if decision == Decision::Restore {
@@ -175,11 +178,8 @@ impl Reconciler {
             decision =
                 decide::on_restored(&facts, Restored::from_result(put.as_ref().map(|p| p.peering_state.clone())));
         }
-        let now = match self.apply(&c, &vnet, decision).await? {
-            Applied::Moved(moved) => moved.state,
-            Applied::Stayed(state) => state,
-        };
-        Ok(self.after(interval(now)))
+        self.apply(&c, &vnet, decision).await?;
+        Ok(watched())
     }
 
     /// Creates (or puts back) the provider side of `c`'s peering on `vnet`, with an auxiliary token
@@ -245,8 +245,13 @@ impl Reconciler {
     }
 }
 
+/// The next look at a watched connection: none of its own, its VPC's sweeps watch it.
+fn watched() -> DateTime<Utc> {
+    crate::store::at(crate::store::WATCHED)
+}
+
 /// What carrying out a decision did.
-enum Applied {
+pub(super) enum Applied {
     Moved(Box<PeeringConnection>),
-    Stayed(ConnectionState),
+    Stayed,
 }

@@ -4,6 +4,7 @@
 
 use super::vpcs::outcome;
 use super::Reconciler;
+use crate::store::GrantClaim;
 use azure_client::arm::{Permission, PrincipalType, RoleDefinitionSpec};
 use azure_client::AzureError;
 
@@ -57,7 +58,8 @@ impl Reconciler {
     }
 
     /// Makes sure the customer's app has a service principal in the provider tenant with the peer
-    /// role on `provider_vnet`.
+    /// role on `provider_vnet`. Made once among all replicas: the grant is claimed in the store
+    /// first, and a replica that finds another making it waits for that one.
     pub(super) async fn grant(&self, app_id: &str, provider_vnet: &str) -> azure_client::Result<()> {
         let key = (app_id.to_ascii_lowercase(), provider_vnet.to_ascii_lowercase());
         let recent =
@@ -67,9 +69,48 @@ impl Reconciler {
         }
         let flight = self.granting.lock().expect("granting").entry(key.clone()).or_default().clone();
         let _one_at_a_time = flight.lock().await;
-        let made = if recent() { Ok(()) } else { self.make_grant(app_id, provider_vnet, &key).await };
+        let made = if recent() { Ok(()) } else { self.grant_once(app_id, provider_vnet, &key).await };
         self.granting.lock().expect("granting").remove(&key);
         made
+    }
+
+    /// The store's claim decides who writes the grant to Azure.
+    async fn grant_once(&self, app_id: &str, provider_vnet: &str, key: &(String, String)) -> azure_client::Result<()> {
+        let lease = self.settings.lease.as_millis() as i64;
+        let give_up = std::time::Instant::now() + self.settings.lease;
+        let mut polls = 0;
+        loop {
+            let claim =
+                self.store.claim_grant(app_id, provider_vnet, &self.settings.replica, chrono::Utc::now(), lease).await;
+            match claim {
+                Ok(GrantClaim::Made(_)) => {
+                    self.granted.lock().expect("granted").insert(key.clone(), std::time::Instant::now());
+                    return Ok(());
+                }
+                Ok(GrantClaim::InFlight) if std::time::Instant::now() < give_up => {
+                    polls += 1;
+                    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+                }
+                // Another replica's grant is taking longer than a lease: retried with backoff.
+                Ok(GrantClaim::InFlight) => {
+                    return Err(AzureError::OperationTimedOut { url: provider_vnet.to_string(), polls });
+                }
+                // The store is down: making the grant without a claim is still correct (it is
+                // idempotent), only maybe made twice.
+                Ok(GrantClaim::Claimed) | Err(_) => {
+                    let made = self.make_grant(app_id, provider_vnet, key).await;
+                    let now = chrono::Utc::now();
+                    let recorded = match &made {
+                        Ok(()) => self.store.grant_made(app_id, provider_vnet, now).await,
+                        Err(_) => self.store.forget_grant(app_id, provider_vnet).await,
+                    };
+                    if let Err(e) = recorded {
+                        tracing::warn!(error = %e, "recording the grant failed");
+                    }
+                    return made;
+                }
+            }
+        }
     }
 
     async fn make_grant(&self, app_id: &str, provider_vnet: &str, key: &(String, String)) -> azure_client::Result<()> {
@@ -96,6 +137,9 @@ impl Reconciler {
             .lock()
             .expect("granted")
             .remove(&(app_id.to_ascii_lowercase(), provider_vnet.to_ascii_lowercase()));
+        if let Err(e) = self.store.forget_grant(app_id, provider_vnet).await {
+            tracing::warn!(error = %e, "forgetting the grant failed");
+        }
         let tenant = &self.provider.tenant_id;
         let sp = self.graph.find_service_principal(tenant, app_id).await;
         self.metrics.azure_call("find_service_principal", outcome(&sp));

@@ -29,9 +29,12 @@ pub fn peer_removed(c: &PeeringConnection, provider_tenant: &str, provider_vnet_
     info
 }
 
+/// The kind of the note that the customer's side is `Disconnected`.
+pub const PEER_DISCONNECTED: &str = "azure-vnet-peering-peer-disconnected";
+
 pub fn peer_disconnected(c: &PeeringConnection, provider_tenant: &str, provider_vnet_id: &str) -> StateInfo {
     let mut info = pending_peer(c, provider_tenant, provider_vnet_id);
-    info.kind = "azure-vnet-peering-peer-disconnected".into();
+    info.kind = PEER_DISCONNECTED.into();
     info.message = format!(
         "Your side of the peering is Disconnected: delete it (az network vnet peering delete) and create it again. {}",
         info.message

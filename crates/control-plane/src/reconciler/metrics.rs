@@ -27,6 +27,7 @@ pub struct Metrics {
     pub reconcile_seconds: Histogram,
     pub detection_seconds: Histogram,
     pub azure_calls: Family<CallLabel, Counter>,
+    pub sweeps: Counter,
 }
 
 impl Default for Metrics {
@@ -36,6 +37,7 @@ impl Default for Metrics {
         let reconcile_seconds = Histogram::new(exponential_buckets(0.001, 2.0, 16));
         let detection_seconds = Histogram::new(exponential_buckets(0.01, 2.0, 16));
         let azure_calls = Family::<CallLabel, Counter>::default();
+        let sweeps = Counter::default();
         registry.register("isthmus_connections", "Peering connections by state", connections.clone());
         registry.register("isthmus_reconcile_seconds", "Time to reconcile one connection", reconcile_seconds.clone());
         registry.register(
@@ -44,7 +46,19 @@ impl Default for Metrics {
             detection_seconds.clone(),
         );
         registry.register("isthmus_azure_calls", "Azure calls made by the reconciler, by outcome", azure_calls.clone());
-        Metrics { registry: Mutex::new(registry), connections, reconcile_seconds, detection_seconds, azure_calls }
+        registry.register(
+            "isthmus_sweeps",
+            "Provider VNets observed (one read each, for all their connections)",
+            sweeps.clone(),
+        );
+        Metrics {
+            registry: Mutex::new(registry),
+            connections,
+            reconcile_seconds,
+            detection_seconds,
+            azure_calls,
+            sweeps,
+        }
     }
 }
 

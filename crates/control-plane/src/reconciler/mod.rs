@@ -12,6 +12,8 @@ pub mod messages;
 pub mod metrics;
 mod observe;
 pub mod outcome;
+mod presence;
+mod sweep;
 mod vpcs;
 
 use crate::domain::PeeringConnection;
@@ -101,7 +103,12 @@ pub struct Reconciler {
     graph: GraphClient,
     provider: ProviderIdentity,
     settings: Settings,
+    /// Woken by API writes; passed on to both loops below.
     pub wake: Arc<Notify>,
+    /// Wakes the per-connection workers (a sweep handed a connection over).
+    connection_wake: Arc<Notify>,
+    /// Wakes the sweeper (a connection began to be watched).
+    sweep_wake: Arc<Notify>,
     pub metrics: Arc<Metrics>,
     observations: observe::Observations,
     /// The id of the provider's custom peer role, once found or made.
@@ -113,7 +120,12 @@ pub struct Reconciler {
     /// One grant in flight per (app, VNet): the connections of one app set up at once wait for the
     /// first instead of each making the same grant.
     granting: Mutex<HashMap<GrantKey, Arc<tokio::sync::Mutex<()>>>>,
+    /// Replicas seen alive at the last heartbeat (this one included).
+    replicas: std::sync::atomic::AtomicU32,
 }
+
+/// How often the connection counts (a metric) are refreshed.
+const COUNT_EVERY: Duration = Duration::from_secs(5);
 
 /// How long a grant this replica made is trusted without asking Azure again.
 const GRANT_MEMORY: Duration = Duration::from_secs(60);
@@ -135,64 +147,112 @@ impl Reconciler {
             provider,
             settings,
             wake,
+            connection_wake: Default::default(),
+            sweep_wake: Default::default(),
             metrics,
             observations: Default::default(),
             peer_role: Default::default(),
             granted: Default::default(),
             granting: Default::default(),
+            replicas: std::sync::atomic::AtomicU32::new(1),
         }
     }
 
-    /// Runs until `shutdown` turns true.
-    pub async fn run(self: Arc<Self>, mut shutdown: watch::Receiver<bool>) {
+    /// Runs until `shutdown` turns true: VPC provisioning and the per-connection workers, the
+    /// VNet sweeps, and this replica's presence (its share of the ARM budget).
+    pub async fn run(self: Arc<Self>, shutdown: watch::Receiver<bool>) {
+        let fan_out = {
+            let me = self.clone();
+            tokio::spawn(async move {
+                loop {
+                    me.wake.notified().await;
+                    me.connection_wake.notify_one();
+                    me.sweep_wake.notify_one();
+                }
+            })
+        };
+        let sweeps = tokio::spawn(self.clone().sweep_loop(self.sweep_wake.clone(), shutdown.clone()));
+        let presence = tokio::spawn(self.clone().presence_loop(shutdown.clone()));
+        self.clone().work_loop(shutdown).await;
+        fan_out.abort();
+        let _ = sweeps.await;
+        let _ = presence.await;
+    }
+
+    /// Keeps up to `concurrency` connections in work: claims more as each finishes, sleeps when
+    /// none is due until the next one is or a wake.
+    async fn work_loop(self: Arc<Self>, mut shutdown: watch::Receiver<bool>) {
+        let mut working = tokio::task::JoinSet::new();
+        let mut counted = std::time::Instant::now() - COUNT_EVERY;
         loop {
             if *shutdown.borrow() {
+                while working.join_next().await.is_some() {}
                 return;
             }
-            let worked = self.tick().await;
-            if worked {
+            self.provision_vpcs().await;
+            let free = self.settings.concurrency.saturating_sub(working.len());
+            let claimed = if free > 0 { self.claim(free).await } else { Vec::new() };
+            let got = !claimed.is_empty();
+            for c in claimed {
+                let me = self.clone();
+                working.spawn(async move { me.work_on(c).await });
+            }
+            if counted.elapsed() >= COUNT_EVERY {
+                counted = std::time::Instant::now();
+                if let Ok(counts) = self.store.count_by_state().await {
+                    self.metrics.set_counts(&counts);
+                }
+            }
+            if got && working.len() < self.settings.concurrency {
                 continue;
             }
-            let wait = match self.store.next_due().await {
-                Ok(Some(due)) => (due - Utc::now())
-                    .to_std()
-                    .unwrap_or_default()
-                    .clamp(Duration::from_millis(20), Duration::from_secs(1)),
-                _ => Duration::from_secs(1),
-            };
+            let wait = if working.is_empty() { self.idle_wait().await } else { Duration::from_secs(1) };
             tokio::select! {
-                _ = self.wake.notified() => {}
+                Some(_) = working.join_next(), if !working.is_empty() => {}
+                _ = self.connection_wake.notified() => {}
                 _ = tokio::time::sleep(wait) => {}
-                _ = shutdown.changed() => return,
+                _ = shutdown.changed() => {}
             }
         }
     }
 
-    /// One pass: VPC provisioning, then up to `concurrency` due connections at once. Returns whether
-    /// any connection was worked on (so the caller loops again without sleeping).
+    async fn claim(&self, n: usize) -> Vec<PeeringConnection> {
+        let lease = self.settings.lease.as_millis() as i64;
+        match self.store.claim_due_batch(&self.settings.replica, Utc::now(), lease, n as i64).await {
+            Ok(claimed) => claimed,
+            Err(e) => {
+                tracing::warn!(error = %e, "claiming work failed");
+                Vec::new()
+            }
+        }
+    }
+
+    /// How long to sleep with nothing in work: until the next connection is due, 20 ms to 1 s.
+    async fn idle_wait(&self) -> Duration {
+        match self.store.next_due().await {
+            Ok(Some(due)) => {
+                (due - Utc::now()).to_std().unwrap_or_default().clamp(Duration::from_millis(20), Duration::from_secs(1))
+            }
+            _ => Duration::from_secs(1),
+        }
+    }
+
+    /// One pass for tests: VPC provisioning, then the due connections (up to `concurrency`), then
+    /// the due sweeps. Returns whether any connection or sweep was worked on.
     pub async fn tick(self: &Arc<Self>) -> bool {
         self.provision_vpcs().await;
         let mut tasks = tokio::task::JoinSet::new();
-        let lease = self.settings.lease.as_millis() as i64;
-        match self
-            .store
-            .claim_due_batch(&self.settings.replica, Utc::now(), lease, self.settings.concurrency as i64)
-            .await
-        {
-            Ok(claimed) => {
-                for c in claimed {
-                    let me = self.clone();
-                    tasks.spawn(async move { me.work_on(c).await });
-                }
-            }
-            Err(e) => tracing::warn!(error = %e, "claiming work failed"),
+        for c in self.claim(self.settings.concurrency).await {
+            let me = self.clone();
+            tasks.spawn(async move { me.work_on(c).await });
         }
         let worked = !tasks.is_empty();
         while tasks.join_next().await.is_some() {}
+        let swept = self.sweep_due().await;
         if let Ok(counts) = self.store.count_by_state().await {
             self.metrics.set_counts(&counts);
         }
-        worked
+        worked || swept
     }
 
     async fn work_on(self: Arc<Self>, c: PeeringConnection) {

@@ -48,6 +48,19 @@ impl Reconciler {
         Ok(peerings)
     }
 
+    /// Reads the provider VNet's peerings now (a sweep), keeping the read for the workers a
+    /// sweep hands connections to.
+    pub(super) async fn observe_now(&self, vnet: &str) -> azure_client::Result<Vec<Peering>> {
+        let slot = self.observations.slot(vnet);
+        let mut cached = slot.lock().await;
+        let started = Utc::now();
+        let read = self.arm.list_peerings(&self.provider.tenant_id, vnet).await;
+        self.metrics.azure_call("list_peerings", outcome(&read));
+        let peerings = read?;
+        *cached = Some((Instant::now(), started, peerings.clone()));
+        Ok(peerings)
+    }
+
     /// Forgets a VNet's cached peerings after we changed them.
     pub(super) async fn invalidate(&self, vnet: &str) {
         *self.observations.slot(vnet).lock().await = None;

@@ -127,12 +127,15 @@ impl Store {
             return Err(ControlPlaneError::IllegalTransition { from: from.to_string(), to: to.to_string() });
         }
         let mut tx = self.pool.begin().await?;
-        let done = sqlx::query("UPDATE peering_connections SET state = $1, state_info = $2, updated_at = $3, next_check_at = $3 WHERE id = $4 AND state = $5")
+        // A watched state is observed by its VPC's sweeps, not looked at on its own.
+        let next_check = if to.is_watched() { super::WATCHED } else { ms(now) };
+        let done = sqlx::query("UPDATE peering_connections SET state = $1, state_info = $2, updated_at = $3, next_check_at = $6 WHERE id = $4 AND state = $5")
             .bind(to.as_str())
             .bind(info_json(info))
             .bind(ms(now))
             .bind(id.to_string())
             .bind(from.as_str())
+            .bind(next_check)
             .execute(&mut *tx)
             .await?;
         if done.rows_affected() != 1 {

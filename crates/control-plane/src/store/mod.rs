@@ -4,8 +4,11 @@
 
 mod auth;
 mod connections;
+mod grants;
+mod replicas;
 mod rows;
 mod services;
+mod sweeps;
 mod vpcs;
 
 use crate::error::Result;
@@ -15,6 +18,8 @@ use sqlx::{AnyPool, Executor};
 use std::time::Duration;
 
 pub use auth::User;
+pub use grants::GrantClaim;
+pub use sweeps::WATCHED;
 
 #[derive(Clone)]
 pub struct Store {

@@ -151,24 +151,14 @@ impl Store {
 }
 
 impl Store {
-    /// `POST …/refresh`: the VPC's watched connections are due now, and an observation of its
-    /// VNet made before `now` is not trusted (kept in the store, so any replica honours it).
+    /// `POST …/refresh`: the VPC's VNet is due for a sweep now, and an observation of it made
+    /// before `now` is not trusted (kept in the store, so any replica honours it).
     pub async fn request_refresh(&self, vpc_id: Uuid, now: DateTime<Utc>) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
-        sqlx::query("UPDATE vpcs SET refresh_requested_at = $1 WHERE id = $2")
+        sqlx::query("UPDATE vpcs SET refresh_requested_at = $1, next_check_at = $1 WHERE id = $2")
             .bind(ms(now))
             .bind(vpc_id.to_string())
-            .execute(&mut *tx)
+            .execute(&self.pool)
             .await?;
-        sqlx::query(
-            "UPDATE peering_connections SET next_check_at = $1 \
-             WHERE vpc_id = $2 AND state IN ('PENDING_PEER', 'ACTIVE') AND next_check_at > $1",
-        )
-        .bind(ms(now))
-        .bind(vpc_id.to_string())
-        .execute(&mut *tx)
-        .await?;
-        tx.commit().await?;
         Ok(())
     }
 

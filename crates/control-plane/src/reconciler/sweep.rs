@@ -1,0 +1,156 @@
+//! Detection driven by VNets: a sweep reads a provider VNet's peerings once and follows every
+//! watched connection of its VPC from that one read. Only a connection whose peering changed costs
+//! a store write; one that needs Azure writes (our side put back or removed) is handed over to
+//! the per-connection workers. Sweeps are leased per VPC in the store, so each VNet is observed by
+//! one replica per sweep and a dead replica's VPCs pass to the others when its lease lapses.
+
+use super::connection::peering_name;
+use super::decide::{self, Decision};
+use super::Reconciler;
+use crate::domain::{ConnectionState, PeeringConnection, Vpc};
+use azure_client::{Peering, PeeringState};
+use chrono::{DateTime, Utc};
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::{watch, Notify};
+
+/// VPCs one replica claims for sweeping at once.
+const SWEEP_BATCH: i64 = 64;
+
+impl Reconciler {
+    /// Sweeps due VPCs until `shutdown`; sleeps until the next is due or a wake.
+    pub(super) async fn sweep_loop(self: Arc<Self>, wake: Arc<Notify>, mut shutdown: watch::Receiver<bool>) {
+        loop {
+            if *shutdown.borrow() {
+                return;
+            }
+            if self.sweep_due().await {
+                continue;
+            }
+            let wait = match self.store.next_sweep_due().await {
+                Ok(Some(due)) => (due - Utc::now())
+                    .to_std()
+                    .unwrap_or_default()
+                    .clamp(Duration::from_millis(20), Duration::from_secs(1)),
+                _ => Duration::from_secs(1),
+            };
+            tokio::select! {
+                _ = wake.notified() => {}
+                _ = tokio::time::sleep(wait) => {}
+                _ = shutdown.changed() => return,
+            }
+        }
+    }
+
+    /// Claims the VPCs due for a sweep and sweeps them together; whether there were any.
+    pub(super) async fn sweep_due(self: &Arc<Self>) -> bool {
+        let lease = self.settings.lease.as_millis() as i64;
+        let vpcs = match self.store.claim_due_sweeps(&self.settings.replica, Utc::now(), lease, SWEEP_BATCH).await {
+            Ok(v) => v,
+            Err(e) => {
+                tracing::warn!(error = %e, "claiming sweeps failed");
+                return false;
+            }
+        };
+        if vpcs.is_empty() {
+            return false;
+        }
+        let mut sweeps = tokio::task::JoinSet::new();
+        for vpc in vpcs {
+            let me = self.clone();
+            sweeps.spawn(async move { me.sweep(vpc).await });
+        }
+        while sweeps.join_next().await.is_some() {}
+        true
+    }
+
+    /// One sweep of one VPC: observe, follow, schedule the next.
+    async fn sweep(&self, vpc: Vpc) {
+        let Some(vnet) = vpc.provider_vnet_id.clone() else { return };
+        let observed_from = Utc::now();
+        let next = match self.observe_now(&vnet).await {
+            Ok(peerings) => {
+                self.metrics.sweeps.inc();
+                self.follow(&vpc, &vnet, observed_from, &peerings).await
+            }
+            Err(e) => {
+                tracing::warn!(vpc = %vpc.id, error = %e, "sweeping the provider VNet failed; will retry");
+                self.after(self.settings.pending_interval)
+            }
+        };
+        if let Err(e) = self.store.release_sweep(vpc.id, &self.settings.replica, observed_from, next, Utc::now()).await
+        {
+            tracing::warn!(vpc = %vpc.id, error = %e, "releasing the sweep failed");
+        }
+    }
+
+    /// Decides every watched connection of the VPC on one observation; when to sweep again.
+    async fn follow(&self, vpc: &Vpc, vnet: &str, observed_from: DateTime<Utc>, peerings: &[Peering]) -> DateTime<Utc> {
+        let watched = match self.store.watched_connections(vpc.id, Utc::now()).await {
+            Ok(w) => w,
+            Err(e) => {
+                tracing::warn!(vpc = %vpc.id, error = %e, "reading the watched connections failed");
+                return self.after(self.settings.pending_interval);
+            }
+        };
+        let seen: HashMap<String, &PeeringState> =
+            peerings.iter().map(|p| (p.name.to_ascii_lowercase(), &p.peering_state)).collect();
+        let mut handed_over = false;
+        let mut pending = false;
+        for c in watched {
+            let state = if c.updated > observed_from {
+                // It changed after the read began: the read may not show what changed it.
+                c.state
+            } else {
+                let state = seen.get(&peering_name(&c).to_ascii_lowercase()).map(|s| (*s).clone());
+                match self.judge(&c, vnet, state).await {
+                    Judged::Now(s) => s,
+                    Judged::HandedOver => {
+                        handed_over = true;
+                        c.state
+                    }
+                }
+            };
+            pending |= state == ConnectionState::PendingPeer;
+        }
+        if handed_over {
+            self.connection_wake.notify_one();
+        }
+        self.after(if pending { self.settings.pending_interval } else { self.settings.active_interval })
+    }
+
+    /// One connection on what its peering reads as: nothing to do (no store write), a move, or a
+    /// hand-over to a worker for Azure writes.
+    async fn judge(&self, c: &PeeringConnection, vnet: &str, seen: Option<PeeringState>) -> Judged {
+        if seen == Some(PeeringState::Disconnected) && self.told_disconnected_recently(c) {
+            // Putting our side back cannot help until the customer re-creates theirs; try again
+            // now and then, not on every sweep.
+            return Judged::Now(c.state);
+        }
+        let decision = decide::on_seen(&self.facts(c, vnet), seen.into());
+        match decision {
+            Decision::Stay => Judged::Now(c.state),
+            Decision::Move { .. } => match self.apply(c, vnet, decision).await {
+                Ok(super::connection::Applied::Moved(m)) => Judged::Now(m.state),
+                _ => Judged::Now(c.state),
+            },
+            Decision::Restore | Decision::EndedByPeer { .. } | Decision::Note(_) | Decision::Retry { .. } => {
+                if let Err(e) = self.store.hand_over(c.id, Utc::now()).await {
+                    tracing::warn!(connection = %c.id, error = %e, "handing the connection over failed");
+                }
+                Judged::HandedOver
+            }
+        }
+    }
+
+    fn told_disconnected_recently(&self, c: &PeeringConnection) -> bool {
+        let told = c.state_info.as_ref().is_some_and(|i| i.kind == super::messages::PEER_DISCONNECTED);
+        told && (Utc::now() - c.updated).to_std().unwrap_or_default() < self.settings.active_interval
+    }
+}
+
+enum Judged {
+    Now(ConnectionState),
+    HandedOver,
+}
