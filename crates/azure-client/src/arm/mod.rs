@@ -243,9 +243,9 @@ impl ArmClient {
             if let Some(b) = body {
                 rb = rb.header(CONTENT_TYPE, "application/json").body(b.to_vec());
             }
-            self.budget.admit(&target, self.priority).await;
+            let granted = self.budget.admit(&target, self.priority).await;
             let reply = http::fetch(Service::Arm, rb).await?;
-            self.budget.observe(&target, reply.status, &reply.headers);
+            self.budget.observe(&target, granted, reply.status, &reply.headers);
             reply.checked(Service::Arm)
         })
         .await

@@ -3,6 +3,7 @@
 
 use crate::error::{AzureError, Result};
 use reqwest::Method;
+use std::time::Duration;
 
 /// ARM's three buckets per (subscription, principal).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -62,6 +63,10 @@ pub struct BudgetLimits {
     pub deletes: BucketLimit,
     /// The fraction of a bucket's capacity background reads leave untouched.
     pub background_reserve: f64,
+    /// How long after a grant ARM may count the request, until answers have measured it. ARM's
+    /// bucket refills from when requests arrive, ours from when we grant them, so the budget keeps
+    /// `refill × latency` tokens unspent.
+    pub initial_latency: Duration,
 }
 
 impl Default for BudgetLimits {
@@ -72,6 +77,7 @@ impl Default for BudgetLimits {
             writes: BucketLimit { capacity: 200.0, refill_per_second: 10.0 },
             deletes: BucketLimit { capacity: 200.0, refill_per_second: 10.0 },
             background_reserve: 0.2,
+            initial_latency: Duration::from_secs(1),
         }
     }
 }

@@ -8,6 +8,7 @@
 //! sleeps on the refill, the others sleep until they become head, so nobody starves or spins.
 
 mod bucket;
+mod latency;
 mod limits;
 mod stats;
 mod target;
@@ -37,6 +38,8 @@ pub struct RequestBudget {
 #[derive(Debug)]
 struct State {
     share: f64,
+    /// An upper bound on how late ARM counts a request after we let it go.
+    latency: latency::Latency,
     next_waiter: u64,
     lanes: HashMap<(String, RequestKind), Lane>,
 }
@@ -88,11 +91,13 @@ impl Default for RequestBudget {
 impl RequestBudget {
     pub fn new(limits: BudgetLimits) -> Result<Self> {
         limits.validate()?;
-        Ok(RequestBudget {
-            limits,
-            state: Mutex::new(State { share: 1.0, next_waiter: 0, lanes: HashMap::new() }),
-            counters: stats::Counters::default(),
-        })
+        let state = State {
+            share: 1.0,
+            latency: latency::Latency::new(limits.initial_latency, Instant::now()),
+            next_waiter: 0,
+            lanes: HashMap::new(),
+        };
+        Ok(RequestBudget { limits, state: Mutex::new(state), counters: stats::Counters::default() })
     }
 
     pub fn limits(&self) -> &BudgetLimits {
@@ -147,17 +152,20 @@ impl RequestBudget {
 
     /// Before an ARM attempt: a token if the request is in a subscription. Only reads can be
     /// background; a write or delete is always someone's foreground work.
-    pub(crate) async fn admit(&self, target: &Target, priority: Priority) {
+    /// Returns when the request was let go, for `observe`.
+    pub(crate) async fn admit(&self, target: &Target, priority: Priority) -> Instant {
         let priority = if target.kind == RequestKind::Read { priority } else { Priority::Foreground };
         match &target.subscription {
             Some(sub) => self.acquire(sub, target.kind, priority).await,
             None => self.counters.sent(target.kind, false),
         }
+        Instant::now()
     }
 
     /// After an ARM answer: a 429 empties the bucket; a remaining-header lowers it. The server's
     /// count covers every replica of the principal, so this one takes its share of it.
-    pub(crate) fn observe(&self, target: &Target, status: u16, headers: &HeaderMap) {
+    pub(crate) fn observe(&self, target: &Target, granted: Instant, status: u16, headers: &HeaderMap) {
+        self.measure(granted.elapsed());
         let level = if status == 429 {
             self.counters.throttled();
             Some(0.0)
@@ -171,6 +179,10 @@ impl RequestBudget {
         if let (Some(level), Some(sub)) = (level, &target.subscription) {
             self.lower(sub, target.kind, level);
         }
+    }
+
+    fn measure(&self, latency: Duration) {
+        self.lock().latency.record(latency, Instant::now());
     }
 
     fn lower(&self, subscription: &str, kind: RequestKind, remaining: f64) {
@@ -214,16 +226,19 @@ impl RequestBudget {
     fn step(&self, key: &(String, RequestKind), priority: Priority, id: u64) -> Step {
         let mut s = self.lock();
         let limit = self.limits.bucket(key.1).scaled(s.share);
+        // What ARM may not have refilled yet: we credit refill from our grants, it from arrivals.
+        let in_flight = limit.refill_per_second * s.latency.current(Instant::now()).as_secs_f64();
         // `enqueue` made the lane and lanes are never removed.
         let Some(lane) = s.lanes.get_mut(key) else { return Step::Taken };
-        let at_head = lane.queue(priority).front().is_some_and(|w| w.id == id);
         let floor = match priority {
-            Priority::Foreground => 0.0,
+            Priority::Foreground => in_flight,
             // Background goes only when no foreground request waits, and leaves the reserve.
-            Priority::Background if lane.foreground.is_empty() => self.limits.background_reserve * limit.capacity,
+            Priority::Background if lane.foreground.is_empty() => {
+                in_flight + self.limits.background_reserve * limit.capacity
+            }
             Priority::Background => return Step::Queued,
         };
-        if !at_head {
+        if !lane.queue(priority).front().is_some_and(|w| w.id == id) {
             return Step::Queued;
         }
         lane.bucket.refill(limit, Instant::now());

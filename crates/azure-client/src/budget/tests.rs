@@ -9,7 +9,10 @@ const SUB: &str = "sub";
 
 fn small() -> RequestBudget {
     let b = BucketLimit { capacity: 10.0, refill_per_second: 5.0 };
-    RequestBudget::new(BudgetLimits { reads: b, writes: b, deletes: b, background_reserve: 0.2 }).unwrap()
+    // No latency allowance, so the timings below are the bucket's alone.
+    let limits =
+        BudgetLimits { reads: b, writes: b, deletes: b, background_reserve: 0.2, initial_latency: Duration::ZERO };
+    RequestBudget::new(limits).unwrap()
 }
 
 /// Takes `n` tokens one after another and returns how long that took.
@@ -121,24 +124,24 @@ async fn the_server_count_only_lowers_the_bucket() {
     take(&budget, 1, Priority::Foreground).await;
     let mut h = HeaderMap::new();
     h.insert("x-ms-ratelimit-remaining-subscription-reads", HeaderValue::from_static("50"));
-    budget.observe(&target(), 200, &h);
+    budget.observe(&target(), Instant::now(), 200, &h);
     assert_eq!(budget.available(SUB, RequestKind::Read), Some(9.0));
     h.insert("x-ms-ratelimit-remaining-subscription-reads", HeaderValue::from_static("2"));
-    budget.observe(&target(), 200, &h);
+    budget.observe(&target(), Instant::now(), 200, &h);
     assert_eq!(budget.available(SUB, RequestKind::Read), Some(2.0));
     // A header for another kind does not touch reads; a 429 empties the bucket and is counted.
     h.clear();
     h.insert("x-ms-ratelimit-remaining-subscription-writes", HeaderValue::from_static("0"));
-    budget.observe(&target(), 200, &h);
+    budget.observe(&target(), Instant::now(), 200, &h);
     assert_eq!(budget.available(SUB, RequestKind::Read), Some(2.0));
-    budget.observe(&target(), 429, &HeaderMap::new());
+    budget.observe(&target(), Instant::now(), 429, &HeaderMap::new());
     assert_eq!(budget.available(SUB, RequestKind::Read), Some(0.0));
     assert_eq!(budget.stats().throttled, 1);
     // With half the budget, this replica takes half of what the server reports.
     budget.set_share(0.5).unwrap();
     sleep(Duration::from_secs(10)).await;
     h.insert("x-ms-ratelimit-remaining-subscription-reads", HeaderValue::from_static("4"));
-    budget.observe(&target(), 200, &h);
+    budget.observe(&target(), Instant::now(), 200, &h);
     assert_eq!(budget.available(SUB, RequestKind::Read), Some(2.0));
 }
 
@@ -171,4 +174,24 @@ async fn only_subscription_requests_are_budgeted() {
     assert_eq!(start.elapsed(), Duration::ZERO);
     let s = budget.stats();
     assert_eq!((s.reads, s.unbudgeted, s.writes, s.waits), (50, 50, 10, 0));
+}
+
+#[tokio::test(start_paused = true)]
+async fn slow_answers_keep_what_arm_has_not_refilled_yet() {
+    let b = BucketLimit { capacity: 10.0, refill_per_second: 5.0 };
+    let limits = BudgetLimits {
+        reads: b,
+        writes: b,
+        deletes: b,
+        background_reserve: 0.2,
+        initial_latency: Duration::from_secs(1),
+    };
+    let budget = RequestBudget::new(limits).unwrap();
+    // Until answers say otherwise, a second of refill (5 tokens) stays unspent.
+    assert_eq!(take(&budget, 5, Priority::Foreground).await, Duration::ZERO);
+    assert_eq!(take(&budget, 1, Priority::Foreground).await, Duration::from_millis(200));
+    // Quick answers let the allowance shrink with time.
+    budget.observe(&target(), Instant::now(), 200, &HeaderMap::new());
+    sleep(Duration::from_secs(10)).await;
+    assert_eq!(take(&budget, 9, Priority::Foreground).await, Duration::ZERO);
 }
