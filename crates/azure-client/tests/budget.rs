@@ -3,8 +3,7 @@
 mod common;
 
 use azure_client::arm::NETWORK_API_VERSION;
-use azure_client::budget::BucketLimit;
-use azure_client::{ArmClient, BudgetLimits, PeeringState, RequestBudget, RequestKind, RetryPolicy, Tenants};
+use azure_client::{ArmClient, PeeringState, RequestKind, RetryPolicy, Tenants};
 use common::*;
 use reqwest::Method;
 use serde_json::{json, Value};
@@ -51,9 +50,7 @@ async fn four_hundred_reads_are_paced_without_a_429() {
 #[tokio::test]
 async fn without_a_budget_the_same_burst_is_throttled() {
     let env = start().await;
-    let limits = BudgetLimits { reads: BucketLimit { capacity: 1e6, refill_per_second: 1e6 }, ..Default::default() };
-    let unlimited = std::sync::Arc::new(RequestBudget::new(limits).unwrap());
-    let arm = client(&env).with_budget(unlimited);
+    let arm = client(&env).with_budget(unpaced());
     let throttled = reads(&arm, 400).await;
     println!("400 reads without a budget: {throttled} throttled");
     // How many depends on how fast this machine sends them; the emulator refills meanwhile.

@@ -238,7 +238,7 @@ impl RequestBudget {
             }
             Priority::Background => return Step::Queued,
         };
-        if !lane.queue(priority).front().is_some_and(|w| w.id == id) {
+        if lane.queue(priority).front().is_none_or(|w| w.id != id) {
             return Step::Queued;
         }
         lane.bucket.refill(limit, Instant::now());
