@@ -35,7 +35,7 @@ mod secret;
 mod url_util;
 
 pub use arm::{ArmClient, BackgroundArm, Peering, PeeringState, Tenants, VirtualNetwork};
-pub use budget::{BudgetLimits, BudgetStats, Priority, RequestBudget, RequestKind};
+pub use budget::{BucketLimit, BudgetLimits, BudgetStats, Priority, RequestBudget, RequestKind};
 pub use credential::{
     AccessToken, ClientSecretCredential, DeviceCodeCredential, DeviceCodePrompt, TokenCredential,
     UsernamePasswordCredential,

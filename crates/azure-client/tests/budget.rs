@@ -3,10 +3,13 @@
 mod common;
 
 use azure_client::arm::NETWORK_API_VERSION;
-use azure_client::{ArmClient, PeeringState, RequestKind, RetryPolicy, Tenants};
+use azure_client::{
+    ArmClient, BucketLimit, BudgetLimits, PeeringState, RequestBudget, RequestKind, RetryPolicy, Tenants,
+};
 use common::*;
 use reqwest::Method;
 use serde_json::{json, Value};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::task::JoinSet;
 
@@ -124,4 +127,26 @@ async fn lists_vnets_with_their_peerings_across_pages() {
     listed.sort_by(|a, b| a.name.cmp(&b.name));
     assert_eq!(listed, embedded);
     assert_eq!(arm.budget().stats().throttled, 0);
+}
+
+#[tokio::test]
+async fn background_reads_stop_at_the_reserve_foreground_does_not() {
+    let env = start().await;
+    let b = BucketLimit { capacity: 10.0, refill_per_second: 2.0 };
+    let limits =
+        BudgetLimits { reads: b, writes: b, deletes: b, background_reserve: 0.5, initial_latency: Duration::ZERO };
+    let arm = client(&env).with_budget(Arc::new(RequestBudget::new(limits).unwrap()));
+    let sweep = arm.background();
+    let started = Instant::now();
+    for _ in 0..5 {
+        sweep.list_peerings(PROVIDER_TENANT, &provider_vnet()).await.unwrap();
+    }
+    assert_eq!(arm.budget().stats().waits, 0);
+    // Five tokens left, the reserve: the sixth background read waits for one to flow in.
+    sweep.list_peerings(PROVIDER_TENANT, &provider_vnet()).await.unwrap();
+    assert!(started.elapsed() >= Duration::from_millis(400), "{:?}", started.elapsed());
+    assert_eq!(arm.budget().stats().waits, 1);
+    // Foreground still finds the reserve.
+    assert_eq!(reads(&arm, 5).await, 0);
+    assert_eq!(arm.budget().stats().waits, 1);
 }

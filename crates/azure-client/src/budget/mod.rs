@@ -2,7 +2,9 @@
 //! 429s. ARM throttles each (subscription, principal) with token buckets for reads, writes and
 //! deletes; this keeps a mirror of those buckets, awaits a token before every attempt, lowers the
 //! mirror to what ARM's `x-ms-ratelimit-remaining-*` headers report, and lets background reads
-//! spend only above a reserve.
+//! spend only above a reserve. ARM refills from when a request arrives, the mirror from when it
+//! was let go, so the mirror also keeps `refill × latency` tokens unspent (latency measured from
+//! answers).
 //!
 //! Waiters of one bucket queue in order (foreground ahead of background); only the head of a queue
 //! sleeps on the refill, the others sleep until they become head, so nobody starves or spins.
