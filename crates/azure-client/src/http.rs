@@ -31,7 +31,7 @@ impl Service {
     }
 }
 
-/// A successful (2xx) answer, read in full.
+/// An answer, read in full. `send` only returns 2xx ones; `fetch` returns any.
 pub(crate) struct Reply {
     pub status: u16,
     pub headers: HeaderMap,
@@ -47,6 +47,28 @@ impl Reply {
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers.get(name).and_then(|v| v.to_str().ok())
     }
+
+    /// A non-2xx answer becomes the service's error, keeping its `Retry-After`.
+    pub fn checked(self, service: Service) -> std::result::Result<Reply, Failure> {
+        if (200..300).contains(&self.status) {
+            Ok(self)
+        } else {
+            Err(Failure {
+                error: service.error(self.status, &self.body),
+                retry_after: retry::retry_after(&self.headers),
+            })
+        }
+    }
+}
+
+/// One attempt: the whole answer whatever its status, or the transport failure.
+pub(crate) async fn fetch(service: Service, request: reqwest::RequestBuilder) -> std::result::Result<Reply, Failure> {
+    let resp = request.send().await.map_err(|e| Failure::from(AzureError::from(e)))?;
+    let status = resp.status().as_u16();
+    let headers = resp.headers().clone();
+    tracing::debug!(service = service.name(), url = %resp.url(), status, "Azure call");
+    let body = resp.bytes().await.map_err(|e| Failure::from(AzureError::from(e)))?.to_vec();
+    Ok(Reply { status, headers, body })
 }
 
 /// Sends what `build` makes, retrying per `policy`. `build` runs once per attempt because a
@@ -57,17 +79,5 @@ pub(crate) async fn send(
     service: Service,
     build: impl Fn() -> reqwest::RequestBuilder,
 ) -> Result<Reply> {
-    retry::run(policy, idempotency, || async {
-        let resp = build().send().await.map_err(|e| Failure::from(AzureError::from(e)))?;
-        let status = resp.status().as_u16();
-        let headers = resp.headers().clone();
-        tracing::debug!(service = service.name(), url = %resp.url(), status, "Azure call");
-        let body = resp.bytes().await.map_err(|e| Failure::from(AzureError::from(e)))?.to_vec();
-        if (200..300).contains(&status) {
-            Ok(Reply { status, headers, body })
-        } else {
-            Err(Failure { error: service.error(status, &body), retry_after: retry::retry_after(&headers) })
-        }
-    })
-    .await
+    retry::run(policy, idempotency, || async { fetch(service, build()).await?.checked(service) }).await
 }

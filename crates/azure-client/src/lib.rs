@@ -16,9 +16,14 @@
 //! # Ok(()) }
 //! ```
 //!
+//! Every ARM attempt (LRO polls, pages and retries included) first waits for a token of the
+//! client's [`RequestBudget`], a mirror of ARM's per-subscription throttling buckets, so a caller
+//! is paced instead of answered 429; [`ArmClient::background`] issues sweeps that leave a reserve.
+//!
 //! Secrets and tokens are held in [`Secret`], whose `Debug` prints nothing, and are never logged.
 
 pub mod arm;
+pub mod budget;
 pub mod credential;
 mod endpoints;
 mod error;
@@ -29,7 +34,8 @@ mod retry;
 mod secret;
 mod url_util;
 
-pub use arm::{ArmClient, Peering, PeeringState, Tenants, VirtualNetwork};
+pub use arm::{ArmClient, BackgroundArm, Peering, PeeringState, Tenants, VirtualNetwork};
+pub use budget::{BucketLimit, BudgetLimits, BudgetStats, Priority, RequestBudget, RequestKind};
 pub use credential::{
     AccessToken, ClientSecretCredential, DeviceCodeCredential, DeviceCodePrompt, TokenCredential,
     UsernamePasswordCredential,

@@ -3,6 +3,7 @@
 
 mod authorization;
 mod authorization_types;
+mod background;
 mod lro;
 mod network;
 mod network_interfaces;
@@ -12,6 +13,7 @@ mod tenants;
 
 pub use authorization::AUTHORIZATION_API_VERSION;
 pub use authorization_types::{Permission, PrincipalType, RoleAssignment, RoleDefinition, RoleDefinitionSpec};
+pub use background::BackgroundArm;
 pub use lro::PollPolicy;
 pub use network::NETWORK_API_VERSION;
 pub use network_interfaces::NetworkInterface;
@@ -19,11 +21,12 @@ pub use network_types::{Peering, PeeringState, Subnet, VirtualNetwork};
 pub use subscriptions::{Subscription, SUBSCRIPTIONS_API_VERSION};
 pub use tenants::Tenants;
 
+use crate::budget::{Priority, RequestBudget, Target};
 use crate::credential::TokenCredential;
 use crate::endpoints::Endpoints;
 use crate::error::{AzureError, Result};
 use crate::http::{self, Reply, Service};
-use crate::retry::{Idempotency, RetryPolicy};
+use crate::retry::{self, Idempotency, RetryPolicy};
 use crate::url_util;
 use reqwest::header::{HeaderMap, HeaderValue, AUTHORIZATION, CONTENT_TYPE};
 use reqwest::Method;
@@ -35,7 +38,9 @@ use url::Url;
 /// At most this many pages are followed for one list, so a looping `nextLink` cannot hang us.
 const MAX_PAGES: usize = 200;
 
-/// An ARM client for one identity; the tenant of each call is chosen per call.
+/// An ARM client for one identity; the tenant of each call is chosen per call. Clones share the
+/// connection pool, the credential and the request budget.
+#[derive(Clone)]
 pub struct ArmClient {
     base: Url,
     scope: String,
@@ -43,6 +48,9 @@ pub struct ArmClient {
     credential: Arc<dyn TokenCredential>,
     retry: RetryPolicy,
     polling: PollPolicy,
+    budget: Arc<RequestBudget>,
+    /// Background only for the view `background()` returns, whose calls are all reads.
+    priority: Priority,
 }
 
 impl ArmClient {
@@ -54,6 +62,8 @@ impl ArmClient {
             credential,
             retry: RetryPolicy::default(),
             polling: PollPolicy::default(),
+            budget: Arc::new(RequestBudget::default()),
+            priority: Priority::Foreground,
         })
     }
 
@@ -65,6 +75,24 @@ impl ArmClient {
     pub fn with_polling(mut self, polling: PollPolicy) -> Self {
         self.polling = polling;
         self
+    }
+
+    /// Spends from `budget` instead of a budget of its own, e.g. one shared by every client of the
+    /// same principal.
+    pub fn with_budget(mut self, budget: Arc<RequestBudget>) -> Self {
+        self.budget = budget;
+        self
+    }
+
+    /// The request budget every ARM attempt of this client and its clones draws on.
+    pub fn budget(&self) -> &Arc<RequestBudget> {
+        &self.budget
+    }
+
+    /// The same client issuing background reads (periodic sweeps), which leave the budget's reserve
+    /// to foreground work.
+    pub fn background(&self) -> BackgroundArm {
+        BackgroundArm::new(ArmClient { priority: Priority::Background, ..self.clone() })
     }
 
     /// GET `path` (a resource id or any ARM path) and parse the JSON answer.
@@ -204,15 +232,21 @@ impl ArmClient {
         }
     }
 
+    /// Every attempt, retries included, first waits for a token of the request's bucket, and its
+    /// answer then corrects the bucket.
     async fn exchange_once(&self, method: Method, url: Url, tenants: &Tenants, body: Option<&[u8]>) -> Result<Reply> {
         let headers = self.auth_headers(tenants).await?;
+        let target = Target::of(&method, &url);
         // PUT and DELETE are idempotent in ARM, so every verb may be repeated.
-        http::send(&self.retry, Idempotency::Idempotent, Service::Arm, || {
+        retry::run(&self.retry, Idempotency::Idempotent, || async {
             let mut rb = self.http.request(method.clone(), url.clone()).headers(headers.clone());
             if let Some(b) = body {
                 rb = rb.header(CONTENT_TYPE, "application/json").body(b.to_vec());
             }
-            rb
+            let granted = self.budget.admit(&target, self.priority).await;
+            let reply = http::fetch(Service::Arm, rb).await?;
+            self.budget.observe(&target, granted, reply.status, &reply.headers);
+            reply.checked(Service::Arm)
         })
         .await
     }

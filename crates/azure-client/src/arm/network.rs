@@ -19,6 +19,14 @@ impl ArmClient {
         Ok(w.map(VirtualNetwork::from))
     }
 
+    /// Every VNet of a subscription the caller may read, each with its peerings as ARM embeds them
+    /// (`properties.virtualNetworkPeerings`): one paged read observes all of them.
+    pub async fn list_virtual_networks(&self, tenant: &str, subscription_id: &str) -> Result<Vec<VirtualNetwork>> {
+        let path = format!("/subscriptions/{subscription_id}/providers/Microsoft.Network/virtualNetworks");
+        let ws: Vec<VnetWire> = self.list(&Tenants::new(tenant), &path, NETWORK_API_VERSION, &[]).await?;
+        Ok(ws.into_iter().map(VirtualNetwork::from).collect())
+    }
+
     /// Every peering of a VNet, in one read: the batched observation of all its connections.
     pub async fn list_peerings(&self, tenant: &str, vnet_id: &str) -> Result<Vec<Peering>> {
         let path = format!("{}/virtualNetworkPeerings", vnet_id.trim_end_matches('/'));

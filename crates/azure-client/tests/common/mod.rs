@@ -2,7 +2,10 @@
 
 #![allow(dead_code)]
 
-use azure_client::{ClientSecretCredential, Endpoints, RetryPolicy, UsernamePasswordCredential};
+use azure_client::budget::BucketLimit;
+use azure_client::{
+    BudgetLimits, ClientSecretCredential, Endpoints, RequestBudget, RetryPolicy, UsernamePasswordCredential,
+};
 use azure_emulator::model::world::World;
 use azure_emulator::{Emulator, EmulatorConfig};
 use serde_json::Value;
@@ -41,6 +44,19 @@ pub fn fast_retry() -> RetryPolicy {
         max_delay: Duration::from_millis(50),
         ..Default::default()
     }
+}
+
+/// A request budget too large to pace anything, to see ARM's own 429s.
+pub fn unpaced() -> Arc<RequestBudget> {
+    let huge = BucketLimit { capacity: 1e6, refill_per_second: 1e6 };
+    let limits = BudgetLimits {
+        reads: huge,
+        writes: huge,
+        deletes: huge,
+        background_reserve: 0.0,
+        initial_latency: Duration::ZERO,
+    };
+    Arc::new(RequestBudget::new(limits).unwrap())
 }
 
 pub async fn start() -> Env {
