@@ -30,17 +30,20 @@ async fn a_vpc_is_swept_by_one_replica_until_its_lease_lapses(backend: &str) {
     let (vpc, ids) = watched_vpc(&store, 3).await;
     let now = Utc::now();
     assert!(store.claim_due("replica-a", now, 30_000).await.unwrap().is_none(), "watched connections are not due");
-    let a = store.claim_due_sweeps("replica-a", now, 30_000, 10).await.unwrap();
+    let a = store.claim_due_sweeps("replica-a", now, now, 30_000, 10).await.unwrap();
     assert_eq!(a.iter().map(|v| v.id).collect::<Vec<_>>(), vec![vpc.id]);
-    assert!(store.claim_due_sweeps("replica-b", now, 30_000, 10).await.unwrap().is_empty(), "leased");
+    assert!(store.claim_due_sweeps("replica-b", now, now, 30_000, 10).await.unwrap().is_empty(), "leased");
     let later = now + Duration::seconds(31);
-    let b = store.claim_due_sweeps("replica-b", later, 30_000, 10).await.unwrap();
+    let b = store.claim_due_sweeps("replica-b", later, later, 30_000, 10).await.unwrap();
     assert_eq!(b.len(), 1, "a dead replica's VPC passes on when its lease lapses");
     // the lapsed owner's release changes nothing
     store.release_sweep(vpc.id, "replica-a", now, now + Duration::seconds(2), now).await.unwrap();
-    assert!(store.claim_due_sweeps("replica-c", later, 30_000, 10).await.unwrap().is_empty(), "still b's");
+    assert!(store.claim_due_sweeps("replica-c", later, later, 30_000, 10).await.unwrap().is_empty(), "still b's");
     store.release_sweep(vpc.id, "replica-b", later, later + Duration::seconds(2), later).await.unwrap();
-    assert!(store.claim_due_sweeps("replica-a", later, 30_000, 10).await.unwrap().is_empty(), "not due yet");
+    assert!(store.claim_due_sweeps("replica-a", later, later, 30_000, 10).await.unwrap().is_empty(), "not due yet");
+    let gathered = store.claim_due_sweeps("replica-a", later, later + Duration::seconds(2), 30_000, 10).await.unwrap();
+    assert_eq!(gathered.len(), 1, "due within the gathering window");
+    store.release_sweep(vpc.id, "replica-a", later, later + Duration::seconds(2), later).await.unwrap();
     let due = store.next_sweep_due().await.unwrap().unwrap();
     assert_eq!(due.timestamp_millis(), (later + Duration::seconds(2)).timestamp_millis());
     let watched = store.watched_connections(vpc.id, later).await.unwrap();
@@ -52,7 +55,7 @@ async fn a_vpc_without_watched_connections_is_not_swept(backend: &str) {
     let (vpc, ids) = watched_vpc(&store, 1).await;
     let now = Utc::now();
     store.transition(ids[0], ConnectionState::PendingPeer, ConnectionState::Deleting, None, "t", now).await.unwrap();
-    assert!(store.claim_due_sweeps("replica-a", now, 30_000, 10).await.unwrap().is_empty());
+    assert!(store.claim_due_sweeps("replica-a", now, now, 30_000, 10).await.unwrap().is_empty());
     assert!(store.next_sweep_due().await.unwrap().is_none());
     assert_eq!(store.claim_due("replica-a", now, 30_000).await.unwrap().map(|c| c.id), Some(ids[0]), "DELETING is due");
     assert_eq!(store.vpc_by_id(vpc.id).await.unwrap().state, VpcState::Active);
@@ -62,16 +65,16 @@ async fn a_refresh_during_a_sweep_makes_the_vpc_due_again_at_once(backend: &str)
     let (store, _tmp) = fresh(backend).await;
     let (vpc, _) = watched_vpc(&store, 1).await;
     let started = Utc::now();
-    store.claim_due_sweeps("replica-a", started, 30_000, 10).await.unwrap();
+    store.claim_due_sweeps("replica-a", started, started, 30_000, 10).await.unwrap();
     let asked = started + Duration::milliseconds(5);
     store.request_refresh(vpc.id, asked).await.unwrap();
     let done = asked + Duration::milliseconds(5);
     store.release_sweep(vpc.id, "replica-a", started, done + Duration::seconds(30), done).await.unwrap();
-    let again = store.claim_due_sweeps("replica-b", done, 30_000, 10).await.unwrap();
+    let again = store.claim_due_sweeps("replica-b", done, done, 30_000, 10).await.unwrap();
     assert_eq!(again.len(), 1, "the refresh came after the read began, so the sweep is due again now");
     let next = done + Duration::milliseconds(10);
     store.release_sweep(vpc.id, "replica-b", next, next + Duration::seconds(30), next).await.unwrap();
-    assert!(store.claim_due_sweeps("replica-a", next, 30_000, 10).await.unwrap().is_empty(), "this read saw it");
+    assert!(store.claim_due_sweeps("replica-a", next, next, 30_000, 10).await.unwrap().is_empty(), "this read saw it");
 }
 
 async fn a_hand_over_makes_a_watched_connection_due_unless_leased(backend: &str) {

@@ -192,10 +192,11 @@ async fn ensure_project(store: &Store, world: &mut DemoWorld) -> anyhow::Result<
 }
 
 /// The provider app's way into the emulator, shared by the reconciler and the compute backend
-/// (one token cache).
+/// (one token cache, one ARM request budget).
 struct ProviderAzure {
     endpoints: Endpoints,
     credential: Arc<ClientSecretCredential>,
+    arm: ArmClient,
 }
 
 impl ProviderAzure {
@@ -204,11 +205,13 @@ impl ProviderAzure {
         let endpoints = Endpoints::emulator(emulator.url.parse()?, ca);
         let p = &world.provider;
         let credential = Arc::new(ClientSecretCredential::new(&endpoints, p.app_id.clone(), p.app_secret.clone())?);
-        Ok(ProviderAzure { endpoints, credential })
+        let arm = ArmClient::new(&endpoints, credential.clone())?;
+        Ok(ProviderAzure { endpoints, credential, arm })
     }
 
-    fn arm(&self) -> anyhow::Result<ArmClient> {
-        Ok(ArmClient::new(&self.endpoints, self.credential.clone())?)
+    /// A handle on the shared client (clones share its budget).
+    fn arm(&self) -> ArmClient {
+        self.arm.clone()
     }
 }
 
@@ -235,7 +238,7 @@ fn reconciler(
     };
     Ok(Reconciler::new(
         store,
-        azure.arm()?,
+        azure.arm(),
         GraphClient::new(&azure.endpoints, azure.credential.clone())?,
         provider,
         settings,
@@ -260,7 +263,7 @@ fn compute_backend(
     };
     let config = ComputeConfig {
         services_dir: cfg.data_dir.join("services"),
-        arm: Arc::new(azure.arm()?),
+        arm: Arc::new(azure.arm()),
         provider: provider_identity(world),
         hosts,
         certificates: emulator.certificates(),

@@ -187,7 +187,7 @@ async fn one_read_per_vnet_follows_all_its_connections_and_replicas_never_sweep_
 
     // A replica that dies holding the sweep's lease hands it over when the lease lapses.
     store.request_refresh(vpc.id, chrono::Utc::now()).await.unwrap();
-    let held = store.claim_due_sweeps("dead", chrono::Utc::now(), 1000, 10).await.unwrap();
+    let held = store.claim_due_sweeps("dead", chrono::Utc::now(), chrono::Utc::now(), 1000, 10).await.unwrap();
     assert_eq!(held.len(), 1);
     let s2 = sweeps_and_reads(&r2);
     r2.tick().await;
@@ -195,4 +195,26 @@ async fn one_read_per_vnet_follows_all_its_connections_and_replicas_never_sweep_
     tokio::time::sleep(Duration::from_millis(1100)).await;
     r2.tick().await;
     assert_eq!(sweeps_and_reads(&r2).0, s2.0 + 1, "taken over after one lease");
+
+    // Two VNets due at once: one list of the provider subscription observes both.
+    store.ensure_project("passes-2", chrono::Utc::now()).await.unwrap();
+    let other = store.create_vpc("passes-2", "azure-westeurope", "10.31.0.0/24".parse().unwrap(), chrono::Utc::now());
+    let other = other.await.unwrap();
+    r1.tick().await;
+    let body = serde_json::from_value(connection_body("sweep-5", &app_id)).unwrap();
+    let c = app::connections::create(&store, "passes-2", &other.id.to_string(), body).await.unwrap();
+    r1.tick().await;
+    assert_eq!(state_of(&store, c.id).await, ConnectionState::PendingPeer);
+    let now = chrono::Utc::now();
+    store.request_refresh(vpc.id, now).await.unwrap();
+    store.request_refresh(other.id, now).await.unwrap();
+    let listed = control_plane::reconciler::metrics::CallLabel {
+        operation: "list_virtual_networks".into(),
+        outcome: "ok".into(),
+    };
+    let (sweeps, reads) = sweeps_and_reads(&r1);
+    let lists = r1.metrics.azure_calls.get_or_create(&listed).get();
+    r1.tick().await;
+    assert_eq!(sweeps_and_reads(&r1), (sweeps + 2, reads), "both swept, no VNet read on its own");
+    assert_eq!(r1.metrics.azure_calls.get_or_create(&listed).get(), lists + 1, "one list of the subscription");
 }

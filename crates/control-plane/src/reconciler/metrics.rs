@@ -21,8 +21,18 @@ pub struct CallLabel {
     pub outcome: String,
 }
 
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct KindLabel {
+    pub kind: String,
+}
+
 pub struct Metrics {
     registry: Mutex<Registry>,
+    /// The ARM client's budget, read at each render.
+    budget: Mutex<Option<std::sync::Arc<azure_client::RequestBudget>>>,
+    arm_requests: Family<KindLabel, Gauge>,
+    arm_throttled: Gauge,
+    arm_waits: Gauge,
     pub connections: Family<StateLabel, Gauge>,
     pub reconcile_seconds: Histogram,
     pub detection_seconds: Histogram,
@@ -38,6 +48,19 @@ impl Default for Metrics {
         let detection_seconds = Histogram::new(exponential_buckets(0.01, 2.0, 16));
         let azure_calls = Family::<CallLabel, Counter>::default();
         let sweeps = Counter::default();
+        let arm_requests = Family::<KindLabel, Gauge>::default();
+        let (arm_throttled, arm_waits) = (Gauge::default(), Gauge::default());
+        registry.register(
+            "isthmus_arm_requests",
+            "HTTP attempts sent to ARM, by kind (polls, pages, retries included)",
+            arm_requests.clone(),
+        );
+        registry.register("isthmus_arm_throttled", "429 answers received from ARM", arm_throttled.clone());
+        registry.register(
+            "isthmus_arm_budget_waits",
+            "ARM attempts that waited for the request budget",
+            arm_waits.clone(),
+        );
         registry.register("isthmus_connections", "Peering connections by state", connections.clone());
         registry.register("isthmus_reconcile_seconds", "Time to reconcile one connection", reconcile_seconds.clone());
         registry.register(
@@ -53,6 +76,10 @@ impl Default for Metrics {
         );
         Metrics {
             registry: Mutex::new(registry),
+            budget: Mutex::new(None),
+            arm_requests,
+            arm_throttled,
+            arm_waits,
             connections,
             reconcile_seconds,
             detection_seconds,
@@ -74,8 +101,22 @@ impl Metrics {
         }
     }
 
+    /// Shows this ARM budget's counters in every render.
+    pub fn watch_budget(&self, budget: std::sync::Arc<azure_client::RequestBudget>) {
+        *self.budget.lock().expect("metrics") = Some(budget);
+    }
+
     /// The Prometheus text exposition.
     pub fn render(&self) -> String {
+        if let Some(b) = self.budget.lock().expect("metrics").as_ref() {
+            let stats = b.stats();
+            let gauge = |n: u64| i64::try_from(n).unwrap_or(i64::MAX);
+            for (kind, n) in [("reads", stats.reads), ("writes", stats.writes), ("deletes", stats.deletes)] {
+                self.arm_requests.get_or_create(&KindLabel { kind: kind.into() }).set(gauge(n));
+            }
+            self.arm_throttled.set(gauge(stats.throttled));
+            self.arm_waits.set(gauge(stats.waits));
+        }
         let mut out = String::new();
         prometheus_client::encoding::text::encode(&mut out, &self.registry.lock().expect("metrics"))
             .expect("writing to a String");

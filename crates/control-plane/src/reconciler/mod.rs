@@ -140,6 +140,7 @@ impl Reconciler {
         wake: Arc<Notify>,
         metrics: Arc<Metrics>,
     ) -> Self {
+        metrics.watch_budget(arm.budget().clone());
         Reconciler {
             store,
             arm,

@@ -48,17 +48,33 @@ impl Reconciler {
         Ok(peerings)
     }
 
-    /// Reads the provider VNet's peerings now (a sweep), keeping the read for the workers a
-    /// sweep hands connections to.
+    /// Reads the provider VNet's peerings now, as a background read (a sweep), keeping the read
+    /// for the workers a sweep hands connections to.
     pub(super) async fn observe_now(&self, vnet: &str) -> azure_client::Result<Vec<Peering>> {
         let slot = self.observations.slot(vnet);
         let mut cached = slot.lock().await;
         let started = Utc::now();
-        let read = self.arm.list_peerings(&self.provider.tenant_id, vnet).await;
+        let read = self.arm.background().list_peerings(&self.provider.tenant_id, vnet).await;
         self.metrics.azure_call("list_peerings", outcome(&read));
         let peerings = read?;
         *cached = Some((Instant::now(), started, peerings.clone()));
         Ok(peerings)
+    }
+
+    /// Every provider VNet's peerings in one paged list of the subscription (peerings come
+    /// embedded), by lower-cased VNet id; each kept as that VNet's latest read.
+    pub(super) async fn observe_subscription(&self) -> azure_client::Result<HashMap<String, Vec<Peering>>> {
+        let started = Utc::now();
+        let read =
+            self.arm.background().list_virtual_networks(&self.provider.tenant_id, &self.provider.subscription_id).await;
+        self.metrics.azure_call("list_virtual_networks", outcome(&read));
+        let mut by_vnet = HashMap::new();
+        for vnet in read? {
+            let id = vnet.id.to_ascii_lowercase();
+            *self.observations.slot(&id).lock().await = Some((Instant::now(), started, vnet.peerings.clone()));
+            by_vnet.insert(id, vnet.peerings);
+        }
+        Ok(by_vnet)
     }
 
     /// Forgets a VNet's cached peerings after we changed them.

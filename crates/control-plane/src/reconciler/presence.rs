@@ -34,7 +34,10 @@ impl Reconciler {
     fn share_budget(&self, n: u32) {
         let before = self.replicas.swap(n, Ordering::Relaxed);
         if before != n {
-            tracing::info!(replicas = n, "sharing the provider subscription's ARM budget");
+            match self.arm.budget().set_share(1.0 / f64::from(n.max(1))) {
+                Ok(()) => tracing::info!(replicas = n, "sharing the provider subscription's ARM budget"),
+                Err(e) => tracing::warn!(replicas = n, error = %e, "sharing the ARM budget failed"),
+            }
         }
     }
 }

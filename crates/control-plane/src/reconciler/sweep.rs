@@ -43,10 +43,15 @@ impl Reconciler {
         }
     }
 
-    /// Claims the VPCs due for a sweep and sweeps them together; whether there were any.
+    /// Claims the VPCs due for a sweep (and those due within half a pending interval, so sweeps
+    /// gather) and sweeps them together; whether there were any. Two or more are observed with
+    /// one list of the subscription, a single one with a list of its VNet's peerings.
     pub(super) async fn sweep_due(self: &Arc<Self>) -> bool {
         let lease = self.settings.lease.as_millis() as i64;
-        let vpcs = match self.store.claim_due_sweeps(&self.settings.replica, Utc::now(), lease, SWEEP_BATCH).await {
+        let now = Utc::now();
+        let due_by = now + chrono::Duration::from_std(self.settings.pending_interval / 2).unwrap_or_default();
+        let claimed = self.store.claim_due_sweeps(&self.settings.replica, now, due_by, lease, SWEEP_BATCH).await;
+        let vpcs = match claimed {
             Ok(v) => v,
             Err(e) => {
                 tracing::warn!(error = %e, "claiming sweeps failed");
@@ -56,20 +61,38 @@ impl Reconciler {
         if vpcs.is_empty() {
             return false;
         }
+        let observed_from = Utc::now();
+        let mut listed = if vpcs.len() >= 2 {
+            match self.observe_subscription().await {
+                Ok(by_vnet) => by_vnet,
+                Err(e) => {
+                    tracing::warn!(error = %e, "listing the provider subscription's VNets failed; reading each");
+                    HashMap::new()
+                }
+            }
+        } else {
+            HashMap::new()
+        };
         let mut sweeps = tokio::task::JoinSet::new();
         for vpc in vpcs {
             let me = self.clone();
-            sweeps.spawn(async move { me.sweep(vpc).await });
+            let vnet = vpc.provider_vnet_id.as_deref().unwrap_or_default().to_ascii_lowercase();
+            let seen = listed.remove(&vnet).map(|peerings| (observed_from, peerings));
+            sweeps.spawn(async move { me.sweep(vpc, seen).await });
         }
         while sweeps.join_next().await.is_some() {}
         true
     }
 
-    /// One sweep of one VPC: observe, follow, schedule the next.
-    async fn sweep(&self, vpc: Vpc) {
+    /// One sweep of one VPC: observe (unless the subscription's list already did), follow,
+    /// schedule the next.
+    async fn sweep(&self, vpc: Vpc, seen: Option<(DateTime<Utc>, Vec<Peering>)>) {
         let Some(vnet) = vpc.provider_vnet_id.clone() else { return };
-        let observed_from = Utc::now();
-        let next = match self.observe_now(&vnet).await {
+        let (observed_from, read) = match seen {
+            Some((from, peerings)) => (from, Ok(peerings)),
+            None => (Utc::now(), self.observe_now(&vnet).await),
+        };
+        let next = match read {
             Ok(peerings) => {
                 self.metrics.sweeps.inc();
                 self.follow(&vpc, &vnet, observed_from, &peerings).await

@@ -19,12 +19,13 @@ const HAS_WATCHED: &str = "EXISTS (SELECT 1 FROM peering_connections c WHERE c.v
                            AND c.state IN ('PENDING_PEER', 'ACTIVE'))";
 
 impl Store {
-    /// Claims up to `limit` VPCs due for a sweep, most overdue first (on PostgreSQL, rows another
-    /// replica is claiming are skipped, not waited for).
+    /// Claims up to `limit` VPCs due for a sweep by `due_by`, most overdue first (on PostgreSQL,
+    /// rows another replica is claiming are skipped, not waited for).
     pub async fn claim_due_sweeps(
         &self,
         owner: &str,
         now: DateTime<Utc>,
+        due_by: DateTime<Utc>,
         lease_ms: i64,
         limit: i64,
     ) -> Result<Vec<Vpc>> {
@@ -32,7 +33,7 @@ impl Store {
         let sql = format!(
             "UPDATE vpcs SET lease_owner = $1, lease_until = $2 \
              WHERE id IN (SELECT id FROM vpcs \
-                          WHERE state = 'ACTIVE' AND provider_vnet_id IS NOT NULL AND next_check_at <= $3 \
+                          WHERE state = 'ACTIVE' AND provider_vnet_id IS NOT NULL AND next_check_at <= $5 \
                             AND (lease_until IS NULL OR lease_until < $3) AND {HAS_WATCHED} \
                           ORDER BY next_check_at LIMIT $4{lock}) \
                AND (lease_until IS NULL OR lease_until < $3) \
@@ -43,6 +44,7 @@ impl Store {
             .bind(ms(now) + lease_ms)
             .bind(ms(now))
             .bind(limit)
+            .bind(ms(due_by))
             .fetch_all(&self.pool)
             .await?;
         rows.iter().map(rows::vpc).collect()
