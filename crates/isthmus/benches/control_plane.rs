@@ -1,9 +1,11 @@
 //! Control-plane benchmark against the emulator (loopback only):
 //! - 200 connections: median and p99 time from the customer's peering PUT to ACTIVE, and the Azure
 //!   calls the reconciler spent per connection (ARM budgets at Azure's defaults);
-//! - `GET /v1/project/{p}/vpcs/{id}` throughput and p99 with 1,000 connections, 16 clients.
+//! - `GET /v1/project/{p}/vpcs/{id}` throughput and p99 with 500 connections (a full VNet), 16
+//!   clients, on SQLite and on PostgreSQL.
 //!
 //!     cargo bench -p isthmus --bench control_plane
+//!     CP_BENCH=reads cargo bench -p isthmus --bench control_plane   # the reads only
 
 #[path = "../tests/common/mod.rs"]
 mod common;
@@ -16,7 +18,8 @@ use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 const CONNECTIONS: usize = 200;
-const READ_CONNECTIONS: usize = 1000;
+/// A full VNet: Azure allows 500 peerings per VNet.
+const READ_CONNECTIONS: usize = 500;
 const CLIENTS: usize = 16;
 const GETS_PER_CLIENT: usize = 60;
 
@@ -132,9 +135,21 @@ async fn peering_latency(pending_interval_ms: u64) {
     );
 }
 
-async fn vpc_read_throughput() {
+/// A fresh PostgreSQL database on the local server (dropped by nobody: benchmarks only).
+fn fresh_postgres() -> String {
+    let name = format!("isthmus_bench_{}", uuid::Uuid::new_v4().simple());
+    let out = std::process::Command::new("psql")
+        .args(["postgres://postgres@127.0.0.1:5432/postgres", "-qc", &format!("CREATE DATABASE {name}")])
+        .output()
+        .expect("psql");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    format!("postgres://postgres@127.0.0.1:5432/{name}")
+}
+
+async fn vpc_read_throughput(database_url: Option<String>) {
+    let store = if database_url.is_some() { "PostgreSQL" } else { "SQLite" };
     let emu = Emu::start().await;
-    let cp = ControlPlane::start_with(&emu, ServeOptions { api_only: true, ..Default::default() }).await;
+    let cp = ControlPlane::start_with(&emu, ServeOptions { api_only: true, database_url, ..Default::default() }).await;
     let r = cp
         .call(Method::POST, "/vpcs", Some(json!({"cloud_name": "azure-westeurope", "network_cidr": "10.0.0.0/24"})))
         .await;
@@ -184,12 +199,15 @@ async fn vpc_read_throughput() {
     }
     rounds.sort_by(|a, b| a.0.total_cmp(&b.0));
     let (rps, p50, p99) = rounds[1];
-    println!("GET vpc with {READ_CONNECTIONS} connections, {CLIENTS} clients (median of 3 rounds): {rps:.0} req/s, p50 {:.1} ms, p99 {:.1} ms", p50.as_secs_f64() * 1000.0, p99.as_secs_f64() * 1000.0);
+    println!("GET vpc with {READ_CONNECTIONS} connections on {store}, {CLIENTS} clients (median of 3 rounds): {rps:.0} req/s, p50 {:.1} ms, p99 {:.1} ms", p50.as_secs_f64() * 1000.0, p99.as_secs_f64() * 1000.0);
 }
 
 #[tokio::main]
 async fn main() {
-    peering_latency(2000).await;
-    peering_latency(200).await;
-    vpc_read_throughput().await;
+    if std::env::var("CP_BENCH").as_deref() != Ok("reads") {
+        peering_latency(2000).await;
+        peering_latency(200).await;
+    }
+    vpc_read_throughput(None).await;
+    vpc_read_throughput(Some(fresh_postgres())).await;
 }
