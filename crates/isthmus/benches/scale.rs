@@ -146,7 +146,7 @@ impl Report {
         .chain(self.rss.iter().map(|(who, kib)| (format!("VmRSS {who}"), format!("{:.1} MiB", *kib as f64 / 1024.0))))
         .collect();
         println!(
-            "\nscale: {} connections over {} VPCs ({} customer apps in {} tenants), {} control-plane replica(s) on PostgreSQL;\n\
+            "\nscale: {} connections over {} VPCs ({} customer apps in {} tenant(s)), {} control-plane replica(s) on PostgreSQL;\n\
              ARM throttling at Azure's defaults (writes {} + {}/s, reads {} + {}/s per principal and subscription)",
             self.connections,
             self.vpcs,
