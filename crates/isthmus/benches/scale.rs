@@ -119,7 +119,7 @@ impl Report {
             format!("n/a (W ≤ {}: the burst covers it, floor 0 s)", self.writes.0)
         };
         let secs = STEADY.as_secs_f64();
-        let rows: Vec<(String, String)> = vec![
+        let rows: Vec<(String, String)> = [
             ("create → all PENDING_PEER".into(), format!("{:.1} s, {ratio}", self.to_pending.as_secs_f64())),
             (
                 "  provider ARM writes in it (W)".into(),
