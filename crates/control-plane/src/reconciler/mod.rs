@@ -90,7 +90,8 @@ impl Default for Settings {
             pending_interval: Duration::from_secs(2),
             active_interval: Duration::from_secs(30),
             propagation_grace: PropagationGrace::fixed(Duration::from_secs(120)),
-            concurrency: 8,
+            // Enough in flight that the ARM write budget, not round trips, paces set-up.
+            concurrency: 16,
             observation_ttl: Duration::from_millis(500),
             crash_at: None,
         }
