@@ -186,9 +186,11 @@ async fn two_replicas_on_postgresql_write_each_connection_once() {
         "one provider peering PUT per connection"
     );
     let grants = ok_calls(&ma, "create_role_assignment") + ok_calls(&mb, "create_role_assignment");
-    assert!(
-        (1..=2).contains(&grants),
-        "the app's grant is made at most once per replica, not per connection: {grants}"
-    );
+    assert_eq!(grants, 1, "the app's grant on the VNet is made once among the replicas, not per connection");
     assert_eq!(provider_peerings(&emu, &provider_vnet).await.len(), 20);
+    for (name, m) in [("a", &ma), ("b", &mb)] {
+        let share = m.lines().find(|l| l.starts_with("isthmus_arm_budget_share ")).expect("share in /metrics");
+        assert_eq!(share, "isthmus_arm_budget_share 0.5", "replica {name} takes half the ARM budget");
+        assert!(m.contains("isthmus_arm_throttled 0"), "replica {name} was never answered 429");
+    }
 }

@@ -33,6 +33,7 @@ pub struct Metrics {
     arm_requests: Family<KindLabel, Gauge>,
     arm_throttled: Gauge,
     arm_waits: Gauge,
+    arm_share: Gauge<f64, std::sync::atomic::AtomicU64>,
     pub connections: Family<StateLabel, Gauge>,
     pub reconcile_seconds: Histogram,
     pub detection_seconds: Histogram,
@@ -50,6 +51,12 @@ impl Default for Metrics {
         let sweeps = Counter::default();
         let arm_requests = Family::<KindLabel, Gauge>::default();
         let (arm_throttled, arm_waits) = (Gauge::default(), Gauge::default());
+        let arm_share = Gauge::<f64, std::sync::atomic::AtomicU64>::default();
+        registry.register(
+            "isthmus_arm_budget_share",
+            "This replica's share of the provider subscription's ARM budget (1/replicas alive)",
+            arm_share.clone(),
+        );
         registry.register(
             "isthmus_arm_requests",
             "HTTP attempts sent to ARM, by kind (polls, pages, retries included)",
@@ -80,6 +87,7 @@ impl Default for Metrics {
             arm_requests,
             arm_throttled,
             arm_waits,
+            arm_share,
             connections,
             reconcile_seconds,
             detection_seconds,
@@ -116,6 +124,7 @@ impl Metrics {
             }
             self.arm_throttled.set(gauge(stats.throttled));
             self.arm_waits.set(gauge(stats.waits));
+            self.arm_share.set(b.share());
         }
         let mut out = String::new();
         prometheus_client::encoding::text::encode(&mut out, &self.registry.lock().expect("metrics"))
