@@ -7,6 +7,7 @@ pub mod names;
 pub mod query;
 pub mod regions;
 pub mod state;
+pub mod table;
 pub mod world;
 
 pub use crate::authorization::access::{Caller, Op};

@@ -112,10 +112,10 @@ impl State {
         let key = ResourceGroup::key(subscription, name);
         let created = !self.resource_groups.contains_key(&key);
         if created {
-            let used = self.resource_groups.values().filter(|g| g.subscription_id == subscription).count();
+            let used = self.resource_groups.with_prefix(&subscription_key_prefix(subscription)).count();
             limits::quota("Resource groups in this subscription", used, 1, limits::RESOURCE_GROUPS_PER_SUBSCRIPTION)?;
         }
-        let rg = self.resource_groups.entry(key).or_insert_with(|| ResourceGroup {
+        let rg = self.resource_groups.get_or_insert_with(key, || ResourceGroup {
             subscription_id: subscription,
             name: name.to_string(),
             location: location.to_string(),
@@ -246,7 +246,7 @@ impl State {
         }
         let created = existing.is_none();
         if created {
-            let used = self.virtual_networks.values().filter(|n| n.vnet.subscription == v.subscription).count();
+            let used = self.virtual_networks.with_prefix(&subscription_key_prefix(v.subscription)).count();
             limits::quota("Virtual networks in this subscription", used, 1, limits::VNETS_PER_SUBSCRIPTION)?;
         }
         let before = existing.map(network_objects).unwrap_or(0);
@@ -311,7 +311,15 @@ impl State {
             return Ok(false);
         }
         let key = v.key();
-        for net in self.virtual_networks.values_mut() {
+        // Only the VNets peered with it are written (and logged); the rest stay shared.
+        let peered: Vec<String> = self
+            .virtual_networks
+            .iter()
+            .filter(|(_, net)| net.peerings.iter().any(|p| p.remote.key() == key))
+            .map(|(k, _)| k.clone())
+            .collect();
+        for k in &peered {
+            let Some(net) = self.virtual_networks.get_mut(k) else { continue };
             for p in net.peerings.iter_mut().filter(|p| p.remote.key() == key) {
                 p.state = PeeringState::Disconnected;
                 p.etag = Uuid::new_v4();
@@ -651,7 +659,7 @@ fn network_objects(n: &VirtualNetwork) -> usize {
 
 impl State {
     fn network_objects_in(&self, subscription: Uuid) -> usize {
-        self.virtual_networks.values().filter(|n| n.vnet.subscription == subscription).map(network_objects).sum()
+        self.virtual_networks.with_prefix(&subscription_key_prefix(subscription)).map(|(_, n)| network_objects(n)).sum()
     }
 }
 
