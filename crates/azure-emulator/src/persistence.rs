@@ -74,6 +74,10 @@ impl Store {
         let before = self.read();
         let mut next = (*before).clone();
         let out = op(&mut next)?;
+        if next.seq != before.seq {
+            // Changes are found through the tables' touched keys; a state swapped in whole has none.
+            return Err(EmulatorError::Internal("a write replaced the state instead of changing it".into()));
+        }
         let changes = next.take_changes(&before).map_err(|e| EmulatorError::Persistence(e.to_string()))?;
         if !changes.is_empty() {
             next.seq = before.seq + 1;

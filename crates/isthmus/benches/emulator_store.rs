@@ -4,6 +4,8 @@
 //!
 //!     cargo bench -p isthmus --bench emulator_store
 //!
+//! `ISTHMUS_BENCH_BIN=path/to/isthmus` measures another build instead (e.g. an earlier version's).
+//!
 //! The state is populated quickly through a generated world file (VNets spread over subscriptions,
 //! below Azure's 1,000 per subscription), applied as one write on the first start; the measured
 //! PUTs then create new VNets one at a time, as the provider app.
@@ -41,8 +43,10 @@ fn world(dir: &Path, vnets: usize) -> PathBuf {
     path
 }
 
-async fn start(dir: &Path, world: &Path) -> Running {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_isthmus"))
+async fn start(dir: &Path, world: &Path, env: &[(&str, &str)]) -> Running {
+    let bin = std::env::var("ISTHMUS_BENCH_BIN").unwrap_or_else(|_| env!("CARGO_BIN_EXE_isthmus").to_string());
+    let mut child = Command::new(bin)
+        .envs(env.iter().copied())
         .args(["emulator", "--data-plane=off", "--listen", "127.0.0.1:0", "--data-dir"])
         .arg(dir)
         .arg("--world")
@@ -76,8 +80,8 @@ async fn populate(root: &Path, vnets: usize) -> (PathBuf, PathBuf) {
     let dir = root.join(format!("data-{vnets}"));
     let world = world(root, vnets);
     let t0 = Instant::now();
-    let emu = start(&dir, &world).await;
-    // The world is one large logged write; wait for the compaction it triggers.
+    // The world is one large logged write; compacted at once, so every run starts from a snapshot.
+    let emu = start(&dir, &world, &[("ISTHMUS_EMULATOR_COMPACT_AT_BYTES", "1")]).await;
     let snapshot = dir.join("state.json");
     while std::fs::metadata(&snapshot).map(|m| m.len()).unwrap_or(0) < (vnets as u64) * 100 {
         tokio::time::sleep(Duration::from_millis(100)).await;
@@ -108,7 +112,7 @@ async fn provider_token(http: &reqwest::Client, url: &str) -> String {
 
 /// Median latency (ms) of PUTs that each create a VNet, one at a time.
 async fn put_latency(dir: &Path, world: &Path, run: usize) -> f64 {
-    let emu = start(dir, world).await;
+    let emu = start(dir, world, &[]).await;
     let http = client(dir);
     let raised = json!({"throttling": {"writes": {"capacity": 1_000_000, "refillPerSecond": 1e6}}});
     let r = http
@@ -143,7 +147,7 @@ async fn put_latency(dir: &Path, world: &Path, run: usize) -> f64 {
 /// Seconds from spawning the emulator on `dir` to its first successful answer.
 async fn restart(dir: &Path, world: &Path) -> f64 {
     let t0 = Instant::now();
-    let emu = start(dir, world).await;
+    let emu = start(dir, world, &[]).await;
     let http = client(dir);
     loop {
         let r = http.get(format!("{}/metadata/endpoints?api-version=2019-05-01", emu.url)).send().await;

@@ -4,6 +4,7 @@
 
 pub mod limits;
 pub mod names;
+pub mod peer_index;
 pub mod query;
 pub mod regions;
 pub mod state;

@@ -44,6 +44,9 @@ pub struct State {
     /// Long-running-operation records, kept until they expire.
     #[serde(default)]
     pub operations: Table<Uuid, crate::network::operations::AsyncOperation>,
+    /// Derived from `virtual_networks`; rebuilt on load.
+    #[serde(skip)]
+    pub peer_index: crate::model::peer_index::PeerIndex,
 }
 
 /// The fidelity knobs, kept with the state so a restart keeps them.
@@ -135,6 +138,7 @@ macro_rules! tables {
             /// What this write changed since `before` (the state it copied), forgetting the
             /// touched keys so the next copy starts clean.
             pub fn take_changes(&mut self, before: &State) -> serde_json::Result<Vec<Change>> {
+                self.reindex_peerings(before);
                 let mut out = Vec::new();
                 $(self.$name.drain_changes(stringify!($name), &mut out)?;)*
                 if self.knobs != before.knobs {
@@ -154,6 +158,13 @@ macro_rules! tables {
                     other => return Err(format!("a change to an unknown table {other:?}")),
                 };
                 applied.map_err(|e| format!("a change to {}: {e}", c.table))
+            }
+
+            /// Empties every table and restores the default knobs, as a logged write (the
+            /// sequence number goes on).
+            pub fn reset(&mut self) {
+                $(self.$name.clear();)*
+                self.knobs = Knobs::default();
             }
 
             /// True for a state no write ever reached.

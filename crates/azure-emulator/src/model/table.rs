@@ -89,6 +89,21 @@ impl<K: Ord + Clone, V: Clone> Table<K, V> {
         self.map.get_mut(&key).expect("inserted above")
     }
 
+    /// Removes every entry; each is touched, so the removals are logged.
+    pub fn clear(&mut self) {
+        self.touched.extend(self.map.keys().cloned());
+        self.map = OrdMap::new();
+    }
+
+    /// The keys this write has touched so far.
+    pub fn touched(&self) -> impl Iterator<Item = &K> + '_ {
+        self.touched.iter()
+    }
+
+    pub fn is_touched(&self, key: &K) -> bool {
+        self.touched.contains(key)
+    }
+
     /// Keeps the entries `keep` accepts; only the removed ones are touched (and unshared).
     pub fn retain(&mut self, mut keep: impl FnMut(&K, &V) -> bool) {
         let gone: Vec<K> = self.map.iter().filter(|(k, v)| !keep(k, v)).map(|(k, _)| k.clone()).collect();

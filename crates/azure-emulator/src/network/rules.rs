@@ -312,13 +312,7 @@ impl State {
         }
         let key = v.key();
         // Only the VNets peered with it are written (and logged); the rest stay shared.
-        let peered: Vec<String> = self
-            .virtual_networks
-            .iter()
-            .filter(|(_, net)| net.peerings.iter().any(|p| p.remote.key() == key))
-            .map(|(k, _)| k.clone())
-            .collect();
-        for k in &peered {
+        for k in &self.vnets_peered_with(&key) {
             let Some(net) = self.virtual_networks.get_mut(k) else { continue };
             for p in net.peerings.iter_mut().filter(|p| p.remote.key() == key) {
                 p.state = PeeringState::Disconnected;
@@ -554,10 +548,7 @@ impl State {
             .map(|n| n.peerings.iter().map(|p| p.remote.clone()).collect())
             .unwrap_or_default();
         peered.extend(
-            self.virtual_networks
-                .values()
-                .filter(|n| n.peerings.iter().any(|p| p.remote.key() == key))
-                .map(|n| n.vnet.clone()),
+            self.vnets_peered_with(&key).iter().filter_map(|k| self.virtual_networks.get(k)).map(|n| n.vnet.clone()),
         );
         for remote in peered {
             let Some(r) = self.virtual_networks.get(&remote.key()) else { continue };

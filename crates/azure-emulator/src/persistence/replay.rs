@@ -45,5 +45,6 @@ pub fn recover(dir: &Path) -> Result<Recovered> {
         }
     }
     state.knobs.sanitize();
+    state.peer_index = crate::model::peer_index::PeerIndex::build(&state.virtual_networks);
     Ok(Recovered { state, snapshot_bytes, tail, logged })
 }
