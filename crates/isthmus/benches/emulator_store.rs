@@ -6,9 +6,9 @@
 //!
 //! `ISTHMUS_BENCH_BIN=path/to/isthmus` measures another build instead (e.g. an earlier version's).
 //!
-//! The state is populated quickly through a generated world file (VNets spread over subscriptions,
-//! below Azure's 1,000 per subscription), applied as one write on the first start; the measured
-//! PUTs then create new VNets one at a time, as the provider app.
+//! The state is populated quickly through the admin API's world loading (VNets spread over
+//! subscriptions, below Azure's 1,000 per subscription, 1,000 per write); the measured PUTs then
+//! create new VNets one at a time, as the provider app.
 
 mod support;
 
@@ -24,23 +24,29 @@ const RUNS: usize = 3;
 const WARMUP: usize = 20;
 const PUTS: usize = 150;
 const PER_SUBSCRIPTION: usize = 500;
+const CHUNK: usize = 1_000;
 const PROVIDER_SUB: &str = "bbbbbbbb-0000-0000-0000-000000000002";
 
-/// The two-tenant world plus `vnets` VNets in extra subscriptions of the customer's tenant.
-fn world(dir: &Path, vnets: usize) -> PathBuf {
-    let mut w: Value = serde_json::from_slice(&std::fs::read(support::world()).unwrap()).unwrap();
-    let subs = w["tenants"][0]["subscriptions"].as_array_mut().unwrap();
-    for s in 0..vnets.div_ceil(PER_SUBSCRIPTION) {
-        let n = PER_SUBSCRIPTION.min(vnets - s * PER_SUBSCRIPTION);
-        let nets: Vec<Value> = (0..n)
-            .map(|i| json!({"name": format!("bulk-{i}"), "addressPrefixes": [format!("10.{}.{}.0/24", 100 + i / 256, i % 256)]}))
-            .collect();
-        subs.push(json!({"id": format!("dddddddd-0000-0000-0000-{s:012}"), "displayName": format!("bulk-{s}"),
-                         "resourceGroups": [{"name": "bulk-rg", "location": "westeurope", "virtualNetworks": nets}]}));
-    }
-    let path = dir.join(format!("world-{vnets}.json"));
-    std::fs::write(&path, serde_json::to_vec(&w).unwrap()).unwrap();
-    path
+/// A world of one new tenant holding VNets `first..first + n` (subscriptions of at most 500).
+fn bulk_world(first: usize, n: usize) -> Value {
+    let subs: Vec<Value> = (first..first + n)
+        .collect::<Vec<_>>()
+        .chunks(PER_SUBSCRIPTION)
+        .map(|chunk| {
+            let s = chunk[0] / PER_SUBSCRIPTION;
+            let nets: Vec<Value> = chunk
+                .iter()
+                .map(|i| {
+                    let i = i % PER_SUBSCRIPTION;
+                    json!({"name": format!("bulk-{i}"), "addressPrefixes": [format!("10.{}.{}.0/24", 100 + i / 256, i % 256)]})
+                })
+                .collect();
+            json!({"id": format!("dddddddd-0000-0000-0000-{s:012}"), "displayName": format!("bulk-{s}"),
+                   "resourceGroups": [{"name": "bulk-rg", "location": "westeurope", "virtualNetworks": nets}]})
+        })
+        .collect();
+    json!({"tenants": [{"id": format!("dddddddd-1111-0000-0000-{first:012}"), "displayName": format!("bulk {first}"),
+                        "defaultDomain": format!("bulk{first}.example"), "subscriptions": subs}]})
 }
 
 async fn start(dir: &Path, world: &Path, env: &[(&str, &str)]) -> Running {
@@ -75,21 +81,38 @@ async fn stop(mut emu: Running) {
     emu.child.wait().await.unwrap();
 }
 
-/// A data dir holding the world with `vnets` bulk VNets, compacted into its snapshot.
-async fn populate(root: &Path, vnets: usize) -> (PathBuf, PathBuf) {
+/// A data dir holding the two-tenant world plus `vnets` VNets, loaded through the admin API in
+/// writes of `CHUNK` VNets, with the log compacted after every write.
+async fn populate(root: &Path, vnets: usize) -> PathBuf {
     let dir = root.join(format!("data-{vnets}"));
-    let world = world(root, vnets);
     let t0 = Instant::now();
-    // The world is one large logged write; compacted at once, so every run starts from a snapshot.
-    let emu = start(&dir, &world, &[("ISTHMUS_EMULATOR_COMPACT_AT_BYTES", "1")]).await;
+    let emu = start(&dir, &support::world(), &[("ISTHMUS_EMULATOR_COMPACT_AT_BYTES", "1")]).await;
+    let http = client(&dir);
+    for first in (0..vnets).step_by(CHUNK) {
+        let r = http
+            .post(format!("{}/_emulator/world", emu.url))
+            .header("x-emulator-admin-key", &emu.admin_key)
+            .json(&bulk_world(first, CHUNK.min(vnets - first)))
+            .send()
+            .await
+            .unwrap();
+        let status = r.status();
+        assert!(status.is_success(), "world chunk at {first}: {status} {}", r.text().await.unwrap_or_default());
+    }
+    // Let the last compaction finish: the snapshot stops changing.
     let snapshot = dir.join("state.json");
-    while std::fs::metadata(&snapshot).map(|m| m.len()).unwrap_or(0) < (vnets as u64) * 100 {
-        tokio::time::sleep(Duration::from_millis(100)).await;
+    let mut last = 0;
+    loop {
+        tokio::time::sleep(Duration::from_secs(2)).await;
+        let len = std::fs::metadata(&snapshot).map(|m| m.len()).unwrap_or(0);
+        if len == last && !dir.join("state.json.tmp").exists() {
+            break;
+        }
+        last = len;
     }
     stop(emu).await;
-    let size = std::fs::metadata(&snapshot).unwrap().len();
-    eprintln!("  populated {vnets} VNets in {:.1} s; snapshot {:.1} MB", t0.elapsed().as_secs_f64(), size as f64 / 1e6);
-    (dir, world)
+    eprintln!("  populated {vnets} VNets in {:.1} s; snapshot {:.1} MB", t0.elapsed().as_secs_f64(), last as f64 / 1e6);
+    dir
 }
 
 async fn provider_token(http: &reqwest::Client, url: &str) -> String {
@@ -111,8 +134,8 @@ async fn provider_token(http: &reqwest::Client, url: &str) -> String {
 }
 
 /// Median latency (ms) of PUTs that each create a VNet, one at a time.
-async fn put_latency(dir: &Path, world: &Path, run: usize) -> f64 {
-    let emu = start(dir, world, &[]).await;
+async fn put_latency(dir: &Path, run: usize) -> f64 {
+    let emu = start(dir, &support::world(), &[]).await;
     let http = client(dir);
     let raised = json!({"throttling": {"writes": {"capacity": 1_000_000, "refillPerSecond": 1e6}}});
     let r = http
@@ -145,9 +168,9 @@ async fn put_latency(dir: &Path, world: &Path, run: usize) -> f64 {
 }
 
 /// Seconds from spawning the emulator on `dir` to its first successful answer.
-async fn restart(dir: &Path, world: &Path) -> f64 {
+async fn restart(dir: &Path) -> f64 {
     let t0 = Instant::now();
-    let emu = start(dir, world, &[]).await;
+    let emu = start(dir, &support::world(), &[]).await;
     let http = client(dir);
     loop {
         let r = http.get(format!("{}/metadata/endpoints?api-version=2019-05-01", emu.url)).send().await;
@@ -166,10 +189,10 @@ async fn main() {
     println!("emulator store benchmark ({RUNS} runs each, medians)");
     let mut put = Vec::new();
     for vnets in [1_000, 30_000] {
-        let (dir, world) = populate(tmp.path(), vnets).await;
+        let dir = populate(tmp.path(), vnets).await;
         let mut runs = Vec::new();
         for run in 0..RUNS {
-            runs.push(put_latency(&dir, &world, run).await);
+            runs.push(put_latency(&dir, run).await);
         }
         let m = median(runs);
         println!("  VNet PUT (creates), {vnets} VNets in the state: {m:.2} ms median latency");
@@ -177,7 +200,7 @@ async fn main() {
         if vnets == 30_000 {
             let mut starts = Vec::new();
             for _ in 0..RUNS {
-                starts.push(restart(&dir, &world).await);
+                starts.push(restart(&dir).await);
             }
             println!("  start to first answer, {vnets} VNets in the data dir: {:.0} ms", median(starts) * 1000.0);
         }

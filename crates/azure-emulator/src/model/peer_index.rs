@@ -70,3 +70,72 @@ impl State {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::authorization::scope::VnetRef;
+    use crate::model::state::State;
+    use crate::network::resources::{Peering, PeeringState};
+    use crate::network::rules::VirtualNetworkSpec;
+    use std::collections::BTreeMap;
+    use uuid::Uuid;
+
+    fn vnet(s: &mut State, sub: Uuid, name: &str, octet: u8) -> VnetRef {
+        let v = VnetRef { subscription: sub, resource_group: "rg".into(), name: name.into() };
+        let spec = VirtualNetworkSpec {
+            location: "westeurope".into(),
+            address_prefixes: vec![format!("10.{octet}.0.0/16").parse().unwrap()],
+            subnets: vec![],
+            tags: BTreeMap::new(),
+            unmodeled: Default::default(),
+        };
+        s.insert_virtual_network(&v, spec).unwrap();
+        v
+    }
+
+    fn peer(s: &mut State, from: &VnetRef, to: &VnetRef) {
+        let p = Peering {
+            name: format!("to-{}", to.name),
+            remote: to.clone(),
+            flags: Default::default(),
+            state: PeeringState::Initiated,
+            remote_address_space: vec![],
+            resource_guid: Uuid::new_v4(),
+            etag: Uuid::new_v4(),
+            created: chrono::Utc::now(),
+        };
+        s.virtual_networks.get_mut(&from.key()).unwrap().peerings.push(p);
+    }
+
+    /// Commits `s` as the store does: the index catches up and the touched keys are forgotten.
+    fn commit(s: &mut State, before: &State) {
+        s.take_changes(before).unwrap();
+    }
+
+    #[test]
+    fn the_index_answers_as_a_scan_would_during_and_after_writes() {
+        let sub = Uuid::new_v4();
+        let mut s = State::default();
+        s.insert_resource_group(sub, "rg", "westeurope", BTreeMap::new()).unwrap();
+        let (a, b, c) = (vnet(&mut s, sub, "a", 1), vnet(&mut s, sub, "b", 2), vnet(&mut s, sub, "c", 3));
+        peer(&mut s, &a, &c);
+        assert_eq!(s.vnets_peered_with(&c.key()), vec![a.key()], "seen within the write that made it");
+        commit(&mut s, &State::default());
+        assert_eq!(s.vnets_peered_with(&c.key()), vec![a.key()], "and from the index after it");
+
+        let before = s.clone();
+        peer(&mut s, &b, &c);
+        s.virtual_networks.get_mut(&a.key()).unwrap().peerings.clear();
+        assert_eq!(s.vnets_peered_with(&c.key()), vec![b.key()], "a write's own changes override the index");
+        commit(&mut s, &before);
+        assert_eq!(s.vnets_peered_with(&c.key()), vec![b.key()]);
+        assert!(before.vnets_peered_with(&c.key()) == vec![a.key()], "the copy it started from is unchanged");
+
+        let before = s.clone();
+        s.virtual_networks.remove(&b.key());
+        commit(&mut s, &before);
+        assert!(s.vnets_peered_with(&c.key()).is_empty());
+        let rebuilt = super::PeerIndex::build(&s.virtual_networks);
+        assert!(rebuilt.by_remote.is_empty() && s.peer_index.by_remote.is_empty());
+    }
+}
