@@ -75,7 +75,7 @@ impl State {
 mod tests {
     use crate::authorization::scope::VnetRef;
     use crate::model::state::State;
-    use crate::network::resources::{Peering, PeeringState};
+    use crate::network::resources::{Peering, PeeringState, Subscription};
     use crate::network::rules::VirtualNetworkSpec;
     use std::collections::BTreeMap;
     use uuid::Uuid;
@@ -116,8 +116,9 @@ mod tests {
     fn the_index_answers_as_a_scan_would_during_and_after_writes() {
         let sub = Uuid::new_v4();
         let mut s = State::default();
+        s.subscriptions.insert(sub, Subscription { id: sub, tenant_id: Uuid::new_v4(), display_name: "s".into() });
         s.insert_resource_group(sub, "rg", "westeurope", BTreeMap::new()).unwrap();
-        let (a, b, c) = (vnet(&mut s, sub, "a", 1), vnet(&mut s, sub, "b", 2), vnet(&mut s, sub, "c", 3));
+        let (a, b, c) = (vnet(&mut s, sub, "va", 1), vnet(&mut s, sub, "vb", 2), vnet(&mut s, sub, "vc", 3));
         peer(&mut s, &a, &c);
         assert_eq!(s.vnets_peered_with(&c.key()), vec![a.key()], "seen within the write that made it");
         commit(&mut s, &State::default());
