@@ -1,50 +1,56 @@
-//! Durable state: every acknowledged write is a whole-state snapshot written to a temporary file,
-//! fsynced, and renamed over `state.json`, so `kill -9` at any instant leaves the old or the new
-//! state, never a torn one.
+//! Durable state. A write works on a private copy of the state (O(1): its tables are persistent
+//! maps), appends what it changed to a log and fsyncs it, and only then publishes the copy; `kill
+//! -9` at any instant loses no acknowledged write. The log is compacted into a snapshot in the
+//! background (`durable`).
 //!
 //! A panicking operation runs on a private copy, so it leaves nothing half-done; the locks here are
 //! taken poison-tolerant, so one failed request never turns into an outage for everyone.
 
+mod durable;
+mod log;
+mod replay;
+mod snapshot;
+#[cfg(test)]
+mod tests;
+
 use crate::error::{EmulatorError, Result};
 use crate::model::State;
-use std::fs::{self, File, OpenOptions};
+use durable::Durable;
+pub use durable::{load, Policy};
+use std::fs::OpenOptions;
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError, RwLock};
 use std::time::Duration;
 
 pub struct Store {
     current: RwLock<Arc<State>>,
-    file: Option<PathBuf>,
-    writer: Mutex<()>,
+    /// Held for a whole write, so writes apply one at a time; `None` keeps state in memory.
+    writer: Mutex<Option<Durable>>,
     /// Counts published writes, so a watcher (the data plane) wakes on a write instead of polling.
     writes: Mutex<u64>,
     written: Condvar,
 }
 
 impl Store {
-    /// Opens the store in `dir` (loading `state.json` if present), or in memory without a dir.
+    /// Opens the store in `dir` (loading its snapshot and log), or in memory without a dir; says
+    /// whether the state had been written before.
     pub fn open(dir: Option<&Path>) -> Result<(Store, bool)> {
-        let file = dir.map(|d| d.join("state.json"));
-        let loaded = match &file {
-            Some(f) if f.exists() => {
-                let bytes = fs::read(f).map_err(|e| EmulatorError::Persistence(format!("{}: {e}", f.display())))?;
-                Some(
-                    serde_json::from_slice(&bytes)
-                        .map_err(|e| EmulatorError::Persistence(format!("{}: {e}", f.display())))?,
-                )
+        Store::open_with(dir, Policy::from_env())
+    }
+
+    pub fn open_with(dir: Option<&Path>, policy: Policy) -> Result<(Store, bool)> {
+        let (durable, state) = match dir {
+            Some(d) => {
+                let (durable, state) = Durable::open(d, policy)?;
+                (Some(durable), state)
             }
-            _ => None,
+            None => (None, State::default()),
         };
-        let existed = loaded.is_some();
-        let loaded = loaded.map(|mut s: State| {
-            s.knobs.sanitize();
-            s
-        });
+        let existed = !state.is_blank();
         let store = Store {
-            current: RwLock::new(Arc::new(loaded.unwrap_or_default())),
-            file,
-            writer: Mutex::new(()),
+            current: RwLock::new(Arc::new(state)),
+            writer: Mutex::new(durable),
             writes: Mutex::new(0),
             written: Condvar::new(),
         };
@@ -64,17 +70,28 @@ impl Store {
     /// `write`, also returning the snapshot the write published, so a handler renders exactly what
     /// it wrote and never re-reads a state another request may have changed since.
     pub fn commit<T>(&self, op: impl FnOnce(&mut State) -> Result<T>) -> Result<(T, Arc<State>)> {
-        let _guard = lock(&self.writer);
-        let mut next = (*self.read()).clone();
+        let mut durable = lock(&self.writer);
+        let before = self.read();
+        let mut next = (*before).clone();
         let out = op(&mut next)?;
-        if let Some(f) = &self.file {
-            let bytes = serde_json::to_vec(&next).map_err(|e| EmulatorError::Persistence(e.to_string()))?;
-            write_atomically(f, &bytes)?;
+        if next.seq != before.seq {
+            // Changes are found through the tables' touched keys; a state swapped in whole has none.
+            return Err(EmulatorError::Internal("a write replaced the state instead of changing it".into()));
+        }
+        let changes = next.take_changes(&before).map_err(|e| EmulatorError::Persistence(e.to_string()))?;
+        if !changes.is_empty() {
+            next.seq = before.seq + 1;
+            if let Some(d) = durable.as_mut() {
+                d.append(next.seq, changes)?;
+            }
         }
         let next = Arc::new(next);
         *self.current.write().unwrap_or_else(PoisonError::into_inner) = next.clone();
         *lock(&self.writes) += 1;
         self.written.notify_all();
+        if let Some(d) = durable.as_mut() {
+            d.after_publish(&next);
+        }
         Ok((out, next))
     }
 
@@ -86,25 +103,19 @@ impl Store {
             self.written.wait_timeout_while(guard, timeout, |n| *n == seen).unwrap_or_else(PoisonError::into_inner);
         *guard
     }
+
+    /// Waits for a background compaction to finish, if one runs.
+    pub fn settle(&self) {
+        if let Some(d) = lock(&self.writer).as_mut() {
+            d.settle();
+        }
+    }
 }
 
 /// Takes a mutex whatever an earlier holder did: every value guarded in this crate is either
 /// replaced whole or valid after each single update, so a panic elsewhere leaves nothing torn.
 pub fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(PoisonError::into_inner)
-}
-
-fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
-    let err = |e: std::io::Error| EmulatorError::Persistence(format!("{}: {e}", path.display()));
-    let tmp = path.with_extension("json.tmp");
-    let mut f = File::create(&tmp).map_err(err)?;
-    f.write_all(bytes).map_err(err)?;
-    f.sync_all().map_err(err)?;
-    fs::rename(&tmp, path).map_err(err)?;
-    if let Some(dir) = path.parent() {
-        File::open(dir).and_then(|d| d.sync_all()).map_err(err)?;
-    }
-    Ok(())
 }
 
 /// Writes a file only its owner can read (keys, the admin key).

@@ -204,9 +204,9 @@ impl Up {
 
     /// NIC ids in the emulator's state whose name starts with `svc-<service>-`.
     fn service_nics(&self, service: &str) -> Vec<String> {
-        let state: Value = std::fs::read(self.dir.join("azure/state.json"))
+        let state: Value = azure_emulator::persistence::load(&self.dir.join("azure"))
             .ok()
-            .and_then(|b| serde_json::from_slice(&b).ok())
+            .and_then(|s| serde_json::to_value(s).ok())
             .unwrap_or(Value::Null);
         let prefix = format!("/networkinterfaces/svc-{service}-");
         state["network_interfaces"]

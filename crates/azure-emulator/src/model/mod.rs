@@ -4,9 +4,11 @@
 
 pub mod limits;
 pub mod names;
+pub mod peer_index;
 pub mod query;
 pub mod regions;
 pub mod state;
+pub mod table;
 pub mod world;
 
 pub use crate::authorization::access::{Caller, Op};

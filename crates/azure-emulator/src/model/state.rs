@@ -1,44 +1,52 @@
-//! The whole emulated world in one serialisable value. Every write clones it, applies one operation
-//! and swaps it in only on success, so a failed operation never leaves half a record behind.
+//! The whole emulated world in one serialisable value. Every write copies it (in O(1): its tables
+//! are persistent maps), applies one operation and swaps it in only on success, so a failed
+//! operation never leaves half a record behind.
 
 use crate::authorization::rbac::{RoleAssignment, RoleDefinition};
 use crate::identity::objects::{Application, Principal, ServicePrincipal, Tenant, User};
+use crate::model::table::{Change, Table};
 use crate::network::resources::{NetworkInterface, ResourceGroup, Subscription, VirtualNetwork};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use serde_json::Value;
 use uuid::Uuid;
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct State {
+    /// The number of the last write applied, so a snapshot says which logged writes follow it.
     #[serde(default)]
-    pub tenants: BTreeMap<Uuid, Tenant>,
+    pub seq: u64,
     #[serde(default)]
-    pub users: BTreeMap<Uuid, User>,
+    pub tenants: Table<Uuid, Tenant>,
     #[serde(default)]
-    pub applications: BTreeMap<Uuid, Application>,
+    pub users: Table<Uuid, User>,
     #[serde(default)]
-    pub service_principals: BTreeMap<Uuid, ServicePrincipal>,
+    pub applications: Table<Uuid, Application>,
     #[serde(default)]
-    pub subscriptions: BTreeMap<Uuid, Subscription>,
+    pub service_principals: Table<Uuid, ServicePrincipal>,
+    #[serde(default)]
+    pub subscriptions: Table<Uuid, Subscription>,
     /// Keyed by the lower-cased resource group id.
     #[serde(default)]
-    pub resource_groups: BTreeMap<String, ResourceGroup>,
+    pub resource_groups: Table<String, ResourceGroup>,
     /// Keyed by the lower-cased virtual network id.
     #[serde(default)]
-    pub virtual_networks: BTreeMap<String, VirtualNetwork>,
+    pub virtual_networks: Table<String, VirtualNetwork>,
     /// Keyed by the lower-cased network interface id.
     #[serde(default)]
-    pub network_interfaces: BTreeMap<String, NetworkInterface>,
+    pub network_interfaces: Table<String, NetworkInterface>,
     /// Custom roles only; built-ins live in `builtin_roles`.
     #[serde(default)]
-    pub role_definitions: BTreeMap<Uuid, RoleDefinition>,
+    pub role_definitions: Table<Uuid, RoleDefinition>,
     #[serde(default)]
-    pub role_assignments: BTreeMap<Uuid, RoleAssignment>,
+    pub role_assignments: Table<Uuid, RoleAssignment>,
     #[serde(default)]
     pub knobs: Knobs,
     /// Long-running-operation records, kept until they expire.
     #[serde(default)]
-    pub operations: BTreeMap<Uuid, crate::network::operations::AsyncOperation>,
+    pub operations: Table<Uuid, crate::network::operations::AsyncOperation>,
+    /// Derived from `virtual_networks`; rebuilt on load.
+    #[serde(skip)]
+    pub peer_index: crate::model::peer_index::PeerIndex,
 }
 
 /// The fidelity knobs, kept with the state so a restart keeps them.
@@ -122,6 +130,66 @@ impl Default for Throttling {
         }
     }
 }
+
+/// The name each table has in a logged change; one list, so taking and replaying changes agree.
+macro_rules! tables {
+    ($($name:ident),* $(,)?) => {
+        impl State {
+            /// What this write changed since `before` (the state it copied), forgetting the
+            /// touched keys so the next copy starts clean.
+            pub fn take_changes(&mut self, before: &State) -> serde_json::Result<Vec<Change>> {
+                self.reindex_peerings(before);
+                let mut out = Vec::new();
+                $(self.$name.drain_changes(stringify!($name), &mut out)?;)*
+                if self.knobs != before.knobs {
+                    out.push(Change { table: KNOBS.into(), key: Value::Null, value: Some(serde_json::to_value(&self.knobs)?) });
+                }
+                Ok(out)
+            }
+
+            /// Replays one logged change.
+            pub fn apply_change(&mut self, c: Change) -> std::result::Result<(), String> {
+                let applied = match c.table.as_str() {
+                    $(stringify!($name) => self.$name.apply(c.key, c.value),)*
+                    KNOBS => match c.value {
+                        Some(v) => serde_json::from_value(v).map(|k| self.knobs = k),
+                        None => return Err("a change removes the knobs".into()),
+                    },
+                    other => return Err(format!("a change to an unknown table {other:?}")),
+                };
+                applied.map_err(|e| format!("a change to {}: {e}", c.table))
+            }
+
+            /// Empties every table and restores the default knobs, as a logged write (the
+            /// sequence number goes on).
+            pub fn reset(&mut self) {
+                $(self.$name.clear();)*
+                self.knobs = Knobs::default();
+            }
+
+            /// True for a state no write ever reached.
+            pub fn is_blank(&self) -> bool {
+                self.seq == 0 $(&& self.$name.is_empty())* && self.knobs == Knobs::default()
+            }
+        }
+    };
+}
+
+const KNOBS: &str = "knobs";
+
+tables!(
+    tenants,
+    users,
+    applications,
+    service_principals,
+    subscriptions,
+    resource_groups,
+    virtual_networks,
+    network_interfaces,
+    role_definitions,
+    role_assignments,
+    operations,
+);
 
 impl State {
     pub fn user(&self, id: Uuid) -> Option<&User> {

@@ -116,7 +116,8 @@ impl State {
         let existing = self.network_interfaces.get(&n.key());
         let created = existing.is_none();
         if created {
-            let used = self.network_interfaces.values().filter(|x| x.nic.subscription == n.subscription).count();
+            let prefix = crate::network::resources::subscription_key_prefix(n.subscription);
+            let used = self.network_interfaces.with_prefix(&prefix).count();
             limits::quota("Network interfaces in this subscription", used, 1, limits::NICS_PER_SUBSCRIPTION)?;
         }
         names::validate(NameKind::IpConfiguration, &ipc.name)?;

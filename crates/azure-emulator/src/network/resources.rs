@@ -35,6 +35,11 @@ impl ResourceGroup {
     }
 }
 
+/// What the keys (lower-cased ids) of a subscription's resources start with.
+pub fn subscription_key_prefix(subscription: Uuid) -> String {
+    format!("/subscriptions/{subscription}/")
+}
+
 /// Properties a client sent that the emulator does not model (`dhcpOptions`,
 /// `serviceEndpoints`, …): kept and echoed as sent, never dropped silently.
 pub type Unmodeled = serde_json::Map<String, serde_json::Value>;

@@ -112,10 +112,10 @@ impl State {
         let key = ResourceGroup::key(subscription, name);
         let created = !self.resource_groups.contains_key(&key);
         if created {
-            let used = self.resource_groups.values().filter(|g| g.subscription_id == subscription).count();
+            let used = self.resource_groups.with_prefix(&subscription_key_prefix(subscription)).count();
             limits::quota("Resource groups in this subscription", used, 1, limits::RESOURCE_GROUPS_PER_SUBSCRIPTION)?;
         }
-        let rg = self.resource_groups.entry(key).or_insert_with(|| ResourceGroup {
+        let rg = self.resource_groups.get_or_insert_with(key, || ResourceGroup {
             subscription_id: subscription,
             name: name.to_string(),
             location: location.to_string(),
@@ -246,7 +246,7 @@ impl State {
         }
         let created = existing.is_none();
         if created {
-            let used = self.virtual_networks.values().filter(|n| n.vnet.subscription == v.subscription).count();
+            let used = self.virtual_networks.with_prefix(&subscription_key_prefix(v.subscription)).count();
             limits::quota("Virtual networks in this subscription", used, 1, limits::VNETS_PER_SUBSCRIPTION)?;
         }
         let before = existing.map(network_objects).unwrap_or(0);
@@ -311,7 +311,9 @@ impl State {
             return Ok(false);
         }
         let key = v.key();
-        for net in self.virtual_networks.values_mut() {
+        // Only the VNets peered with it are written (and logged); the rest stay shared.
+        for k in &self.vnets_peered_with(&key) {
+            let Some(net) = self.virtual_networks.get_mut(k) else { continue };
             for p in net.peerings.iter_mut().filter(|p| p.remote.key() == key) {
                 p.state = PeeringState::Disconnected;
                 p.etag = Uuid::new_v4();
@@ -546,10 +548,7 @@ impl State {
             .map(|n| n.peerings.iter().map(|p| p.remote.clone()).collect())
             .unwrap_or_default();
         peered.extend(
-            self.virtual_networks
-                .values()
-                .filter(|n| n.peerings.iter().any(|p| p.remote.key() == key))
-                .map(|n| n.vnet.clone()),
+            self.vnets_peered_with(&key).iter().filter_map(|k| self.virtual_networks.get(k)).map(|n| n.vnet.clone()),
         );
         for remote in peered {
             let Some(r) = self.virtual_networks.get(&remote.key()) else { continue };
@@ -651,7 +650,7 @@ fn network_objects(n: &VirtualNetwork) -> usize {
 
 impl State {
     fn network_objects_in(&self, subscription: Uuid) -> usize {
-        self.virtual_networks.values().filter(|n| n.vnet.subscription == subscription).map(network_objects).sum()
+        self.virtual_networks.with_prefix(&subscription_key_prefix(subscription)).map(|(_, n)| network_objects(n)).sum()
     }
 }
 

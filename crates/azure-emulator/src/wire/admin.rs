@@ -9,7 +9,6 @@ use crate::identity::secrets::{constant_time_eq, sha256_hex};
 use crate::model::limits;
 use crate::model::state::{Bucket, Knobs};
 use crate::model::world::World;
-use crate::model::State as World_;
 use axum::body::Body;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, Method};
@@ -41,7 +40,7 @@ async fn handle(app: App, rest: &str, method: Method, headers: HeaderMap, body: 
         ("POST", "reset") => {
             app.store
                 .write(|s| {
-                    *s = World_::default();
+                    s.reset();
                     Ok(())
                 })
                 .arm()?;

@@ -52,8 +52,8 @@ fn find(state: &State, nic: &str) -> anyhow::Result<String> {
 
 pub fn run(args: Args) -> anyhow::Result<std::process::ExitCode> {
     let dir = emulator_dir(&args.data_dir)?;
-    let bytes = std::fs::read(dir.join("state.json")).with_context(|| format!("reading {}", dir.display()))?;
-    let state: State = serde_json::from_slice(&bytes).context("the emulator's state.json")?;
+    // The snapshot plus the log the running emulator appends to.
+    let state: State = azure_emulator::persistence::load(&dir).with_context(|| format!("reading {}", dir.display()))?;
     let key = find(&state, &args.nic)?;
     let Some(hosts) = HostRunner::for_data_dir(&dir) else {
         bail!(

@@ -40,7 +40,7 @@ pub fn provider_vnet() -> String {
 /// The ARM id (lower-cased) of the NIC `isthmus up`'s compute backend made for `service`, read
 /// from the emulator's state in `dir` (`up`'s data dir).
 pub fn service_nic(dir: &Path, service: &str) -> String {
-    let state: Value = serde_json::from_slice(&std::fs::read(dir.join("azure/state.json")).unwrap()).unwrap();
+    let state = serde_json::to_value(azure_emulator::persistence::load(&dir.join("azure")).unwrap()).unwrap();
     let nics = state["network_interfaces"].as_object().expect("network_interfaces");
     let prefix = format!("/networkinterfaces/svc-{service}-");
     let mut ids = nics.keys().filter(|id| id.contains(&prefix));
