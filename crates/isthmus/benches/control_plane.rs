@@ -4,8 +4,7 @@
 //! - `GET /v1/project/{p}/vpcs/{id}` throughput and p99 with 500 connections (a full VNet), 16
 //!   clients, on SQLite and on PostgreSQL.
 //!
-//!     cargo bench -p isthmus --bench control_plane
-//!     CP_BENCH=reads cargo bench -p isthmus --bench control_plane   # the reads only
+//! Run with `cargo bench -p isthmus --bench control_plane`; `CP_BENCH=reads` runs the reads only.
 
 #[path = "../tests/common/mod.rs"]
 mod common;
