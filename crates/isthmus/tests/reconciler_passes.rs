@@ -205,9 +205,10 @@ async fn one_read_per_vnet_follows_all_its_connections_and_replicas_never_sweep_
     let c = app::connections::create(&store, "passes-2", &other.id.to_string(), body).await.unwrap();
     r1.tick().await;
     assert_eq!(state_of(&store, c.id).await, ConnectionState::PendingPeer);
-    let now = chrono::Utc::now();
-    store.request_refresh(vpc.id, now).await.unwrap();
-    store.request_refresh(other.id, now).await.unwrap();
+    // due (long ago), not asked to refresh now
+    let long_ago = chrono::Utc::now() - chrono::Duration::seconds(3600);
+    store.request_refresh(vpc.id, long_ago).await.unwrap();
+    store.request_refresh(other.id, long_ago).await.unwrap();
     let listed = control_plane::reconciler::metrics::CallLabel {
         operation: "list_virtual_networks".into(),
         outcome: "ok".into(),
@@ -217,4 +218,13 @@ async fn one_read_per_vnet_follows_all_its_connections_and_replicas_never_sweep_
     r1.tick().await;
     assert_eq!(sweeps_and_reads(&r1), (sweeps + 2, reads), "both swept, no VNet read on its own");
     assert_eq!(r1.metrics.azure_calls.get_or_create(&listed).get(), lists + 1, "one list of the subscription");
+
+    // Asked to refresh now: each VNet is read on its own at once, not gathered.
+    let now = chrono::Utc::now();
+    store.request_refresh(vpc.id, now).await.unwrap();
+    store.request_refresh(other.id, now).await.unwrap();
+    let (sweeps, reads) = sweeps_and_reads(&r1);
+    r1.tick().await;
+    assert_eq!(sweeps_and_reads(&r1), (sweeps + 2, reads + 2), "each nudged VNet read alone");
+    assert_eq!(r1.metrics.azure_calls.get_or_create(&listed).get(), lists + 1, "no subscription list for nudges");
 }

@@ -14,39 +14,54 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{watch, Notify};
+use tokio::task::JoinSet;
 
 /// VPCs one replica claims for sweeping at once.
 const SWEEP_BATCH: i64 = 64;
 
 impl Reconciler {
-    /// Sweeps due VPCs until `shutdown`; sleeps until the next is due or a wake.
+    /// Sweeps due VPCs until `shutdown`: claims whatever is due whenever woken, also while
+    /// earlier sweeps are still running (a nudged VNet never waits behind a long round).
     pub(super) async fn sweep_loop(self: Arc<Self>, wake: Arc<Notify>, mut shutdown: watch::Receiver<bool>) {
+        let mut running = JoinSet::new();
         loop {
             if *shutdown.borrow() {
+                while running.join_next().await.is_some() {}
                 return;
             }
-            if self.sweep_due().await {
-                continue;
-            }
-            let wait = match self.store.next_sweep_due().await {
-                Ok(Some(due)) => (due - Utc::now())
-                    .to_std()
-                    .unwrap_or_default()
-                    .clamp(Duration::from_millis(20), Duration::from_secs(1)),
-                _ => Duration::from_secs(1),
+            let wait = if self.start_due_sweeps(&mut running).await {
+                Duration::from_millis(20)
+            } else {
+                match self.store.next_sweep_due().await {
+                    Ok(Some(due)) => (due - Utc::now())
+                        .to_std()
+                        .unwrap_or_default()
+                        .clamp(Duration::from_millis(20), Duration::from_secs(1)),
+                    _ => Duration::from_secs(1),
+                }
             };
             tokio::select! {
+                Some(_) = running.join_next(), if !running.is_empty() => {}
                 _ = wake.notified() => {}
                 _ = tokio::time::sleep(wait) => {}
-                _ = shutdown.changed() => return,
+                _ = shutdown.changed() => {}
             }
         }
     }
 
-    /// Claims the VPCs due for a sweep (and those due within half a pending interval, so sweeps
-    /// gather) and sweeps them together; whether there were any. Two or more are observed with
-    /// one list of the subscription, a single one with a list of its VNet's peerings.
+    /// Claims the VPCs due now and sweeps them (for tests and one-shot passes); whether any were.
     pub(super) async fn sweep_due(self: &Arc<Self>) -> bool {
+        let mut running = JoinSet::new();
+        let started = self.start_due_sweeps(&mut running).await;
+        while running.join_next().await.is_some() {}
+        started
+    }
+
+    /// Claims the VPCs due for a sweep (and those due within half a pending interval, so sweeps
+    /// gather) and starts their sweeps in `running`; whether there were any. A VNet someone asked
+    /// to refresh is read on its own at once; two or more others are observed with one list of
+    /// the subscription, a single one with a list of its VNet's peerings.
+    async fn start_due_sweeps(self: &Arc<Self>, running: &mut JoinSet<()>) -> bool {
         let lease = self.settings.lease.as_millis() as i64;
         let now = Utc::now();
         let due_by = now + chrono::Duration::from_std(self.settings.pending_interval / 2).unwrap_or_default();
@@ -61,19 +76,40 @@ impl Reconciler {
         if vpcs.is_empty() {
             return false;
         }
-        let observed_from = Utc::now();
-        let mut listed = if vpcs.len() >= 2 {
-            match self.observe_subscription().await {
-                Ok(by_vnet) => by_vnet,
-                Err(e) => {
-                    tracing::warn!(error = %e, "listing the provider subscription's VNets failed; reading each");
-                    HashMap::new()
-                }
+        let recent =
+            chrono::Duration::from_std(self.settings.pending_interval.max(Duration::from_secs(1))).unwrap_or_default();
+        let (nudged, gathered): (Vec<Vpc>, Vec<Vpc>) =
+            vpcs.into_iter().partition(|v| v.refresh_requested.is_some_and(|r| now - r < recent));
+        for vpc in nudged {
+            let me = self.clone();
+            running.spawn(async move { me.sweep(vpc, None).await });
+        }
+        match gathered.len() {
+            0 => {}
+            1 => {
+                let (me, vpc) = (self.clone(), gathered.into_iter().next().expect("one"));
+                running.spawn(async move { me.sweep(vpc, None).await });
             }
-        } else {
-            HashMap::new()
+            _ => {
+                let me = self.clone();
+                running.spawn(async move { me.sweep_gathered(gathered).await });
+            }
+        }
+        true
+    }
+
+    /// Several VPCs observed with one list of the provider subscription (a VNet missing from it
+    /// is read on its own, which tells a deleted VNet from a slow list).
+    async fn sweep_gathered(self: Arc<Self>, vpcs: Vec<Vpc>) {
+        let observed_from = Utc::now();
+        let mut listed = match self.observe_subscription().await {
+            Ok(by_vnet) => by_vnet,
+            Err(e) => {
+                tracing::warn!(error = %e, "listing the provider subscription's VNets failed; reading each");
+                HashMap::new()
+            }
         };
-        let mut sweeps = tokio::task::JoinSet::new();
+        let mut sweeps = JoinSet::new();
         for vpc in vpcs {
             let me = self.clone();
             let vnet = vpc.provider_vnet_id.as_deref().unwrap_or_default().to_ascii_lowercase();
@@ -81,7 +117,6 @@ impl Reconciler {
             sweeps.spawn(async move { me.sweep(vpc, seen).await });
         }
         while sweeps.join_next().await.is_some() {}
-        true
     }
 
     /// One sweep of one VPC: observe (unless the subscription's list already did), follow,
