@@ -50,11 +50,17 @@ impl Reconciler {
 
     /// Reads the provider VNet's peerings now, as a background read (a sweep), keeping the read
     /// for the workers a sweep hands connections to.
-    pub(super) async fn observe_now(&self, vnet: &str) -> azure_client::Result<Vec<Peering>> {
+    /// A read someone asked for (a refresh: a user is waiting) is a foreground read.
+    pub(super) async fn observe_now(&self, vnet: &str, asked: bool) -> azure_client::Result<Vec<Peering>> {
         let slot = self.observations.slot(vnet);
         let mut cached = slot.lock().await;
         let started = Utc::now();
-        let read = self.arm.background().list_peerings(&self.provider.tenant_id, vnet).await;
+        let tenant = &self.provider.tenant_id;
+        let read = if asked {
+            self.arm.list_peerings(tenant, vnet).await
+        } else {
+            self.arm.background().list_peerings(tenant, vnet).await
+        };
         self.metrics.azure_call("list_peerings", outcome(&read));
         let peerings = read?;
         *cached = Some((Instant::now(), started, peerings.clone()));

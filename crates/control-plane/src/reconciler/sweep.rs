@@ -82,13 +82,13 @@ impl Reconciler {
             vpcs.into_iter().partition(|v| v.refresh_requested.is_some_and(|r| now - r < recent));
         for vpc in nudged {
             let me = self.clone();
-            running.spawn(async move { me.sweep(vpc, None).await });
+            running.spawn(async move { me.sweep(vpc, None, true).await });
         }
         match gathered.len() {
             0 => {}
             1 => {
                 let (me, vpc) = (self.clone(), gathered.into_iter().next().expect("one"));
-                running.spawn(async move { me.sweep(vpc, None).await });
+                running.spawn(async move { me.sweep(vpc, None, false).await });
             }
             _ => {
                 let me = self.clone();
@@ -114,18 +114,18 @@ impl Reconciler {
             let me = self.clone();
             let vnet = vpc.provider_vnet_id.as_deref().unwrap_or_default().to_ascii_lowercase();
             let seen = listed.remove(&vnet).map(|peerings| (observed_from, peerings));
-            sweeps.spawn(async move { me.sweep(vpc, seen).await });
+            sweeps.spawn(async move { me.sweep(vpc, seen, false).await });
         }
         while sweeps.join_next().await.is_some() {}
     }
 
-    /// One sweep of one VPC: observe (unless the subscription's list already did), follow,
-    /// schedule the next.
-    async fn sweep(&self, vpc: Vpc, seen: Option<(DateTime<Utc>, Vec<Peering>)>) {
+    /// One sweep of one VPC: observe (unless the subscription's list already did; as a foreground
+    /// read when `asked`, as someone asked for the refresh and waits), follow, schedule the next.
+    async fn sweep(&self, vpc: Vpc, seen: Option<(DateTime<Utc>, Vec<Peering>)>, asked: bool) {
         let Some(vnet) = vpc.provider_vnet_id.clone() else { return };
         let (observed_from, read) = match seen {
             Some((from, peerings)) => (from, Ok(peerings)),
-            None => (Utc::now(), self.observe_now(&vnet).await),
+            None => (Utc::now(), self.observe_now(&vnet, asked).await),
         };
         let next = match read {
             Ok(peerings) => {
