@@ -14,11 +14,8 @@ mod support;
 
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
-use std::process::Stdio;
 use std::time::{Duration, Instant};
 use support::{client, median, Running};
-use tokio::io::{AsyncBufReadExt, BufReader};
-use tokio::process::Command;
 
 const RUNS: usize = 3;
 const WARMUP: usize = 20;
@@ -49,33 +46,6 @@ fn bulk_world(first: usize, n: usize) -> Value {
                         "defaultDomain": format!("bulk{first}.example"), "subscriptions": subs}]})
 }
 
-async fn start(dir: &Path, world: &Path, env: &[(&str, &str)]) -> Running {
-    let bin = std::env::var("ISTHMUS_BENCH_BIN").unwrap_or_else(|_| env!("CARGO_BIN_EXE_isthmus").to_string());
-    let mut child = Command::new(bin)
-        .envs(env.iter().copied())
-        .args(["emulator", "--data-plane=off", "--listen", "127.0.0.1:0", "--data-dir"])
-        .arg(dir)
-        .arg("--world")
-        .arg(world)
-        .stdout(Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("spawn");
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let (mut url, mut admin_key) = (String::new(), String::new());
-    while let Some(line) = lines.next_line().await.unwrap() {
-        if let Some(k) = line.strip_prefix("admin-key ") {
-            admin_key = k.to_string();
-        }
-        if let Some(rest) = line.strip_prefix("ready ") {
-            url = rest.split_whitespace().next().unwrap().to_string();
-            break;
-        }
-    }
-    assert!(!url.is_empty(), "the emulator exited before it was ready");
-    Running { child, url, admin_key }
-}
-
 async fn stop(mut emu: Running) {
     emu.child.start_kill().unwrap();
     emu.child.wait().await.unwrap();
@@ -86,7 +56,7 @@ async fn stop(mut emu: Running) {
 async fn populate(root: &Path, vnets: usize) -> PathBuf {
     let dir = root.join(format!("data-{vnets}"));
     let t0 = Instant::now();
-    let emu = start(&dir, &support::world(), &[("ISTHMUS_EMULATOR_COMPACT_AT_BYTES", "1")]).await;
+    let emu = support::start_with(&dir, &support::world(), &[("ISTHMUS_EMULATOR_COMPACT_AT_BYTES", "1")]).await;
     let http = client(&dir);
     for first in (0..vnets).step_by(CHUNK) {
         let r = http
@@ -135,7 +105,7 @@ async fn provider_token(http: &reqwest::Client, url: &str) -> String {
 
 /// Median latency (ms) of PUTs that each create a VNet, one at a time.
 async fn put_latency(dir: &Path, run: usize) -> f64 {
-    let emu = start(dir, &support::world(), &[]).await;
+    let emu = support::start_with(dir, &support::world(), &[]).await;
     let http = client(dir);
     let raised = json!({"throttling": {"writes": {"capacity": 1_000_000, "refillPerSecond": 1e6}}});
     let r = http
@@ -170,7 +140,7 @@ async fn put_latency(dir: &Path, run: usize) -> f64 {
 /// Seconds from spawning the emulator on `dir` to its first successful answer.
 async fn restart(dir: &Path) -> f64 {
     let t0 = Instant::now();
-    let emu = start(dir, &support::world(), &[]).await;
+    let emu = support::start_with(dir, &support::world(), &[]).await;
     let http = client(dir);
     loop {
         let r = http.get(format!("{}/metadata/endpoints?api-version=2019-05-01", emu.url)).send().await;

@@ -19,11 +19,20 @@ pub fn world() -> PathBuf {
 
 pub async fn start(dir: &Path) -> (Running, Duration) {
     let t0 = Instant::now();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_isthmus"))
+    let running = start_with(dir, &world(), &[]).await;
+    (running, t0.elapsed())
+}
+
+/// Starts the emulator on `dir` with `world` and extra environment; `ISTHMUS_BENCH_BIN` runs
+/// another build of `isthmus` (to measure before and after on one harness).
+pub async fn start_with(dir: &Path, world: &Path, env: &[(&str, &str)]) -> Running {
+    let bin = std::env::var("ISTHMUS_BENCH_BIN").unwrap_or_else(|_| env!("CARGO_BIN_EXE_isthmus").to_string());
+    let mut child = Command::new(bin)
+        .envs(env.iter().copied())
         .args(["emulator", "--data-plane=off", "--listen", "127.0.0.1:0", "--data-dir"])
         .arg(dir)
         .arg("--world")
-        .arg(world())
+        .arg(world)
         .stdout(Stdio::piped())
         .kill_on_drop(true)
         .spawn()
@@ -39,7 +48,8 @@ pub async fn start(dir: &Path) -> (Running, Duration) {
             break;
         }
     }
-    (Running { child, url, admin_key }, t0.elapsed())
+    assert!(!url.is_empty(), "the emulator exited before it was ready");
+    Running { child, url, admin_key }
 }
 
 pub fn rss_kib(pid: u32) -> u64 {
