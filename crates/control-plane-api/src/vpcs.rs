@@ -26,7 +26,7 @@ pub struct VpcCreateIn {
 }
 
 /// A project VPC as listed (`VpcOut`): no peering connections.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct VpcOut {
     /// The cloud, `azure-<region>`.
     #[schema(example = "azure-westeurope")]

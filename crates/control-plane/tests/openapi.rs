@@ -229,7 +229,7 @@ fn document_describes_the_shapes_clients_rely_on() {
 async fn every_documented_operation_is_routed() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::connect(&Store::sqlite_url(dir.path())).await.unwrap();
-    let app = api::router(ApiState { store, wake: Arc::new(tokio::sync::Notify::new()), services: None });
+    let app = api::router(ApiState::new(store, Arc::new(tokio::sync::Notify::new()), None));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let server = tokio::spawn(async move { axum::serve(listener, app).await });

@@ -80,6 +80,15 @@ impl Api {
         }
         Ok(calls)
     }
+
+    /// The replicas' sweep and refresh timings so far.
+    async fn timings(&self, replicas: &[Replica]) -> anyhow::Result<Timings> {
+        let mut t = Timings::default();
+        for r in replicas {
+            t.add(&self.http.get(format!("{}/metrics", r.url)).send().await?.text().await?);
+        }
+        Ok(t)
+    }
 }
 
 struct Report {
@@ -96,6 +105,9 @@ struct Report {
     total: Calls,
     plain: Vec<Duration>,
     nudged: Vec<Duration>,
+    /// Sweeps (and refreshes honoured) during each detection phase.
+    plain_sweeps: String,
+    nudged_sweeps: String,
     steady_tx: f64,
     steady: Calls,
     rss: Vec<(String, u64)>,
@@ -131,7 +143,9 @@ impl Report {
                 format!("{} ({} calls gave up throttled)", self.total.http_429, self.total.throttled),
             ),
             ("detection PUT → ACTIVE, no nudge".into(), lat(&self.plain)),
+            ("  replicas' sweeps meanwhile".into(), self.plain_sweeps.clone()),
             ("detection PUT → ACTIVE, refresh nudge".into(), lat(&self.nudged)),
+            ("  replicas' sweeps meanwhile".into(), self.nudged_sweeps.clone()),
             (format!("steady {secs:.0} s: store transactions/s"), format!("{:.1}", self.steady_tx)),
             (
                 format!("steady {secs:.0} s: provider ARM reads/s"),
@@ -347,10 +361,13 @@ async fn run(p: &Params, replica_count: usize, n: usize) -> anyhow::Result<()> {
         ids,
         tokens,
     });
+    let t0 = api.timings(&replicas).await?;
     let plain = d.measure((0..p.sample).collect(), false).await?;
     note(&format!("detection without nudge: {} samples", plain.len()));
+    let t1 = api.timings(&replicas).await?;
     let nudged = d.measure((p.sample..2 * p.sample).collect(), true).await?;
     note(&format!("detection with nudge: {} samples", nudged.len()));
+    let t2 = api.timings(&replicas).await?;
 
     // (4) steady state: nothing changes and nobody calls the API.
     let (tx0, calls0) = (db.transactions()?, api.calls(&replicas).await?);
@@ -376,6 +393,8 @@ async fn run(p: &Params, replica_count: usize, n: usize) -> anyhow::Result<()> {
         total: calls1,
         plain,
         nudged,
+        plain_sweeps: t1.since(&t0),
+        nudged_sweeps: t2.since(&t1),
         steady_tx: (tx1 - tx0) as f64 / STEADY.as_secs_f64(),
         steady: calls1 - calls0,
         rss,

@@ -103,7 +103,7 @@ impl Stack {
             world.save(&world_file)?;
         }
 
-        let app = api::router(ApiState { store, wake, services: services_wake })
+        let app = api::router(ApiState::new(store, wake, services_wake))
             .route("/healthz", get(|| async { "ok" }))
             .route("/metrics", get(move || async move { metrics.render() }));
         let listener = tokio::net::TcpListener::bind(cfg.api_listen)

@@ -113,6 +113,12 @@ fn sweeps_and_reads(r: &Reconciler) -> (u64, u64) {
     (r.metrics.sweeps.get(), r.metrics.azure_calls.get_or_create(&label).get())
 }
 
+/// How many observations a histogram of `/metrics` holds (`name` with its labels, if any).
+fn observed(r: &Reconciler, name: &str) -> u64 {
+    let count = format!("{}_count{} ", name.split('{').next().unwrap(), name.find('{').map_or("", |i| &name[i..]));
+    r.metrics.render().lines().find_map(|l| l.strip_prefix(count.as_str())?.parse().ok()).unwrap_or(0)
+}
+
 #[tokio::test]
 async fn one_read_per_vnet_follows_all_its_connections_and_replicas_never_sweep_twice() {
     let emu = Emu::start().await;
@@ -215,8 +221,10 @@ async fn one_read_per_vnet_follows_all_its_connections_and_replicas_never_sweep_
     };
     let (sweeps, reads) = sweeps_and_reads(&r1);
     let lists = r1.metrics.azure_calls.get_or_create(&listed).get();
+    let rounds = observed(&r1, r#"isthmus_sweep_seconds{kind="subscription"}"#);
     r1.tick().await;
     assert_eq!(sweeps_and_reads(&r1), (sweeps + 2, reads), "both swept, no VNet read on its own");
+    assert_eq!(observed(&r1, r#"isthmus_sweep_seconds{kind="subscription"}"#), rounds + 1, "one round timed");
     assert_eq!(r1.metrics.azure_calls.get_or_create(&listed).get(), lists + 1, "one list of the subscription");
 
     // Asked to refresh now: each VNet is read on its own at once, not gathered.
@@ -224,7 +232,11 @@ async fn one_read_per_vnet_follows_all_its_connections_and_replicas_never_sweep_
     store.request_refresh(vpc.id, now).await.unwrap();
     store.request_refresh(other.id, now).await.unwrap();
     let (sweeps, reads) = sweeps_and_reads(&r1);
+    let (asked, honoured) =
+        (observed(&r1, r#"isthmus_sweep_seconds{kind="asked"}"#), observed(&r1, "isthmus_refresh_seconds"));
     r1.tick().await;
     assert_eq!(sweeps_and_reads(&r1), (sweeps + 2, reads + 2), "each nudged VNet read alone");
+    assert_eq!(observed(&r1, r#"isthmus_sweep_seconds{kind="asked"}"#), asked + 2, "asked sweeps timed");
+    assert_eq!(observed(&r1, "isthmus_refresh_seconds"), honoured + 2, "both refreshes honoured and timed");
     assert_eq!(r1.metrics.azure_calls.get_or_create(&listed).get(), lists + 1, "no subscription list for nudges");
 }

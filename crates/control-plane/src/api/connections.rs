@@ -173,13 +173,12 @@ pub async fn refresh(
     State(state): State<ApiState>,
     caller: Caller,
     PathOf(p): PathOf<VpcPath>,
-) -> ApiResult<Json<VpcGetOut>> {
+) -> ApiResult<super::vpcs::JsonPage> {
     caller.member_of(&state, &p.project).await?;
     let vpc = state.store.get_vpc(&p.project, app::vpc_id(&p.project_vpc_id)?).await?;
     state.store.request_refresh(vpc.id, chrono::Utc::now()).await?;
     state.wake.notify_one();
-    let connections = state.store.connections_of(vpc.id).await?;
-    Ok(Json(render::vpc(&vpc, &connections)))
+    super::vpcs::page(&state, &vpc).await
 }
 
 /// A connection's timeline (isthmus extension)

@@ -12,6 +12,7 @@ mod paths;
 pub mod render;
 pub mod render_service;
 mod services;
+mod vpc_pages;
 mod vpcs;
 
 use crate::store::Store;
@@ -21,6 +22,7 @@ use tokio::sync::Notify;
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
+pub use vpc_pages::VpcPages;
 
 /// Largest request body accepted.
 pub const BODY_LIMIT: usize = 64 * 1024;
@@ -33,6 +35,14 @@ pub struct ApiState {
     /// The service placer's wake-up, when this control plane has a compute backend; without one,
     /// creating a service is refused.
     pub services: Option<Arc<Notify>>,
+    /// Rendered VPCs, served while their connections are unchanged.
+    pub vpc_pages: VpcPages,
+}
+
+impl ApiState {
+    pub fn new(store: Store, wake: Arc<Notify>, services: Option<Arc<Notify>>) -> ApiState {
+        ApiState { store, wake, services, vpc_pages: VpcPages::default() }
+    }
 }
 
 /// The routes and the OpenAPI document, from the same calls: a route cannot be served without

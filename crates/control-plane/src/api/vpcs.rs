@@ -7,8 +7,11 @@ use super::openapi::{BadRequest, Conflict, Forbidden, NotFound, PayloadTooLarge}
 use super::paths::{ProjectPath, VpcPath};
 use super::{render, ApiState};
 use crate::app;
+use crate::domain::Vpc;
+use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::header::CONTENT_TYPE;
+use axum::http::{HeaderName, HeaderValue, StatusCode};
 use axum::Json;
 use control_plane_api::{UserPeerNetworkCidrsIn, VpcCreateIn, VpcGetOut, VpcListOut};
 
@@ -75,15 +78,22 @@ pub async fn create(
         (status = 404, response = NotFound),
     ),
 )]
-pub async fn get(
-    State(state): State<ApiState>,
-    caller: Caller,
-    PathOf(p): PathOf<VpcPath>,
-) -> ApiResult<Json<VpcGetOut>> {
+pub async fn get(State(state): State<ApiState>, caller: Caller, PathOf(p): PathOf<VpcPath>) -> ApiResult<JsonPage> {
     caller.member_of(&state, &p.project).await?;
     let vpc = state.store.get_vpc(&p.project, app::vpc_id(&p.project_vpc_id)?).await?;
-    let connections = state.store.connections_of(vpc.id).await?;
-    Ok(Json(render::vpc(&vpc, &connections)))
+    page(&state, &vpc).await
+}
+
+/// A JSON body already serialised.
+pub(super) type JsonPage = ([(HeaderName, HeaderValue); 1], Bytes);
+
+/// The VPC with its connections as a JSON body, rendered again only if they changed.
+pub(super) async fn page(state: &ApiState, vpc: &Vpc) -> ApiResult<JsonPage> {
+    let body = match state.vpc_pages.current(vpc) {
+        Some(body) => body,
+        None => state.vpc_pages.render(vpc, &state.store.connections_of(vpc.id).await?),
+    };
+    Ok(([(CONTENT_TYPE, HeaderValue::from_static("application/json"))], body))
 }
 
 /// Delete a project VPC

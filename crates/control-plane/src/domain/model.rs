@@ -21,6 +21,8 @@ pub struct Vpc {
     pub updated: DateTime<Utc>,
     /// When a client last asked for its connections to be re-checked at once (`POST …/refresh`).
     pub refresh_requested: Option<DateTime<Utc>>,
+    /// Changes whenever what is shown of the VPC's connections changes (see `Store::bump_connections`).
+    pub connections_version: i64,
 }
 
 impl Vpc {
@@ -126,6 +128,7 @@ mod tests {
             created: Utc::now(),
             updated: Utc::now(),
             refresh_requested: None,
+            connections_version: 0,
         };
         assert_eq!(vpc("azure-westeurope").region(), "westeurope");
         assert_eq!(vpc("azure-germany-westcentral").region(), "germanywestcentral");

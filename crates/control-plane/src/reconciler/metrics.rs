@@ -39,6 +39,10 @@ pub struct Metrics {
     pub detection_seconds: Histogram,
     pub azure_calls: Family<CallLabel, Counter>,
     pub sweeps: Counter,
+    /// One sweep from its claim to its release, by kind: `asked` (a refresh), `vnet`, `subscription`
+    /// (a gathered round: the subscription's list and every VPC it served).
+    pub sweep_seconds: Family<KindLabel, Histogram, fn() -> Histogram>,
+    pub refresh_seconds: Histogram,
 }
 
 impl Default for Metrics {
@@ -49,6 +53,10 @@ impl Default for Metrics {
         let detection_seconds = Histogram::new(exponential_buckets(0.01, 2.0, 16));
         let azure_calls = Family::<CallLabel, Counter>::default();
         let sweeps = Counter::default();
+        let sweep_seconds = Family::<KindLabel, Histogram, fn() -> Histogram>::new_with_constructor(|| {
+            Histogram::new(exponential_buckets(0.005, 2.0, 14))
+        });
+        let refresh_seconds = Histogram::new(exponential_buckets(0.005, 2.0, 14));
         let arm_requests = Family::<KindLabel, Gauge>::default();
         let (arm_throttled, arm_waits) = (Gauge::default(), Gauge::default());
         let arm_share = Gauge::<f64, std::sync::atomic::AtomicU64>::default();
@@ -81,6 +89,16 @@ impl Default for Metrics {
             "Provider VNets observed (one read each, for all their connections)",
             sweeps.clone(),
         );
+        registry.register(
+            "isthmus_sweep_seconds",
+            "One sweep from its claim to its release, by kind",
+            sweep_seconds.clone(),
+        );
+        registry.register(
+            "isthmus_refresh_seconds",
+            "From a refresh request (POST …/refresh) to the end of the sweep that honoured it",
+            refresh_seconds.clone(),
+        );
         Metrics {
             registry: Mutex::new(registry),
             budget: Mutex::new(None),
@@ -93,11 +111,17 @@ impl Default for Metrics {
             detection_seconds,
             azure_calls,
             sweeps,
+            sweep_seconds,
+            refresh_seconds,
         }
     }
 }
 
 impl Metrics {
+    pub fn sweep_took(&self, kind: &str, started: std::time::Instant) {
+        self.sweep_seconds.get_or_create(&KindLabel { kind: kind.into() }).observe(started.elapsed().as_secs_f64());
+    }
+
     pub fn azure_call(&self, operation: &str, outcome: &str) {
         self.azure_calls.get_or_create(&CallLabel { operation: operation.into(), outcome: outcome.into() }).inc();
     }

@@ -12,7 +12,7 @@ use azure_client::{Peering, PeeringState};
 use chrono::{DateTime, Utc};
 use std::collections::HashMap;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 use tokio::sync::{watch, Notify};
 use tokio::task::JoinSet;
 
@@ -101,6 +101,7 @@ impl Reconciler {
     /// Several VPCs observed with one list of the provider subscription (a VNet missing from it
     /// is read on its own, which tells a deleted VNet from a slow list).
     async fn sweep_gathered(self: Arc<Self>, vpcs: Vec<Vpc>) {
+        let started = Instant::now();
         let observed_from = Utc::now();
         let mut listed = match self.observe_subscription().await {
             Ok(by_vnet) => by_vnet,
@@ -117,12 +118,15 @@ impl Reconciler {
             sweeps.spawn(async move { me.sweep(vpc, seen, false).await });
         }
         while sweeps.join_next().await.is_some() {}
+        self.metrics.sweep_took("subscription", started);
     }
 
     /// One sweep of one VPC: observe (unless the subscription's list already did; as a foreground
     /// read when `asked`, as someone asked for the refresh and waits), follow, schedule the next.
     async fn sweep(&self, vpc: Vpc, seen: Option<(DateTime<Utc>, Vec<Peering>)>, asked: bool) {
         let Some(vnet) = vpc.provider_vnet_id.clone() else { return };
+        let started = Instant::now();
+        let listed = seen.is_some();
         let (observed_from, read) = match seen {
             Some((from, peerings)) => (from, Ok(peerings)),
             None => (Utc::now(), self.observe_now(&vnet, asked).await),
@@ -140,6 +144,14 @@ impl Reconciler {
         if let Err(e) = self.store.release_sweep(vpc.id, &self.settings.replica, observed_from, next, Utc::now()).await
         {
             tracing::warn!(vpc = %vpc.id, error = %e, "releasing the sweep failed");
+        }
+        if !listed {
+            self.metrics.sweep_took(if asked { "asked" } else { "vnet" }, started);
+        }
+        if let Some(asked_at) = vpc.refresh_requested.filter(|r| asked && *r <= observed_from) {
+            // An asked sweep is claimed (and reads) after the request: the one that honours it.
+            let waited = (Utc::now() - asked_at).to_std().unwrap_or_default();
+            self.metrics.refresh_seconds.observe(waited.as_secs_f64());
         }
     }
 

@@ -31,11 +31,11 @@ impl Store {
         // write lock (it fails "database is locked" at once); the unique index on live slots is
         // what refuses a duplicate, on both databases.
         let mut tx = self.pool.begin().await?;
-        // Touching the VPC row takes its lock, and only while the VPC takes connections: a VPC
-        // delete (which takes the same lock) and this create are then ordered, so neither can
-        // miss the other.
+        // Bumping the VPC's connections version takes its row lock, and only while the VPC takes
+        // connections: a VPC delete (which takes the same lock) and this create are then ordered,
+        // so neither can miss the other.
         let open = sqlx::query(
-            "UPDATE vpcs SET updated_at = updated_at WHERE id = $1 AND state <> 'DELETING' AND state <> 'DELETED'",
+            "UPDATE vpcs SET connections_version = connections_version + 1 WHERE id = $1 AND state <> 'DELETING' AND state <> 'DELETED'",
         )
         .bind(vpc.id.to_string())
         .execute(&mut *tx)
@@ -147,6 +147,7 @@ impl Store {
                 actual: actual.to_string(),
             });
         }
+        bump_connections_of(&mut tx, id).await?;
         record_event(&mut tx, id, Some(from), to, reason, now).await?;
         tx.commit().await?;
         self.connection(id).await
@@ -161,15 +162,21 @@ impl Store {
         info: Option<&StateInfo>,
         now: DateTime<Utc>,
     ) -> Result<bool> {
+        let mut tx = self.pool.begin().await?;
         let done =
             sqlx::query("UPDATE peering_connections SET state_info = $1, updated_at = $2 WHERE id = $3 AND state = $4")
                 .bind(info_json(info))
                 .bind(ms(now))
                 .bind(id.to_string())
                 .bind(state.as_str())
-                .execute(&self.pool)
+                .execute(&mut *tx)
                 .await?;
-        Ok(done.rows_affected() == 1)
+        if done.rows_affected() != 1 {
+            return Ok(false);
+        }
+        bump_connections_of(&mut tx, id).await?;
+        tx.commit().await?;
+        Ok(true)
     }
 
     pub async fn events(&self, id: Uuid) -> Result<Vec<ConnectionEvent>> {
@@ -290,6 +297,20 @@ async fn record_event(
     Ok(())
 }
 
+/// Marks what the API shows of the connection's VPC as changed, inside the transaction that
+/// changes it: a VPC page rendered before cannot be served after the commit (writes to the
+/// connection row come first, so SQLite's write lock is already held).
+async fn bump_connections_of(tx: &mut sqlx::Transaction<'_, sqlx::Any>, id: Uuid) -> Result<()> {
+    sqlx::query(
+        "UPDATE vpcs SET connections_version = connections_version + 1 \
+         WHERE id = (SELECT vpc_id FROM peering_connections WHERE id = $1)",
+    )
+    .bind(id.to_string())
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
 impl Store {
     /// Sets the user peer network CIDRs of several connections in one transaction: all of them
     /// or, on any failure, none.
@@ -302,6 +323,7 @@ impl Store {
                 .bind(id.to_string())
                 .execute(&mut *tx)
                 .await?;
+            bump_connections_of(&mut tx, *id).await?;
         }
         tx.commit().await?;
         Ok(())

@@ -354,3 +354,52 @@ pub fn percentile(sorted: &[Duration], p: f64) -> Duration {
     }
     sorted[((sorted.len() as f64 * p).ceil() as usize).saturating_sub(1).min(sorted.len() - 1)]
 }
+
+/// Sums and counts of the replicas' duration histograms, by name: `sweep <kind>` from
+/// `isthmus_sweep_seconds`, `refresh` from `isthmus_refresh_seconds`.
+#[derive(Default, Clone, Debug)]
+pub struct Timings(pub BTreeMap<String, (f64, f64)>);
+
+impl Timings {
+    /// Adds one replica's `/metrics` page.
+    pub fn add(&mut self, metrics: &str) {
+        for line in metrics.lines() {
+            let Some(value) = line.rsplit(' ').next().and_then(|v| v.parse::<f64>().ok()) else { continue };
+            let (key, is_sum) = if let Some(rest) = line.strip_prefix("isthmus_sweep_seconds_") {
+                let Some(kind) = label(rest, "kind") else { continue };
+                (format!("sweep {kind}"), rest.starts_with("sum"))
+            } else if let Some(rest) = line.strip_prefix("isthmus_refresh_seconds_") {
+                ("refresh".to_string(), rest.starts_with("sum"))
+            } else {
+                continue;
+            };
+            if !(line.contains("_sum") || line.contains("_count")) {
+                continue;
+            }
+            let slot = self.0.entry(key).or_default();
+            if is_sum {
+                slot.0 += value;
+            } else {
+                slot.1 += value;
+            }
+        }
+    }
+
+    /// What happened between `before` and `self`: "sweep subscription: mean 812 ms × 14, …".
+    pub fn since(&self, before: &Timings) -> String {
+        let parts: Vec<String> = self
+            .0
+            .iter()
+            .filter_map(|(k, (sum, n))| {
+                let (s0, n0) = before.0.get(k).copied().unwrap_or_default();
+                let count = n - n0;
+                (count > 0.0).then(|| format!("{k}: mean {:.0} ms × {count}", (sum - s0) / count * 1000.0))
+            })
+            .collect();
+        if parts.is_empty() {
+            "none".into()
+        } else {
+            parts.join(", ")
+        }
+    }
+}

@@ -151,7 +151,7 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
             None
         }
     };
-    let state = ApiState { store, wake, services: None };
+    let state = ApiState::new(store, wake, None);
     let app = api::router(state)
         .route("/healthz", get(|| async { "ok" }))
         .route("/metrics", get(move || async move { metrics.render() }));
