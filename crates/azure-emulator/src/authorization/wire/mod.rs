@@ -23,7 +23,7 @@ pub fn list_definitions(ctx: &ArmCtx, at: &Scope) -> ApiResult<Response> {
     let filters =
         clauses(ctx).iter().map(|c| filter::parse(c).map_err(|_| bad_filter(c))).collect::<ApiResult<Vec<_>>>()?;
     let defs = ctx.state.list_role_definitions(&ctx.caller, at, |r| filters.iter().all(|f| f.matches(r))).arm()?;
-    list(ctx, defs.into_iter().map(|r| render::role_definition(r, at.subscription())).collect())
+    list(ctx, defs.into_iter(), |r| render::role_definition(r, at.subscription()))
 }
 
 pub fn get_definition(ctx: &ArmCtx, at: &Scope, id: &str) -> ApiResult<Response> {
@@ -98,7 +98,7 @@ pub fn list_assignments(ctx: &ArmCtx, at: &Scope) -> ApiResult<Response> {
         }
     }
     let found = ctx.state.list_role_assignments(&ctx.caller, at, at_scope_only, principal).arm()?;
-    list(ctx, found.into_iter().map(render::role_assignment).collect())
+    list(ctx, found.into_iter(), render::role_assignment)
 }
 
 fn assignment_id(raw: &str) -> ApiResult<Uuid> {

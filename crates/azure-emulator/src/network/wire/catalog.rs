@@ -62,7 +62,7 @@ fn provider(sub: Uuid, namespace: &str) -> Value {
 
 pub fn list_providers(ctx: &ArmCtx, sub: Uuid) -> ApiResult<Response> {
     ctx.state.read_subscription(&ctx.caller, sub).arm()?;
-    list(ctx, NAMESPACES.iter().map(|ns| provider(sub, ns)).collect())
+    list(ctx, NAMESPACES.iter(), |ns| provider(sub, ns))
 }
 
 pub fn get_provider(ctx: &ArmCtx, sub: Uuid, namespace: &str) -> ApiResult<Response> {

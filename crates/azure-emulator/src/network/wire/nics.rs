@@ -19,7 +19,7 @@ use std::net::Ipv4Addr;
 /// Lists the NICs the caller may read (ARM filters list results by permission).
 pub fn list_nics(ctx: &ArmCtx, sub: uuid::Uuid, rg: Option<&str>) -> ApiResult<Response> {
     let nics = ctx.state.list_network_interfaces(&ctx.caller, sub, rg).arm()?;
-    list(ctx, nics.into_iter().map(render::network_interface).collect())
+    list(ctx, nics.into_iter(), render::network_interface)
 }
 
 pub fn get_nic(ctx: &ArmCtx, n: &NicRef) -> ApiResult<Response> {

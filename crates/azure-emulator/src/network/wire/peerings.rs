@@ -17,10 +17,7 @@ use serde::Deserialize;
 pub fn list(ctx: &ArmCtx, v: &VnetRef) -> ApiResult<Response> {
     let state = &ctx.state;
     let net = state.list_peerings(&ctx.caller, v).arm()?;
-    crate::wire::arm::list(
-        ctx,
-        net.peerings.iter().map(|p| render::peering(net, &state.peering_view(net, p), "Succeeded")).collect(),
-    )
+    crate::wire::arm::list(ctx, net.peerings.iter(), |p| render::peering(net, &state.peering_view(net, p), "Succeeded"))
 }
 
 pub fn get(ctx: &ArmCtx, v: &VnetRef, name: &str) -> ApiResult<Response> {

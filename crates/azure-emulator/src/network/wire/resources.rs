@@ -90,5 +90,6 @@ pub fn list(ctx: &ArmCtx, sub: Uuid, rg: Option<&str>) -> ApiResult<Response> {
     let nics = ctx.state.list_network_interfaces(&ctx.caller, sub, rg).arm()?;
     let mut all: Vec<Generic> = nets.into_iter().map(Generic::of).chain(nics.into_iter().map(Generic::of)).collect();
     all.sort_by_cached_key(|g| g.id.to_ascii_lowercase());
-    crate::wire::arm::list(ctx, all.iter().filter(|g| wanted.matches(g)).map(Generic::render).collect())
+    let matching: Vec<&Generic> = all.iter().filter(|g| wanted.matches(g)).collect();
+    crate::wire::arm::list(ctx, matching.into_iter(), Generic::render)
 }

@@ -30,7 +30,7 @@ pub fn get_subscription(ctx: &ArmCtx, id: Uuid) -> ApiResult<Response> {
 }
 
 pub fn list_groups(ctx: &ArmCtx, sub: Uuid) -> ApiResult<Response> {
-    list(ctx, ctx.state.list_resource_groups(&ctx.caller, sub).into_iter().map(render::resource_group).collect())
+    list(ctx, ctx.state.list_resource_groups(&ctx.caller, sub).into_iter(), render::resource_group)
 }
 
 pub fn get_group(ctx: &ArmCtx, sub: Uuid, name: &str) -> ApiResult<Response> {

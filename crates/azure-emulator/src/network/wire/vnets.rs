@@ -17,7 +17,7 @@ use std::collections::BTreeMap;
 /// Lists VNets the caller may read (ARM filters list results by permission).
 pub fn list_vnets(ctx: &ArmCtx, sub: uuid::Uuid, rg: Option<&str>) -> ApiResult<Response> {
     let nets = ctx.state.list_virtual_networks(&ctx.caller, sub, rg).arm()?;
-    list(ctx, nets.into_iter().map(|n| render::virtual_network(&ctx.state, n)).collect())
+    list(ctx, nets.into_iter(), |n| render::virtual_network(&ctx.state, n))
 }
 
 pub fn get_vnet(ctx: &ArmCtx, v: &VnetRef) -> ApiResult<Response> {
@@ -110,7 +110,7 @@ pub fn delete_vnet(ctx: &ArmCtx, v: &VnetRef) -> ApiResult<Response> {
 
 pub fn list_subnets(ctx: &ArmCtx, v: &VnetRef) -> ApiResult<Response> {
     let net = ctx.state.list_subnets(&ctx.caller, v).arm()?;
-    list(ctx, net.subnets.iter().map(|s| render::subnet(net, s)).collect())
+    list(ctx, net.subnets.iter(), |s| render::subnet(net, s))
 }
 
 pub fn get_subnet(ctx: &ArmCtx, v: &VnetRef, name: &str) -> ApiResult<Response> {

@@ -78,8 +78,12 @@ pub fn deleted(existed: bool) -> ApiResult<Response> {
 
 /// A list page: `value` and, when more remain, a `nextLink` back to the same path with a skip
 /// token. `$top` caps the page as ARM's lists allow.
-pub fn list(ctx: &ArmCtx, values: Vec<Value>) -> ApiResult<Response> {
-    ok(paging::page(ctx, values)?)
+pub fn list<T>(
+    ctx: &ArmCtx,
+    items: impl ExactSizeIterator<Item = T>,
+    render: impl FnMut(T) -> Value,
+) -> ApiResult<Response> {
+    ok(paging::page(ctx, items, render)?)
 }
 
 pub async fn dispatch(

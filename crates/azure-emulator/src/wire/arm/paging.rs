@@ -21,12 +21,19 @@ fn count(ctx: &ArmCtx, key: &str) -> ApiResult<Option<usize>> {
     }
 }
 
-pub fn page(ctx: &ArmCtx, mut values: Vec<Value>) -> ApiResult<Value> {
-    let skip = count(ctx, SKIP_TOKEN)?.unwrap_or(0).min(values.len());
+/// The page of `items` the request asks for; only its items are rendered (a VNet with 500
+/// peerings read 100 at a time renders each peering once, not once per page).
+pub fn page<T>(
+    ctx: &ArmCtx,
+    items: impl ExactSizeIterator<Item = T>,
+    render: impl FnMut(T) -> Value,
+) -> ApiResult<Value> {
+    let total = items.len();
+    let skip = count(ctx, SKIP_TOKEN)?.unwrap_or(0).min(total);
     let size = ctx.state.knobs.list_page_size.min(count(ctx, "$top")?.unwrap_or(usize::MAX)).max(1);
-    let end = skip.saturating_add(size).min(values.len());
-    let more = end < values.len();
-    let items: Vec<Value> = values.drain(skip..end).collect();
+    let end = skip.saturating_add(size).min(total);
+    let more = end < total;
+    let items: Vec<Value> = items.skip(skip).take(end - skip).map(render).collect();
     if !more {
         return Ok(json!({ "value": items }));
     }
