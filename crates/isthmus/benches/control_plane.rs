@@ -197,7 +197,7 @@ async fn read_rounds(cp: &ControlPlane, vpc: &str, changes_per_second: u32) -> (
             while !stop.load(std::sync::atomic::Ordering::Relaxed) {
                 tick.tick().await;
                 let cidr = format!("192.168.{}.0/24", n % 250);
-                let body = if n % 2 == 0 {
+                let body = if n.is_multiple_of(2) {
                     json!({"add": [{"peer_cloud_account": CUSTOMER_SUB, "peer_vpc": format!("vnet-{}", n % READ_CONNECTIONS), "cidr": cidr}]})
                 } else {
                     json!({"delete": [format!("192.168.{}.0/24", (n - 1) % 250)]})
