@@ -107,6 +107,35 @@ async fn a_grant_is_claimed_once_among_replicas(backend: &str) {
     assert_eq!(store.claim_grant(app, vnet, "a", later, 30_000).await.unwrap(), GrantClaim::Claimed, "revoked");
 }
 
+/// A revoke claims the grant first: meanwhile no replica trusts it as made nor makes it, and a
+/// grant being made right now is not revoked.
+async fn a_revoke_holds_the_grant_until_it_ends(backend: &str) {
+    let (store, _tmp) = fresh(backend).await;
+    let (app, vnet, now) = ("app", "/vnet", Utc::now());
+    // Made, then revoked by a: b finds it in flight, not made.
+    assert_eq!(store.claim_grant(app, vnet, "a", now, 30_000).await.unwrap(), GrantClaim::Claimed);
+    store.grant_made(app, vnet, now).await.unwrap();
+    assert_eq!(store.claim_revoke(app, vnet, "a", now, 30_000).await.unwrap(), Some(true), "it was made");
+    assert_eq!(store.claim_grant(app, vnet, "b", now, 30_000).await.unwrap(), GrantClaim::InFlight);
+    // Still needed after all: made again, as it was.
+    store.keep_grant(app, vnet, "a", true, now).await.unwrap();
+    assert!(matches!(store.claim_grant(app, vnet, "b", now, 30_000).await.unwrap(), GrantClaim::Made(_)));
+    // Revoked for good: the next need makes it afresh.
+    assert_eq!(store.claim_revoke(app, vnet, "a", now, 30_000).await.unwrap(), Some(true));
+    store.forget_grant(app, vnet).await.unwrap();
+    assert_eq!(store.claim_grant(app, vnet, "b", now, 30_000).await.unwrap(), GrantClaim::Claimed);
+    // b is making it now: a connection needs it, a must not revoke it.
+    assert_eq!(store.claim_revoke(app, vnet, "a", now, 30_000).await.unwrap(), None);
+    // b's claim lapsed unfinished: a may take it; kept unmade, it is forgotten.
+    let later = now + Duration::seconds(31);
+    assert_eq!(store.claim_revoke(app, vnet, "a", later, 30_000).await.unwrap(), Some(false));
+    store.keep_grant(app, vnet, "a", false, later).await.unwrap();
+    assert_eq!(store.claim_grant(app, vnet, "b", later, 30_000).await.unwrap(), GrantClaim::Claimed);
+    // Never recorded: a revoke claim still holds it against others.
+    assert_eq!(store.claim_revoke("app-2", vnet, "a", now, 30_000).await.unwrap(), Some(false));
+    assert_eq!(store.claim_grant("app-2", vnet, "b", now, 30_000).await.unwrap(), GrantClaim::InFlight);
+}
+
 async fn concurrent_grant_claims_have_one_winner(backend: &str) {
     let (store, _tmp) = fresh(backend).await;
     let now = Utc::now();
@@ -143,6 +172,7 @@ on_both!(
     a_refresh_during_a_sweep_makes_the_vpc_due_again_at_once,
     a_hand_over_makes_a_watched_connection_due_unless_leased,
     a_grant_is_claimed_once_among_replicas,
+    a_revoke_holds_the_grant_until_it_ends,
     concurrent_grant_claims_have_one_winner,
     replicas_count_while_their_heartbeat_is_fresh
 );

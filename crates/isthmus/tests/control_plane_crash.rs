@@ -188,9 +188,18 @@ async fn two_replicas_on_postgresql_write_each_connection_once() {
     let grants = ok_calls(&ma, "create_role_assignment") + ok_calls(&mb, "create_role_assignment");
     assert_eq!(grants, 1, "the app's grant on the VNet is made once among the replicas, not per connection");
     assert_eq!(provider_peerings(&emu, &provider_vnet).await.len(), 20);
-    for (name, m) in [("a", &ma), ("b", &mb)] {
-        let share = m.lines().find(|l| l.starts_with("isthmus_arm_budget_share ")).expect("share in /metrics");
-        assert_eq!(share, "isthmus_arm_budget_share 0.5", "replica {name} takes half the ARM budget");
+    for (name, cp) in [("a", &a), ("b", &b)] {
+        // Each replica counts the live ones at its heartbeat (every ≤ 2 s).
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        let m = loop {
+            let m = cp.metrics().await;
+            let share = m.lines().find(|l| l.starts_with("isthmus_arm_budget_share ")).expect("share in /metrics");
+            if share == "isthmus_arm_budget_share 0.5" || std::time::Instant::now() > deadline {
+                assert_eq!(share, "isthmus_arm_budget_share 0.5", "replica {name} takes half the ARM budget");
+                break m;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        };
         assert!(m.contains("isthmus_arm_throttled 0"), "replica {name} was never answered 429");
     }
 }

@@ -54,6 +54,17 @@ async fn replica(emu: &Emu, store: Store, name: &str, interval: Duration) -> Arc
     ))
 }
 
+/// `DELETE` of the VPC's connection to `customer-vnet`, as the API does it.
+async fn delete_customer_vnet_connection(store: &Store, vpc: uuid::Uuid) {
+    let target = app::connections::Target {
+        account: CUSTOMER_SUB.into(),
+        rg: Some("customer-rg".into()),
+        vnet: "customer-vnet".into(),
+        region: None,
+    };
+    app::connections::delete(store, PROJECT, &vpc.to_string(), target).await.unwrap();
+}
+
 async fn state_of(store: &Store, id: uuid::Uuid) -> ConnectionState {
     store.connection(id).await.expect("connection").state
 }
@@ -91,13 +102,7 @@ async fn each_pass_moves_a_connection_one_step() {
     r.tick().await;
     assert_eq!(state_of(&store, c.id).await, ConnectionState::Active, "the next pass sees both sides Connected");
 
-    let target = app::connections::Target {
-        account: CUSTOMER_SUB.into(),
-        rg: Some("customer-rg".into()),
-        vnet: "customer-vnet".into(),
-        region: None,
-    };
-    app::connections::delete(&store, PROJECT, &vpc.id.to_string(), target).await.unwrap();
+    delete_customer_vnet_connection(&store, vpc.id).await;
     assert_eq!(state_of(&store, c.id).await, ConnectionState::Deleting);
     r.tick().await;
     assert_eq!(state_of(&store, c.id).await, ConnectionState::Deleted, "one pass tears the provider side down");
@@ -239,4 +244,47 @@ async fn one_read_per_vnet_follows_all_its_connections_and_replicas_never_sweep_
     assert_eq!(observed(&r1, r#"isthmus_sweep_seconds{kind="asked"}"#), asked + 2, "asked sweeps timed");
     assert_eq!(observed(&r1, "isthmus_refresh_seconds"), honoured + 2, "both refreshes honoured and timed");
     assert_eq!(r1.metrics.azure_calls.get_or_create(&listed).get(), lists + 1, "no subscription list for nudges");
+}
+
+/// A grant one replica made and another revoked is not trusted by the first: a connection of the
+/// same customer app created after the revoke gets the grant made again, so the customer can peer.
+#[tokio::test]
+async fn a_grant_revoked_by_one_replica_is_made_again_by_another() {
+    let emu = Emu::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::connect(&Store::sqlite_url(dir.path())).await.unwrap();
+    store.ensure_project(PROJECT, chrono::Utc::now()).await.unwrap();
+    let a = replica(&emu, store.clone(), "a", Duration::ZERO).await;
+    let b = replica(&emu, store.clone(), "b", Duration::ZERO).await;
+    let vpc = store.create_vpc(PROJECT, "azure-westeurope", "10.32.0.0/24".parse().unwrap(), chrono::Utc::now());
+    let vpc = vpc.await.unwrap();
+    a.tick().await;
+    let provider_vnet = store.vpc_by_id(vpc.id).await.unwrap().provider_vnet_id.expect("provider VNet");
+    let rg_scope = format!("/subscriptions/{CUSTOMER_SUB}/resourceGroups/customer-rg");
+    let (app_id, secret) = customer_setup(&emu, "regrant", true, Some(&rg_scope)).await;
+    let create = || async {
+        let body = serde_json::from_value(connection_body("customer-vnet", &app_id)).unwrap();
+        app::connections::create(&store, PROJECT, &vpc.id.to_string(), body).await.unwrap()
+    };
+
+    let first = create().await;
+    b.tick().await;
+    assert_eq!(state_of(&store, first.id).await, ConnectionState::PendingPeer, "b made the grant and our side");
+    delete_customer_vnet_connection(&store, vpc.id).await;
+    a.tick().await;
+    assert_eq!(state_of(&store, first.id).await, ConnectionState::Deleted, "a tore it down and revoked the grant");
+
+    let second = create().await;
+    b.tick().await;
+    assert_eq!(state_of(&store, second.id).await, ConnectionState::PendingPeer);
+    let c_arm = emu.sp_token(CUSTOMER_TENANT, &app_id, &secret, ARM).await;
+    let c_aux = emu.sp_token(PROVIDER_TENANT, &app_id, &secret, ARM).await;
+    let put = emu.put_peering(&customer_vnet(), "to-provider", &provider_vnet, &c_arm, &[&c_aux]).await;
+    assert!(
+        put.status.is_success(),
+        "the customer cannot peer: the grant b once made was not made again: {}",
+        put.body
+    );
+    b.tick().await;
+    assert_eq!(state_of(&store, second.id).await, ConnectionState::Active);
 }

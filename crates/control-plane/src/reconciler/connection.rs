@@ -214,17 +214,7 @@ impl Reconciler {
         self.metrics.azure_call("delete_peering", outcome(&del));
         del?;
         self.invalidate(vnet).await;
-        let others = self.store.connections_of(c.vpc_id).await.unwrap_or_default();
-        let shared = others.iter().any(|o| {
-            o.id != c.id
-                && o.state.is_live()
-                && o.state != ConnectionState::Deleting
-                && o.peer_azure_app_id.eq_ignore_ascii_case(&c.peer_azure_app_id)
-        });
-        if !shared {
-            self.revoke(&c.peer_azure_app_id, vnet).await?;
-        }
-        Ok(())
+        self.revoke_unless_shared(c, vnet).await
     }
 
     /// DELETING: remove what the reconciler made, then DELETED.

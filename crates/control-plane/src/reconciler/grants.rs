@@ -4,9 +4,12 @@
 
 use super::vpcs::outcome;
 use super::Reconciler;
+use crate::domain::{ConnectionState, PeeringConnection};
 use crate::store::GrantClaim;
 use azure_client::arm::{Permission, PrincipalType, RoleDefinitionSpec};
 use azure_client::AzureError;
+use std::future::Future;
+use std::sync::Arc;
 
 const PEER_ACTION: &str = "Microsoft.Network/virtualNetworks/peer/action";
 
@@ -61,21 +64,30 @@ impl Reconciler {
     /// role on `provider_vnet`. Made once among all replicas: the grant is claimed in the store
     /// first, and a replica that finds another making it waits for that one.
     pub(super) async fn grant(&self, app_id: &str, provider_vnet: &str) -> azure_client::Result<()> {
+        self.one_at_a_time(app_id, provider_vnet, self.grant_once(app_id, provider_vnet)).await
+    }
+
+    /// Runs `work` as the only grant or revoke of (app, VNet) in flight in this replica (the
+    /// store's claims order them among replicas; one replica's tasks share its name).
+    async fn one_at_a_time<T>(&self, app_id: &str, provider_vnet: &str, work: impl Future<Output = T>) -> T {
         let key = (app_id.to_ascii_lowercase(), provider_vnet.to_ascii_lowercase());
-        let recent =
-            || self.granted.lock().expect("granted").get(&key).is_some_and(|at| at.elapsed() < super::GRANT_MEMORY);
-        if recent() {
-            return Ok(());
-        }
         let flight = self.granting.lock().expect("granting").entry(key.clone()).or_default().clone();
-        let _one_at_a_time = flight.lock().await;
-        let made = if recent() { Ok(()) } else { self.grant_once(app_id, provider_vnet, &key).await };
-        self.granting.lock().expect("granting").remove(&key);
-        made
+        let out = {
+            let _only = flight.lock().await;
+            work.await
+        };
+        let mut flights = self.granting.lock().expect("granting");
+        // Nobody else holds or waits for it (clones are made under this lock): drop the entry.
+        if Arc::strong_count(&flight) == 2 {
+            flights.remove(&key);
+        }
+        out
     }
 
     /// The store's claim decides who writes the grant to Azure.
-    async fn grant_once(&self, app_id: &str, provider_vnet: &str, key: &(String, String)) -> azure_client::Result<()> {
+    /// The store's `Made` is trusted, not a memory of this replica: another replica may have
+    /// revoked the grant since.
+    async fn grant_once(&self, app_id: &str, provider_vnet: &str) -> azure_client::Result<()> {
         let lease = self.settings.lease.as_millis() as i64;
         let give_up = std::time::Instant::now() + self.settings.lease;
         let mut polls = 0;
@@ -83,10 +95,7 @@ impl Reconciler {
             let claim =
                 self.store.claim_grant(app_id, provider_vnet, &self.settings.replica, chrono::Utc::now(), lease).await;
             match claim {
-                Ok(GrantClaim::Made(_)) => {
-                    self.granted.lock().expect("granted").insert(key.clone(), std::time::Instant::now());
-                    return Ok(());
-                }
+                Ok(GrantClaim::Made(_)) => return Ok(()),
                 Ok(GrantClaim::InFlight) if std::time::Instant::now() < give_up => {
                     polls += 1;
                     tokio::time::sleep(std::time::Duration::from_millis(200)).await;
@@ -98,7 +107,7 @@ impl Reconciler {
                 // The store is down: making the grant without a claim is still correct (it is
                 // idempotent), only maybe made twice.
                 Ok(GrantClaim::Claimed) | Err(_) => {
-                    let made = self.make_grant(app_id, provider_vnet, key).await;
+                    let made = self.make_grant(app_id, provider_vnet).await;
                     let now = chrono::Utc::now();
                     let recorded = match &made {
                         Ok(()) => self.store.grant_made(app_id, provider_vnet, now).await,
@@ -113,7 +122,7 @@ impl Reconciler {
         }
     }
 
-    async fn make_grant(&self, app_id: &str, provider_vnet: &str, key: &(String, String)) -> azure_client::Result<()> {
+    async fn make_grant(&self, app_id: &str, provider_vnet: &str) -> azure_client::Result<()> {
         let tenant = &self.provider.tenant_id;
         let sp = self.graph.create_service_principal(tenant, app_id).await;
         self.metrics.azure_call("create_service_principal", outcome(&sp));
@@ -126,20 +135,59 @@ impl Reconciler {
             .await;
         self.metrics.azure_call("create_role_assignment", outcome(&assignment));
         assignment?;
-        self.granted.lock().expect("granted").insert(key.clone(), std::time::Instant::now());
+        Ok(())
+    }
+
+    /// Revokes the peer role of `c`'s customer app on `provider_vnet` unless another live
+    /// connection of the app on this VPC still needs it. The grant is claimed first and the need
+    /// checked after, so a connection created meanwhile either is seen here or waits for the
+    /// revoke to finish and makes the grant again; no replica trusts the grant in between.
+    pub(super) async fn revoke_unless_shared(
+        &self,
+        c: &PeeringConnection,
+        provider_vnet: &str,
+    ) -> azure_client::Result<()> {
+        self.one_at_a_time(&c.peer_azure_app_id, provider_vnet, self.revoke_claimed(c, provider_vnet)).await
+    }
+
+    async fn revoke_claimed(&self, c: &PeeringConnection, provider_vnet: &str) -> azure_client::Result<()> {
+        let (app, me, now) = (&c.peer_azure_app_id, &self.settings.replica, chrono::Utc::now());
+        let lease = self.settings.lease.as_millis() as i64;
+        let was_made = match self.store.claim_revoke(app, provider_vnet, me, now, lease).await {
+            Ok(Some(made)) => made,
+            // Being made for another connection right now: it is needed.
+            Ok(None) => return Ok(()),
+            Err(e) => {
+                tracing::warn!(connection = %c.id, error = %e, "claiming the grant to revoke failed; keeping it");
+                return Ok(());
+            }
+        };
+        let shared = match self.store.connections_of(c.vpc_id).await {
+            Ok(all) => all.iter().any(|o| {
+                o.id != c.id
+                    && o.state.is_live()
+                    && o.state != ConnectionState::Deleting
+                    && o.peer_azure_app_id.eq_ignore_ascii_case(app)
+            }),
+            // Unsure: keeping a grant nobody uses is the safe mistake.
+            Err(_) => true,
+        };
+        if shared {
+            if let Err(e) = self.store.keep_grant(app, provider_vnet, me, was_made, chrono::Utc::now()).await {
+                tracing::warn!(connection = %c.id, error = %e, "ending the revoke claim failed; it lapses");
+            }
+            return Ok(());
+        }
+        self.revoke(app, provider_vnet).await?;
+        if let Err(e) = self.store.forget_grant(app, provider_vnet).await {
+            tracing::warn!(error = %e, "forgetting the revoked grant failed; its claim lapses");
+        }
         Ok(())
     }
 
     /// Removes the peer-role assignment of the customer's app on `provider_vnet` (the service
     /// principal stays: other VPCs may use it).
-    pub(super) async fn revoke(&self, app_id: &str, provider_vnet: &str) -> azure_client::Result<()> {
-        self.granted
-            .lock()
-            .expect("granted")
-            .remove(&(app_id.to_ascii_lowercase(), provider_vnet.to_ascii_lowercase()));
-        if let Err(e) = self.store.forget_grant(app_id, provider_vnet).await {
-            tracing::warn!(error = %e, "forgetting the grant failed");
-        }
+    async fn revoke(&self, app_id: &str, provider_vnet: &str) -> azure_client::Result<()> {
         let tenant = &self.provider.tenant_id;
         let sp = self.graph.find_service_principal(tenant, app_id).await;
         self.metrics.azure_call("find_service_principal", outcome(&sp));

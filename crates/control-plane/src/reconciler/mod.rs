@@ -114,12 +114,9 @@ pub struct Reconciler {
     observations: observe::Observations,
     /// The id of the provider's custom peer role, once found or made.
     peer_role: tokio::sync::Mutex<Option<String>>,
-    /// (customer app, provider VNet) pairs this replica granted recently, so the connections of one
-    /// app spend the ARM write budget on peerings, not on repeating the same grant. Entries expire
-    /// (`GRANT_MEMORY`) because another replica may revoke a grant.
-    granted: Mutex<HashMap<GrantKey, std::time::Instant>>,
-    /// One grant in flight per (app, VNet): the connections of one app set up at once wait for the
-    /// first instead of each making the same grant.
+    /// One grant or revoke in flight per (app, VNet): the connections of one app set up at once
+    /// wait for the first instead of each making the same grant, and a revoke never interleaves
+    /// with a grant of the same replica.
     granting: Mutex<HashMap<GrantKey, Arc<tokio::sync::Mutex<()>>>>,
     /// Replicas seen alive at the last heartbeat (this one included).
     replicas: std::sync::atomic::AtomicU32,
@@ -127,9 +124,6 @@ pub struct Reconciler {
 
 /// How often the connection counts (a metric) are refreshed.
 const COUNT_EVERY: Duration = Duration::from_secs(5);
-
-/// How long a grant this replica made is trusted without asking Azure again.
-const GRANT_MEMORY: Duration = Duration::from_secs(60);
 
 impl Reconciler {
     pub fn new(
@@ -154,7 +148,6 @@ impl Reconciler {
             metrics,
             observations: Default::default(),
             peer_role: Default::default(),
-            granted: Default::default(),
             granting: Default::default(),
             replicas: std::sync::atomic::AtomicU32::new(1),
         }
