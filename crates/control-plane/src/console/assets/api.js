@@ -1,0 +1,42 @@
+// Every piece of data comes from the /v1 API with the signed-in token; the console has no
+// back door. The token lives in sessionStorage: gone when the tab closes.
+
+const TOKEN = "isthmus.token";
+const PROJECT = "isthmus.project";
+
+export const session = {
+  get token() { return sessionStorage.getItem(TOKEN); },
+  get project() { return sessionStorage.getItem(PROJECT); },
+  save(token, project) {
+    sessionStorage.setItem(TOKEN, token);
+    sessionStorage.setItem(PROJECT, project);
+  },
+  clear() {
+    sessionStorage.removeItem(TOKEN);
+    sessionStorage.removeItem(PROJECT);
+  },
+};
+
+/// Raised when the API refuses the token: the console goes back to the sign-in form.
+export class SignedOut extends Error {}
+
+/// The API's answer: status and JSON body. Errors keep Aiven's `{"message", "errors"}` shape.
+export async function call(method, path, body, token = session.token) {
+  const headers = { accept: "application/json" };
+  if (token) headers.authorization = `aivenv1 ${token}`;
+  if (body !== undefined) headers["content-type"] = "application/json";
+  const r = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const json = await r.json().catch(() => ({ message: `HTTP ${r.status}` }));
+  if (r.status === 403 && json.errors?.[0]?.error_code === "invalid_token") throw new SignedOut(json.message);
+  return { status: r.status, ok: r.ok, body: json };
+}
+
+/// A call that must succeed; anything else becomes an Error with the API's message.
+export async function get(path) {
+  const r = await call("GET", path);
+  if (!r.ok) throw new Error(r.body.message || `HTTP ${r.status}`);
+  return r.body;
+}
+
+export const enc = encodeURIComponent;
+export const projectPath = (rest = "") => `/v1/project/${enc(session.project)}${rest}`;

@@ -1,0 +1,232 @@
+//! The web console in a real browser (headless Chromium): sign in with the project's token and
+//! with a password, see the VPC, have an invalid connection refused inline, create one through
+//! the form, watch the picture turn PENDING_PEER and then ACTIVE (without a reload) while the
+//! customer's side is created through ARM, read the next-step commands, look at the emulator's
+//! state page, read the timeline, delete the connection; a refused token brings back the sign-in.
+//! `ISTHMUS_UPDATE_SCREENSHOTS=1` writes the README's screenshots to `docs/screenshots/`.
+
+mod browser;
+mod common;
+
+use browser::Browser;
+use common::cp::*;
+use common::*;
+use reqwest::Method;
+use serde_json::json;
+use std::time::Duration;
+
+const PASSWORD: &str = "Console-Test-Pass-1";
+const EMAIL: &str = "ops@provider.example";
+const WAIT: Duration = Duration::from_secs(20);
+
+/// The state the picture shows for the connection to `vnet` (null while it has none).
+fn edge_state(vnet: &str) -> String {
+    format!(r#"return document.querySelector('#picture g.peer[data-vnet="{vnet}"]')?.dataset.state ?? null"#)
+}
+
+async fn sign_in_with_token(b: &Browser, token: &str) {
+    // Typed with Enter at the end: the form submits from the keyboard.
+    b.fill("#token", &format!("{token}\u{E007}")).await;
+}
+
+#[tokio::test]
+async fn console_walks_a_connection_from_sign_in_to_delete() {
+    let emu = Emu::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let out = isthmus(&[
+        "project",
+        "create",
+        "demo",
+        "--user",
+        EMAIL,
+        "--password",
+        PASSWORD,
+        "--data-dir",
+        dir.path().to_str().unwrap(),
+    ])
+    .await;
+    let token = out.trim().strip_prefix("token ").expect("token line").to_string();
+    let cp = ControlPlane::spawn(&emu, dir, token.clone(), ServeOptions::default()).await;
+    let (vpc, provider_vnet) = cp.active_vpc("10.20.0.0/24").await;
+    let rg_scope = format!("/subscriptions/{CUSTOMER_SUB}/resourceGroups/customer-rg");
+    let (app_id, secret) = customer_setup(&emu, "console", true, Some(&rg_scope)).await;
+
+    let b = Browser::start().await;
+    let console = format!("{}/console", cp.url);
+    b.client.goto(&console).await.unwrap();
+    b.wait_for("the sign-in form", "return document.querySelector('#signin')", WAIT).await;
+    b.screenshot("sign-in").await;
+
+    // A wrong token: the API refuses it and the console says so, staying on the sign-in form.
+    b.fill("#token", "not-a-token").await;
+    b.click("#signin button[type=submit]").await;
+    let refused = b
+        .wait_for(
+            "the refusal",
+            "const e = document.querySelector('#signin-error'); return !e.hidden && e.textContent",
+            WAIT,
+        )
+        .await;
+    assert!(refused.as_str().unwrap().contains("refused"), "{refused}");
+
+    sign_in_with_token(&b, &token).await;
+    let row = format!(r#"return document.querySelector('tr[data-vpc="{vpc}"]')?.textContent"#);
+    let listed = b.wait_for("the VPC in the list", &row, WAIT).await;
+    assert!(listed.as_str().unwrap().contains("azure-westeurope") && listed.as_str().unwrap().contains("10.20.0.0/24"));
+    assert!(listed.as_str().unwrap().contains("ACTIVE"), "{listed}");
+    b.screenshot("vpcs").await;
+
+    b.click(&format!(r##"a[href="#/vpc/{vpc}"]"##)).await;
+    b.wait_for(
+        "the VPC page",
+        "return document.querySelector('#picture') && document.querySelector('#create-connection')",
+        WAIT,
+    )
+    .await;
+
+    // An invalid connection: the API's own message, next to the form, the field marked.
+    let bad = json!({"peer_cloud_account": "not-a-subscription", "peer_resource_group": "customer-rg", "peer_vpc": "customer-vnet",
+                     "peer_azure_app_id": app_id, "peer_azure_tenant_id": CUSTOMER_TENANT, "user_peer_network_cidrs": []});
+    let api_says = cp.call(Method::POST, &format!("/vpcs/{vpc}/peering-connections"), Some(bad.clone())).await;
+    assert_eq!(api_says.status, 400, "{}", api_says.body);
+    for field in ["peer_cloud_account", "peer_resource_group", "peer_vpc", "peer_azure_app_id", "peer_azure_tenant_id"]
+    {
+        b.fill(&format!("#f-{field}"), bad[field].as_str().unwrap()).await;
+    }
+    b.click("#create-connection button[type=submit]").await;
+    let shown = b
+        .wait_for(
+            "the inline error",
+            "const e = document.querySelector('#create-error'); return !e.hidden && e.textContent",
+            WAIT,
+        )
+        .await;
+    assert_eq!(shown, api_says.body["message"], "the console shows the API's message");
+    let invalid =
+        b.js("return document.activeElement.id + ' ' + document.activeElement.getAttribute('aria-invalid')").await;
+    assert_eq!(invalid, "f-peer_cloud_account true", "focus moves to the field at fault");
+    assert_eq!(b.js(&edge_state("customer-vnet")).await, json!(null), "nothing was created");
+
+    // The same form with the subscription fixed creates the connection.
+    b.fill("#f-peer_cloud_account", CUSTOMER_SUB).await;
+    b.click("#create-connection button[type=submit]").await;
+    b.wait_for(
+        "PENDING_PEER in the picture",
+        &format!("return {}", js_is(&edge_state("customer-vnet"), "PENDING_PEER")),
+        WAIT,
+    )
+    .await;
+    // Marks this page load: still there later means the picture changed without a reload.
+    b.js("window.__sameLoad = true; return null").await;
+
+    // The next step carries this connection's own values, read while it is PENDING_PEER.
+    let commands = b
+        .wait_for(
+            "the next-step commands",
+            "return document.querySelector('#next-steps pre.commands')?.textContent",
+            WAIT,
+        )
+        .await;
+    let commands = commands.as_str().unwrap();
+    for part in [
+        format!("az login --service-principal -u {app_id} -p <your app's secret> --tenant {CUSTOMER_TENANT}"),
+        format!("az login --service-principal -u {app_id} -p <your app's secret> --tenant {PROVIDER_TENANT}"),
+        format!("az network vnet peering create --name to-provider --remote-vnet {provider_vnet} --vnet-name customer-vnet --resource-group customer-rg --subscription {CUSTOMER_SUB} --allow-vnet-access"),
+    ] {
+        assert!(commands.contains(&part), "{part}\nnot in\n{commands}");
+    }
+    let edge = b.js(r#"const g = document.querySelector('#picture g.peer[data-vnet="customer-vnet"]');
+                        return [g.querySelector('line').getAttribute('class'), g.querySelector('title').textContent, g.querySelector('.edge-label').textContent]"#).await;
+    assert_eq!(edge[0], "edge edge-PENDING_PEER");
+    assert!(edge[1].as_str().unwrap().starts_with("customer-vnet: PENDING_PEER"), "{edge}");
+    assert_eq!(edge[2], "PENDING_PEER", "the state is written on the edge, not only coloured");
+    b.screenshot("vpc-pending-peer").await;
+
+    // The customer's side, through ARM as the guide's steps 13-15 do it.
+    let c_arm = emu.sp_token(CUSTOMER_TENANT, &app_id, &secret, ARM).await;
+    let c_aux = emu.sp_token(PROVIDER_TENANT, &app_id, &secret, ARM).await;
+    let put = emu.put_peering(&customer_vnet(), "to-provider", &provider_vnet, &c_arm, &[&c_aux]).await;
+    assert_eq!(put.status, 201, "{}", put.body);
+    b.wait_for("ACTIVE in the picture", &format!("return {}", js_is(&edge_state("customer-vnet"), "ACTIVE")), WAIT)
+        .await;
+    assert_eq!(b.js("return window.__sameLoad === true").await, json!(true), "live update, no reload");
+    let announced = b.js("return document.querySelector('#announce').textContent").await;
+    assert!(announced.as_str().unwrap().contains("customer-vnet is now ACTIVE"), "{announced}");
+    b.screenshot("vpc-active").await;
+
+    // The emulator's state page: nothing without the admin key, the peerings with it.
+    b.client.goto(&format!("{}/_emulator/console", emu.url)).await.unwrap();
+    b.fill("#admin-key", "wrong-key").await;
+    b.click("#key-form button").await;
+    let refused = b
+        .wait_for(
+            "the refused key",
+            "const e = document.querySelector('#key-error'); return !e.hidden && e.textContent",
+            WAIT,
+        )
+        .await;
+    assert!(refused.as_str().unwrap().contains("401"), "{refused}");
+    assert_eq!(b.js("return document.querySelectorAll('#state table').length").await, json!(0));
+    b.fill("#admin-key", &emu.admin_key).await;
+    b.click("#key-form button").await;
+    let peerings = b
+        .wait_for(
+            "the peerings table",
+            "return document.querySelector('table[aria-label=Peerings]')?.textContent",
+            WAIT,
+        )
+        .await;
+    let peerings = peerings.as_str().unwrap();
+    assert!(
+        peerings.contains("customer-vnet") && peerings.contains("to-provider") && peerings.contains("Connected"),
+        "{peerings}"
+    );
+    let page = b.js("return document.body.textContent").await;
+    for shown in ["Customer", "admin@customer.example", "Network Contributor", "customer-rg"] {
+        assert!(page.as_str().unwrap().contains(shown), "{shown} on the state page");
+    }
+    assert!(!page.as_str().unwrap().contains("$argon2"), "no password hash on the state page");
+    b.screenshot("emulator-state").await;
+
+    // Back to the console (the token is still in this tab's session): the timeline.
+    b.client.goto(&format!("{console}#/vpc/{vpc}")).await.unwrap();
+    b.wait_for("the VPC page again", &format!("return {}", js_is(&edge_state("customer-vnet"), "ACTIVE")), WAIT).await;
+    b.click("#connections a").await;
+    let timeline = r#"return [...document.querySelectorAll('table[aria-label=Timeline] tr[data-to]')].map(r => r.dataset.to).join(' ')"#;
+    let states = b.wait_for("the timeline", timeline, WAIT).await;
+    assert_eq!(states, "APPROVED PENDING_PEER ACTIVE");
+    b.screenshot("connection-timeline").await;
+
+    // Delete, confirmed in the browser's dialog: it goes, and the VPC shows no connection.
+    b.click("#connection button.danger").await;
+    b.client.accept_alert().await.expect("a confirmation dialog");
+    b.wait_for("DELETED", "return document.querySelector('#connection')?.dataset.state === 'DELETED'", WAIT).await;
+    let states = b.js(timeline).await;
+    assert_eq!(states, "APPROVED PENDING_PEER ACTIVE DELETING DELETED");
+    b.click("main p a").await;
+    b.wait_for(
+        "the empty VPC",
+        "return document.querySelector('#connections')?.textContent === 'No peering connections yet.'",
+        WAIT,
+    )
+    .await;
+    assert_eq!(b.js(&edge_state("customer-vnet")).await, json!(null), "gone from the picture");
+
+    // A token the API stops accepting sends the console back to the sign-in form.
+    b.js("sessionStorage.setItem('isthmus.token', 'revoked'); return null").await;
+    b.wait_for("the sign-in form after a refused token", "return document.querySelector('#signin')", WAIT).await;
+
+    // A user's password: POST /v1/userauth gives the token.
+    b.fill("#email", EMAIL).await;
+    b.fill("#password", PASSWORD).await;
+    b.click("#signin button[type=submit]").await;
+    b.wait_for("the VPC list after a password sign-in", &row, WAIT).await;
+    let token_now = b.js("return sessionStorage.getItem('isthmus.token')").await;
+    assert_ne!(token_now, json!(token), "a new token from /v1/userauth");
+    b.close().await;
+}
+
+/// `expr === 'value'`, as JavaScript.
+fn js_is(script: &str, value: &str) -> String {
+    format!("(() => {{ {script} }})() === '{value}'")
+}
