@@ -142,6 +142,11 @@ async fn console_walks_a_connection_from_sign_in_to_delete() {
     assert_eq!(edge[2], "PENDING_PEER", "the state is written on the edge, not only coloured");
     b.screenshot("vpc-pending-peer").await;
 
+    // 200 % zoom on a 1280-pixel screen is a 640-CSS-pixel window: the page reflows, no sideways scroll.
+    b.client.set_window_size(640, 1300).await.unwrap();
+    assert!(b.fits_width().await, "the VPC page reflows at 200 % zoom");
+    b.client.set_window_size(1280, 1300).await.unwrap();
+
     // The customer's side, through ARM as the guide's steps 13-15 do it.
     let c_arm = emu.sp_token(CUSTOMER_TENANT, &app_id, &secret, ARM).await;
     let c_aux = emu.sp_token(PROVIDER_TENANT, &app_id, &secret, ARM).await;

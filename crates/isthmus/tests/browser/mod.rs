@@ -43,7 +43,7 @@ impl Browser {
             "--disable-dev-shm-usage".into(),
             "--disable-gpu".into(),
             "--no-first-run".into(),
-            "--window-size=1280,1100".into(),
+            "--window-size=1280,1300".into(),
             format!("--user-data-dir={}", profile.path().display()),
         ];
         if is_root() {
@@ -89,6 +89,11 @@ impl Browser {
         }
     }
 
+    /// Whether the page fits its window's width without scrolling sideways.
+    pub async fn fits_width(&self) -> bool {
+        self.js("const d = document.documentElement; return d.scrollWidth <= d.clientWidth").await == json!(true)
+    }
+
     pub async fn fill(&self, css: &str, text: &str) {
         let e = self.client.find(Locator::Css(css)).await.unwrap_or_else(|e| panic!("{css}: {e}"));
         e.clear().await.unwrap();
@@ -106,6 +111,7 @@ impl Browser {
         }
         let dir: PathBuf = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/screenshots");
         std::fs::create_dir_all(&dir).unwrap();
+        self.js("window.scrollTo(0, 0); return null").await;
         std::fs::write(dir.join(format!("{name}.png")), self.client.screenshot().await.unwrap()).unwrap();
     }
 
