@@ -8,16 +8,14 @@
 mod browser;
 mod common;
 
-use browser::Browser;
+use browser::{Browser, WAIT};
 use common::cp::*;
 use common::*;
 use reqwest::Method;
 use serde_json::json;
-use std::time::Duration;
 
 const PASSWORD: &str = "Console-Test-Pass-1";
 const EMAIL: &str = "ops@provider.example";
-const WAIT: Duration = Duration::from_secs(20);
 
 /// The state the picture shows for the connection to `vnet` (null while it has none).
 fn edge_state(vnet: &str) -> String {
@@ -60,14 +58,8 @@ async fn console_walks_a_connection_from_sign_in_to_delete() {
     // A wrong token: the API refuses it and the console says so, staying on the sign-in form.
     b.fill("#token", "not-a-token").await;
     b.click("#signin button[type=submit]").await;
-    let refused = b
-        .wait_for(
-            "the refusal",
-            "const e = document.querySelector('#signin-error'); return !e.hidden && e.textContent",
-            WAIT,
-        )
-        .await;
-    assert!(refused.as_str().unwrap().contains("refused"), "{refused}");
+    let refused = b.shown_text("the refusal", "#signin-error").await;
+    assert!(refused.contains("refused"), "{refused}");
 
     sign_in_with_token(&b, &token).await;
     let row = format!(r#"return document.querySelector('tr[data-vpc="{vpc}"]')?.textContent"#);
@@ -94,14 +86,8 @@ async fn console_walks_a_connection_from_sign_in_to_delete() {
         b.fill(&format!("#f-{field}"), bad[field].as_str().unwrap()).await;
     }
     b.click("#create-connection button[type=submit]").await;
-    let shown = b
-        .wait_for(
-            "the inline error",
-            "const e = document.querySelector('#create-error'); return !e.hidden && e.textContent",
-            WAIT,
-        )
-        .await;
-    assert_eq!(shown, api_says.body["message"], "the console shows the API's message");
+    let shown = b.shown_text("the inline error", "#create-error").await;
+    assert_eq!(shown, api_says.body["message"].as_str().unwrap(), "the console shows the API's message");
     let invalid =
         b.js("return document.activeElement.id + ' ' + document.activeElement.getAttribute('aria-invalid')").await;
     assert_eq!(invalid, "f-peer_cloud_account true", "focus moves to the field at fault");
@@ -163,14 +149,8 @@ async fn console_walks_a_connection_from_sign_in_to_delete() {
     b.client.goto(&format!("{}/_emulator/console", emu.url)).await.unwrap();
     b.fill("#admin-key", "wrong-key").await;
     b.click("#key-form button").await;
-    let refused = b
-        .wait_for(
-            "the refused key",
-            "const e = document.querySelector('#key-error'); return !e.hidden && e.textContent",
-            WAIT,
-        )
-        .await;
-    assert!(refused.as_str().unwrap().contains("401"), "{refused}");
+    let refused = b.shown_text("the refused key", "#key-error").await;
+    assert!(refused.contains("401"), "{refused}");
     assert_eq!(b.js("return document.querySelectorAll('#state table').length").await, json!(0));
     b.fill("#admin-key", &emu.admin_key).await;
     b.click("#key-form button").await;

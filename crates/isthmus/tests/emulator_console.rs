@@ -33,14 +33,6 @@ async fn the_state_page_is_public_and_its_data_needs_the_admin_key() {
     assert!(right.body["tenants"].get(CUSTOMER_TENANT).is_some(), "{}", right.body["tenants"]);
 
     // Built-in role names, so assignments read as "Network Contributor" rather than a GUID.
-    let roles: serde_json::Value = emu
-        .http
-        .get(format!("{}/_emulator/console/builtin-roles.json", emu.url))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let roles = emu.send(Method::GET, "/_emulator/console/builtin-roles.json", &[], None).await.body;
     assert_eq!(roles["4d97b98b-1d4f-4787-a291-c67834d212e7"], "Network Contributor");
 }

@@ -10,6 +10,8 @@ use tokio::process::{Child, Command};
 
 const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+/// How long anything the page shows may take.
+pub const WAIT: Duration = Duration::from_secs(20);
 
 pub struct Browser {
     pub client: Client,
@@ -87,6 +89,12 @@ impl Browser {
             assert!(Instant::now() < deadline, "{what}: not within {timeout:?} (last: {v})");
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
+    }
+
+    /// Waits until the element at `css` is shown (not `hidden`) with some text, and returns it.
+    pub async fn shown_text(&self, what: &str, css: &str) -> String {
+        let script = format!("const e = document.querySelector('{css}'); return e && !e.hidden && e.textContent");
+        self.wait_for(what, &script, WAIT).await.as_str().unwrap_or_default().to_string()
     }
 
     /// Whether the page fits its window's width without scrolling sideways.

@@ -3,9 +3,9 @@
 
 import { get, projectPath, enc } from "./api.js";
 import { announce, badge, h, table } from "./dom.js";
-import { every, POLL_MS } from "./live.js";
+import { errorLine, keepLive } from "./live.js";
 import { nextStep } from "./guide.js";
-import { remove } from "./create.js";
+import { deleter } from "./create.js";
 
 const dl = (pairs) => h("dl", { class: "fields" }, pairs.map(([k, v]) => h("div", {}, h("dt", {}, k), h("dd", {}, v))));
 
@@ -36,7 +36,8 @@ function timeline(events) {
 
 export async function connectionPage(main, vpcId, id) {
   const base = projectPath(`/vpcs/${enc(vpcId)}`);
-  const error = h("p", { class: "error", role: "alert", hidden: true });
+  // Refresh failures clear themselves once a poll works; a failed delete stays until the next one.
+  const [error, failed] = [errorLine(), errorLine()];
   const title = h("h1", {}, "Peering connection");
   let body = h("div");
   let shown = null;
@@ -57,18 +58,8 @@ export async function connectionPage(main, vpcId, id) {
     body.replaceWith(next);
     body = next;
   };
-  const onDelete = async (c) => {
-    try {
-      if (await remove(vpcId, c)) await refresh();
-    } catch (e) {
-      error.textContent = e.message;
-      error.hidden = false;
-    }
-  };
+  const onDelete = deleter(vpcId, () => refresh(), failed);
   await refresh();
-  main.replaceChildren(h("p", {}, h("a", { href: `#/vpc/${enc(vpcId)}` }, "← Back to the VPC")), title, error, body);
-  return every(POLL_MS, refresh, (e) => {
-    error.hidden = !e;
-    error.textContent = e ? `Could not refresh: ${e.message}` : "";
-  });
+  main.replaceChildren(h("p", {}, h("a", { href: `#/vpc/${enc(vpcId)}` }, "← Back to the VPC")), title, error.el, failed.el, body);
+  return keepLive(refresh, error);
 }

@@ -67,3 +67,15 @@ export async function remove(vpcId, c) {
   announce(`Deleting the connection to ${c.peer_vpc}`);
   return true;
 }
+
+/// A delete button's action: remove, then redraw at once; a failure goes to the page's error line.
+export const deleter = (vpcId, refresh, error) => async (c) => {
+  try {
+    if (await remove(vpcId, c)) {
+      error.show(null);
+      await refresh();
+    }
+  } catch (e) {
+    error.show(e);
+  }
+};

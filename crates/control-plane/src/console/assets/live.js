@@ -2,6 +2,7 @@
 // every state change visible within 2 s.
 
 import { SignedOut } from "./api.js";
+import { h } from "./dom.js";
 
 export const POLL_MS = 1000;
 
@@ -30,3 +31,18 @@ export function every(ms, tick, onError) {
     clearTimeout(timer);
   };
 }
+
+/// A page's error line: shows a failure, and hides again once things work.
+export function errorLine() {
+  const el = h("p", { class: "error", role: "alert", hidden: true });
+  return {
+    el,
+    show(e, prefix = "") {
+      el.hidden = !e;
+      el.textContent = e ? `${prefix}${e.message}` : "";
+    },
+  };
+}
+
+/// Keeps a page live: `refresh` every POLL_MS (or `ms`), failures on its error line.
+export const keepLive = (refresh, error, ms = POLL_MS) => every(ms, refresh, (e) => error.show(e, "Could not refresh: "));

@@ -4,10 +4,10 @@
 
 import { get, projectPath, enc } from "./api.js";
 import { announce, badge, h, table } from "./dom.js";
-import { every, POLL_MS } from "./live.js";
+import { errorLine, keepLive } from "./live.js";
 import { picture } from "./network.js";
 import { nextStep } from "./guide.js";
-import { createForm, remove } from "./create.js";
+import { createForm, deleter } from "./create.js";
 import { serviceRows } from "./services.js";
 
 function connectionRows(vpcId, conns, onDelete) {
@@ -46,7 +46,8 @@ function announceChanges(before, after) {
 }
 
 export async function vpcPage(main, vpcId) {
-  const error = h("p", { class: "error", role: "alert", hidden: true });
+  // Refresh failures clear themselves once a poll works; a failed delete stays until the next one.
+  const [error, failed] = [errorLine(), errorLine()];
   const [heading, pic, conns, steps, svcs] = [1, 2, 3, 4, 5].map(() => part(h("div")));
   let last = [];
   const refresh = async () => {
@@ -72,25 +73,15 @@ export async function vpcPage(main, vpcId) {
       : h("div", { id: "services" }, table("Services", ["Service", "Type and plan", "State", "Private URI"],
         serviceRows(services))));
   };
-  const onDelete = async (c) => {
-    try {
-      if (await remove(vpcId, c)) await refresh();
-    } catch (e) {
-      error.textContent = e.message;
-      error.hidden = false;
-    }
-  };
+  const onDelete = deleter(vpcId, () => refresh(), failed);
   await refresh();
   main.replaceChildren(
     h("p", {}, h("a", { href: "#/vpcs" }, "← All VPCs")),
-    h("h1", {}, "Project VPC"), heading.el, error,
+    h("h1", {}, "Project VPC"), heading.el, error.el, failed.el,
     h("h2", {}, "Network"), pic.el,
     h("h2", {}, "Peering connections"), conns.el,
     h("h2", {}, "Next steps"), steps.el,
     h("h2", {}, "Services"), svcs.el,
     createForm(vpcId, () => refresh().catch(() => {})));
-  return every(POLL_MS, refresh, (e) => {
-    error.hidden = !e;
-    error.textContent = e ? `Could not refresh: ${e.message}` : "";
-  });
+  return keepLive(refresh, error);
 }

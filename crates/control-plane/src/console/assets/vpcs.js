@@ -2,7 +2,7 @@
 
 import { get, projectPath, session, enc } from "./api.js";
 import { badge, h, table } from "./dom.js";
-import { every, POLL_MS } from "./live.js";
+import { errorLine, keepLive, POLL_MS } from "./live.js";
 
 function rows(vpcs) {
   return vpcs.map((v) =>
@@ -21,17 +21,14 @@ export async function vpcList(main) {
       : table("Project VPCs", ["VPC", "Cloud", "Network", "State", "Id"], rows(vpcs));
   let shown = JSON.stringify((await get(projectPath("/vpcs"))).vpcs);
   let body = render(JSON.parse(shown));
-  const error = h("p", { class: "error", role: "alert", hidden: true });
-  main.replaceChildren(h("h1", {}, `VPCs of project ${session.project}`), error, body);
-  return every(POLL_MS * 2, async () => {
+  const error = errorLine();
+  main.replaceChildren(h("h1", {}, `VPCs of project ${session.project}`), error.el, body);
+  return keepLive(async () => {
     const now = JSON.stringify((await get(projectPath("/vpcs"))).vpcs);
     if (now === shown) return;
     shown = now;
     const next = render(JSON.parse(now));
     body.replaceWith(next);
     body = next;
-  }, (e) => {
-    error.hidden = !e;
-    error.textContent = e ? `Could not refresh: ${e.message}` : "";
-  });
+  }, error, POLL_MS * 2);
 }
