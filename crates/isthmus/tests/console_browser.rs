@@ -106,14 +106,7 @@ async fn console_walks_a_connection_from_sign_in_to_delete() {
     b.js("window.__sameLoad = true; return null").await;
 
     // The next step carries this connection's own values, read while it is PENDING_PEER.
-    let commands = b
-        .wait_for(
-            "the next-step commands",
-            "return document.querySelector('#next-steps pre.commands')?.textContent",
-            WAIT,
-        )
-        .await;
-    let commands = commands.as_str().unwrap();
+    let commands = b.shown_text("the next-step commands", "#next-steps pre.commands").await;
     for part in [
         format!("az login --service-principal -u {app_id} -p <your app's secret> --tenant {CUSTOMER_TENANT}"),
         format!("az login --service-principal -u {app_id} -p <your app's secret> --tenant {PROVIDER_TENANT}"),
@@ -154,14 +147,7 @@ async fn console_walks_a_connection_from_sign_in_to_delete() {
     assert_eq!(b.js("return document.querySelectorAll('#state table').length").await, json!(0));
     b.fill("#admin-key", &emu.admin_key).await;
     b.click("#key-form button").await;
-    let peerings = b
-        .wait_for(
-            "the peerings table",
-            "return document.querySelector('table[aria-label=Peerings]')?.textContent",
-            WAIT,
-        )
-        .await;
-    let peerings = peerings.as_str().unwrap();
+    let peerings = b.shown_text("the peerings table", "table[aria-label=Peerings]").await;
     assert!(
         peerings.contains("customer-vnet") && peerings.contains("to-provider") && peerings.contains("Connected"),
         "{peerings}"
