@@ -10,9 +10,11 @@ mod common;
 
 use browser::{Browser, WAIT};
 use common::cp::*;
+use common::up;
 use common::*;
 use reqwest::Method;
 use serde_json::json;
+use std::time::Duration;
 
 const PASSWORD: &str = "Console-Test-Pass-1";
 const EMAIL: &str = "ops@provider.example";
@@ -200,4 +202,52 @@ async fn console_walks_a_connection_from_sign_in_to_delete() {
 /// `expr === 'value'`, as JavaScript.
 fn js_is(script: &str, value: &str) -> String {
     format!("(() => {{ {script} }})() === '{value}'")
+}
+
+/// On `isthmus up` with the data plane (as root; skipped elsewhere, as the other data-plane tests
+/// are): the demo VPC shows its service `tsdb` RUNNING inside the picture and in the table, its
+/// private URI with the password hidden until asked for.
+#[tokio::test]
+async fn console_shows_the_demo_vpc_with_its_service() {
+    if let Some(why) = azure_emulator::dataplane::unavailable() {
+        eprintln!("skipped: {why}");
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let _sweep = up::SweepOnDrop(azure_emulator::dataplane::names::Names::for_data_dir(&tmp.path().join("azure")));
+    let stack = up::up_with(tmp.path(), "--data-plane=on").await;
+    let vpc = stack.world["project"]["vpc_id"].as_str().unwrap().to_string();
+    let uri = stack.world["service"]["uri"].as_str().expect("world.json has the service's URI").to_string();
+
+    let b = Browser::start().await;
+    b.client.goto(&format!("{}/console", stack.api)).await.unwrap();
+    b.wait_for("the sign-in form", "return document.querySelector('#signin')", WAIT).await;
+    sign_in_with_token(&b, &stack.env["AIVEN_AUTH_TOKEN"]).await;
+    b.wait_for("the demo VPC", &format!(r#"return document.querySelector('tr[data-vpc="{vpc}"]')"#), WAIT).await;
+    b.click(&format!(r##"a[href="#/vpc/{vpc}"]"##)).await;
+    let inside = b
+        .wait_for(
+            "tsdb RUNNING inside the VPC",
+            "return document.querySelector('#picture .vpc-node [data-service=tsdb] title')?.textContent",
+            WAIT,
+        )
+        .await;
+    assert_eq!(inside, "service tsdb: RUNNING");
+    let row = b.shown_text("the services table", "#services tr[data-service=tsdb]").await;
+    let password = uri.split(':').nth(2).and_then(|p| p.split('@').next()).expect("a password in the URI");
+    let host = uri.split('@').nth(1).expect("a host in the URI");
+    assert!(row.contains(host), "the private address: {row}");
+    let summary = b.js("return document.querySelector('#services summary').textContent").await;
+    assert!(!summary.as_str().unwrap().contains(password), "the password is hidden: {summary}");
+    b.click("#services summary").await;
+    let full = b.js("return document.querySelector('#services details').open").await;
+    assert_eq!(full, json!(true), "the full URI on request");
+    assert!(row.contains(&uri), "the full URI is the service's: {row}");
+    b.screenshot("demo-vpc").await;
+    b.close().await;
+
+    let mut child = stack.child;
+    let pid = child.id().unwrap().to_string();
+    assert!(tokio::process::Command::new("kill").args(["-TERM", &pid]).status().await.unwrap().success());
+    tokio::time::timeout(Duration::from_secs(30), child.wait()).await.expect("up stops on SIGTERM").unwrap();
 }
