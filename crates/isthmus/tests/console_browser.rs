@@ -123,10 +123,7 @@ async fn console_walks_a_connection_from_sign_in_to_delete() {
     assert_eq!(edge[2], "PENDING_PEER", "the state is written on the edge, not only coloured");
     b.screenshot("vpc-pending-peer").await;
 
-    // 200 % zoom on a 1280-pixel screen is a 640-CSS-pixel window: the page reflows, no sideways scroll.
-    b.client.set_window_size(640, 1300).await.unwrap();
-    assert!(b.fits_width().await, "the VPC page reflows at 200 % zoom");
-    b.client.set_window_size(1280, 1300).await.unwrap();
+    b.assert_reflows("the VPC page").await;
 
     // The customer's side, through ARM as the guide's steps 13-15 do it.
     let c_arm = emu.sp_token(CUSTOMER_TENANT, &app_id, &secret, ARM).await;
@@ -159,6 +156,7 @@ async fn console_walks_a_connection_from_sign_in_to_delete() {
         assert!(page.as_str().unwrap().contains(shown), "{shown} on the state page");
     }
     assert!(!page.as_str().unwrap().contains("$argon2"), "no password hash on the state page");
+    b.assert_reflows("the emulator's state page").await;
     b.screenshot("emulator-state").await;
 
     // Back to the console (the token is still in this tab's session): the timeline.
@@ -168,6 +166,7 @@ async fn console_walks_a_connection_from_sign_in_to_delete() {
     let timeline = r#"return [...document.querySelectorAll('table[aria-label=Timeline] tr[data-to]')].map(r => r.dataset.to).join(' ')"#;
     let states = b.wait_for("the timeline", timeline, WAIT).await;
     assert_eq!(states, "APPROVED PENDING_PEER ACTIVE");
+    b.assert_reflows("the connection's page").await;
     b.screenshot("connection-timeline").await;
 
     // Delete, confirmed in the browser's dialog: it goes, and the VPC shows no connection.
@@ -189,13 +188,27 @@ async fn console_walks_a_connection_from_sign_in_to_delete() {
     b.js("sessionStorage.setItem('isthmus.token', 'revoked'); return null").await;
     b.wait_for("the sign-in form after a refused token", "return document.querySelector('#signin')", WAIT).await;
 
-    // A user's password: POST /v1/userauth gives the token.
+    // A user's password: POST /v1/userauth gives the token. This user is in two projects now.
+    let d = cp.dir.path().to_str().unwrap().to_string();
+    isthmus(&["project", "create", "other", "--user", EMAIL, "--password", PASSWORD, "--data-dir", &d]).await;
     b.fill("#email", EMAIL).await;
     b.fill("#password", PASSWORD).await;
     b.click("#signin button[type=submit]").await;
     b.wait_for("the VPC list after a password sign-in", &row, WAIT).await;
     let token_now = b.js("return sessionStorage.getItem('isthmus.token')").await;
     assert_ne!(token_now, json!(token), "a new token from /v1/userauth");
+    let projects = b.js("return [...document.querySelectorAll('#project option')].map(o => o.value).join(' ')").await;
+    assert_eq!(projects, "demo other", "a choice of the user's projects");
+    b.js("const s = document.querySelector('#project'); s.value = 'other'; s.dispatchEvent(new Event('change')); return null").await;
+    let heading = b
+        .wait_for(
+            "the other project",
+            "return document.querySelector('h1')?.textContent === 'VPCs of project other'",
+            WAIT,
+        )
+        .await;
+    assert_eq!(heading, json!(true));
+    assert_eq!(b.js("return document.querySelectorAll('tr[data-vpc]').length").await, json!(0), "its own VPCs: none");
     b.close().await;
 }
 

@@ -97,9 +97,13 @@ impl Browser {
         self.wait_for(what, &script, WAIT).await.as_str().unwrap_or_default().to_string()
     }
 
-    /// Whether the page fits its window's width without scrolling sideways.
-    pub async fn fits_width(&self) -> bool {
-        self.js("const d = document.documentElement; return d.scrollWidth <= d.clientWidth").await == json!(true)
+    /// 200 % zoom on a 1280-pixel screen is a 640-CSS-pixel window: the page must reflow there
+    /// without scrolling sideways (a wide table may scroll inside its own box).
+    pub async fn assert_reflows(&self, page: &str) {
+        self.client.set_window_size(640, 1300).await.unwrap();
+        let fits = self.js("const d = document.documentElement; return d.scrollWidth <= d.clientWidth").await;
+        self.client.set_window_size(1280, 1300).await.unwrap();
+        assert_eq!(fits, json!(true), "{page} scrolls sideways at 200 % zoom");
     }
 
     pub async fn fill(&self, css: &str, text: &str) {

@@ -3,17 +3,21 @@
 
 const TOKEN = "isthmus.token";
 const PROJECT = "isthmus.project";
+const PROJECTS = "isthmus.projects";
 
 export const session = {
   get token() { return sessionStorage.getItem(TOKEN); },
   get project() { return sessionStorage.getItem(PROJECT); },
-  save(token, project) {
+  /// Every project the user is a member of (the first is shown after sign-in).
+  get projects() { return JSON.parse(sessionStorage.getItem(PROJECTS) || "[]"); },
+  save(token, projects) {
     sessionStorage.setItem(TOKEN, token);
-    sessionStorage.setItem(PROJECT, project);
+    sessionStorage.setItem(PROJECTS, JSON.stringify(projects));
+    sessionStorage.setItem(PROJECT, projects[0]);
   },
+  choose(project) { sessionStorage.setItem(PROJECT, project); },
   clear() {
-    sessionStorage.removeItem(TOKEN);
-    sessionStorage.removeItem(PROJECT);
+    for (const k of [TOKEN, PROJECT, PROJECTS]) sessionStorage.removeItem(k);
   },
 };
 

@@ -10,9 +10,22 @@ import { connectionPage } from "./connection.js";
 
 let stop = () => {};
 
+/// The project shown, and a choice of project for a user in several.
 function header() {
-  document.getElementById("who").textContent = session.project ? `project ${session.project}` : "";
+  const who = document.getElementById("who");
   document.getElementById("signout").hidden = !session.token;
+  const projects = session.token ? session.projects : [];
+  if (projects.length < 2) {
+    who.textContent = session.token && session.project ? `project ${session.project}` : "";
+    return;
+  }
+  const select = h("select", { id: "project" }, projects.map((p) => h("option", { selected: p === session.project }, p)));
+  select.addEventListener("change", () => {
+    session.choose(select.value);
+    if (location.hash === "#/vpcs") route();
+    else location.hash = "#/vpcs";
+  });
+  who.replaceChildren(h("label", { for: "project" }, "Project "), select);
 }
 
 function page(parts) {

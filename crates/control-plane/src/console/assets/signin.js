@@ -46,7 +46,7 @@ export function signIn(main, done) {
       const token = await tokenFor(form);
       const projects = await projectsOf(token);
       if (projects.length === 0) throw new Error("This user is a member of no project.");
-      session.save(token, projects[0]);
+      session.save(token, projects);
       done();
     } catch (e) {
       error.textContent = e.message;
