@@ -252,11 +252,11 @@ async fn console_shows_the_demo_vpc_with_its_service() {
     assert!(row.contains(host), "the private address: {row}");
     let summary = b.js("return document.querySelector('#services summary').textContent").await;
     assert!(!summary.as_str().unwrap().contains(password), "the password is hidden: {summary}");
+    b.screenshot("demo-vpc").await;
     b.click("#services summary").await;
     let full = b.js("return document.querySelector('#services details').open").await;
     assert_eq!(full, json!(true), "the full URI on request");
     assert!(row.contains(&uri), "the full URI is the service's: {row}");
-    b.screenshot("demo-vpc").await;
     b.close().await;
 
     let mut child = stack.child;

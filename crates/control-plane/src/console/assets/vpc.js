@@ -66,8 +66,10 @@ export async function vpcPage(main, vpcId) {
       : h("div", { id: "connections" }, table("Peering connections",
         ["Customer VNet", "Resource group and subscription", "State", "Message", ""],
         connectionRows(vpcId, vpc.peering_connections, onDelete))));
-    steps.show(JSON.stringify(vpc.peering_connections), () =>
-      h("div", { id: "next-steps" }, vpc.peering_connections.map((c) => nextStep(c, vpcId))));
+    steps.show(JSON.stringify(vpc.peering_connections), () => {
+      const todo = vpc.peering_connections.map((c) => nextStep(c, vpcId)).filter(Boolean);
+      return h("div", { id: "next-steps" }, todo.length ? todo : h("p", {}, "Nothing to do."));
+    });
     svcs.show(JSON.stringify(services), () => services.length === 0
       ? h("p", { id: "services" }, "No services in this VPC.")
       : h("div", { id: "services" }, table("Services", ["Service", "Type and plan", "State", "Private URI"],
