@@ -64,7 +64,7 @@ export async function vpcPage(main, vpcId) {
     conns.show(JSON.stringify(vpc.peering_connections), () => vpc.peering_connections.length === 0
       ? h("p", { id: "connections" }, "No peering connections yet.")
       : h("div", { id: "connections" }, table("Peering connections",
-        ["Customer VNet", "Resource group and subscription", "State", "Message", ""],
+        ["Customer VNet", "Resource group and subscription", "State", "Message", "Actions"],
         connectionRows(vpcId, vpc.peering_connections, onDelete))));
     steps.show(JSON.stringify(vpc.peering_connections), () => {
       const todo = vpc.peering_connections.map((c) => nextStep(c, vpcId)).filter(Boolean);
@@ -80,9 +80,10 @@ export async function vpcPage(main, vpcId) {
   main.replaceChildren(
     h("p", {}, h("a", { href: "#/vpcs" }, "← All VPCs")),
     h("h1", {}, "Project VPC"), heading.el, error.el, failed.el,
-    h("h2", {}, "Network"), pic.el,
+    h("div", { class: "overview" },
+      h("section", {}, h("h2", {}, "Network"), pic.el),
+      h("section", {}, h("h2", {}, "Next steps"), steps.el)),
     h("h2", {}, "Peering connections"), conns.el,
-    h("h2", {}, "Next steps"), steps.el,
     h("h2", {}, "Services"), svcs.el,
     createForm(vpcId, () => refresh().catch(() => {})));
   return keepLive(refresh, error);
