@@ -14,7 +14,6 @@ use common::up;
 use common::*;
 use reqwest::Method;
 use serde_json::json;
-use std::time::Duration;
 
 const PASSWORD: &str = "Console-Test-Pass-1";
 const EMAIL: &str = "ops@provider.example";
@@ -259,8 +258,5 @@ async fn console_shows_the_demo_vpc_with_its_service() {
     assert!(row.contains(&uri), "the full URI is the service's: {row}");
     b.close().await;
 
-    let mut child = stack.child;
-    let pid = child.id().unwrap().to_string();
-    assert!(tokio::process::Command::new("kill").args(["-TERM", &pid]).status().await.unwrap().success());
-    tokio::time::timeout(Duration::from_secs(30), child.wait()).await.expect("up stops on SIGTERM").unwrap();
+    stack.terminate().await;
 }

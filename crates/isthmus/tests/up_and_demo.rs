@@ -175,10 +175,7 @@ async fn up_has_a_customer_vm_host_when_the_data_plane_runs() {
         tokio::time::sleep(Duration::from_millis(100)).await;
     };
     assert!(address.contains("inet 10.1.0.4/24"), "customer-vm has customer-vnet's first free address: {address}");
-    let pid = stack.child.id().unwrap().to_string();
-    let mut child = stack.child;
-    assert!(Command::new("kill").args(["-TERM", &pid]).status().await.unwrap().success());
-    tokio::time::timeout(Duration::from_secs(20), child.wait()).await.expect("up stops on SIGTERM").unwrap();
+    stack.terminate().await;
     let left = netns::existing(names.prefix());
     netns::sweep(&names);
     assert!(left.is_empty(), "a graceful stop leaves no namespace: {left:?}");
@@ -236,10 +233,7 @@ async fn the_demo_service_keeps_its_data_across_kill_9_and_restart() {
     let read = psql_on(tmp.path(), &nic, &uri, "SELECT v FROM kept").await;
     assert_eq!(String::from_utf8_lossy(&read.stdout).trim(), "before", "{}", String::from_utf8_lossy(&read.stderr));
 
-    let pid = second.child.id().unwrap().to_string();
-    let mut child = second.child;
-    assert!(Command::new("kill").args(["-TERM", &pid]).status().await.unwrap().success());
-    tokio::time::timeout(Duration::from_secs(30), child.wait()).await.expect("up stops on SIGTERM").unwrap();
+    second.terminate().await;
     assert!(!common::postgres_under(&data), "a graceful stop stops the servers");
     let left = azure_emulator::dataplane::netns::existing(names.prefix());
     assert!(left.is_empty(), "a graceful stop leaves no namespace: {left:?}");

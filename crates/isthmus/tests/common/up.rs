@@ -52,6 +52,13 @@ pub async fn up_with(dir: &std::path::Path, data_plane: &str) -> Up {
 }
 
 impl Up {
+    /// SIGTERM, as Ctrl-C or a service manager stops it, and its exit within 30 s.
+    pub async fn terminate(mut self) {
+        let pid = self.child.id().expect("still running").to_string();
+        assert!(Command::new("kill").args(["-TERM", &pid]).status().await.unwrap().success());
+        tokio::time::timeout(Duration::from_secs(30), self.child.wait()).await.expect("up stops on SIGTERM").unwrap();
+    }
+
     pub async fn call(&self, method: Method, path: &str, body: Option<Value>) -> Value {
         let mut req = reqwest::Client::new()
             .request(method, format!("{}/v1/project/demo{path}", self.api))
