@@ -54,6 +54,7 @@ async fn console_walks_a_connection_from_sign_in_to_delete() {
     let console = format!("{}/console", cp.url);
     b.client.goto(&console).await.unwrap();
     b.wait_for("the sign-in form", "return document.querySelector('#signin')", WAIT).await;
+    b.assert_usable("the sign-in page").await;
     b.screenshot("sign-in").await;
 
     // A wrong token: the API refuses it and the console says so, staying on the sign-in form.
@@ -123,6 +124,7 @@ async fn console_walks_a_connection_from_sign_in_to_delete() {
     b.screenshot("vpc-pending-peer").await;
 
     b.assert_reflows("the VPC page").await;
+    b.assert_usable("the VPC page").await;
 
     // The customer's side, through ARM as the guide's steps 13-15 do it.
     let c_arm = emu.sp_token(CUSTOMER_TENANT, &app_id, &secret, ARM).await;
@@ -156,6 +158,7 @@ async fn console_walks_a_connection_from_sign_in_to_delete() {
     }
     assert!(!page.as_str().unwrap().contains("$argon2"), "no password hash on the state page");
     b.assert_reflows("the emulator's state page").await;
+    b.assert_usable("the emulator's state page").await;
     b.screenshot("emulator-state").await;
 
     // Back to the console (the token is still in this tab's session): the timeline.
@@ -166,10 +169,13 @@ async fn console_walks_a_connection_from_sign_in_to_delete() {
     let states = b.wait_for("the timeline", timeline, WAIT).await;
     assert_eq!(states, "APPROVED PENDING_PEER ACTIVE");
     b.assert_reflows("the connection's page").await;
+    b.assert_usable("the connection's page").await;
     b.screenshot("connection-timeline").await;
 
     // Delete, confirmed in the browser's dialog: it goes, and the VPC shows no connection.
-    b.click("#connection button.danger").await;
+    // From the keyboard: Enter on the focused button.
+    let delete = b.client.find(fantoccini::Locator::Css("#connection button.danger")).await.unwrap();
+    delete.send_keys("\u{E007}").await.unwrap();
     b.client.accept_alert().await.expect("a confirmation dialog");
     b.wait_for("DELETED", "return document.querySelector('#connection')?.dataset.state === 'DELETED'", WAIT).await;
     let states = b.js(timeline).await;

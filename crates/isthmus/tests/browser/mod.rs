@@ -1,6 +1,7 @@
 //! Headless Chromium driven over WebDriver: Debian's `chromedriver` on a free loopback port, in a
 //! process group of its own so the browser dies with it even when a test fails half-way.
 
+use fantoccini::actions::{InputSource, KeyAction, KeyActions};
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
@@ -104,6 +105,34 @@ impl Browser {
         let fits = self.js("const d = document.documentElement; return d.scrollWidth <= d.clientWidth").await;
         self.client.set_window_size(1280, 1300).await.unwrap();
         assert_eq!(fits, json!(true), "{page} scrolls sideways at 200 % zoom");
+    }
+
+    /// Every input has a label and every button and link a name, so a screen reader can say
+    /// what each is; and the focused element shows a visible outline.
+    pub async fn assert_usable(&self, page: &str) {
+        let missing = self
+            .js(r#"const unlabelled = [...document.querySelectorAll('input, select')]
+                     .filter(i => !(i.id && document.querySelector(`label[for="${i.id}"]`))).map(i => i.outerHTML);
+                   const nameless = [...document.querySelectorAll('button, a')]
+                     .filter(e => !(e.getAttribute('aria-label') || e.textContent.trim())).map(e => e.outerHTML);
+                   return unlabelled.concat(nameless)"#)
+            .await;
+        assert_eq!(missing, json!([]), "{page}: inputs without a label or controls without a name");
+        // From the page's first element, Tab as a user would: each element reached shows an outline.
+        self.js("document.querySelector('body a, body input, body button').focus(); return null").await;
+        let focusable = self
+            .js("return document.querySelectorAll('a[href], input, button, select, [tabindex=\"0\"]').length")
+            .await;
+        for _ in 1..focusable.as_u64().unwrap_or(0).min(5) {
+            let tab = KeyActions::new("keyboard".into())
+                .then(KeyAction::Down { value: '\u{E004}' })
+                .then(KeyAction::Up { value: '\u{E004}' });
+            self.client.perform_actions(tab).await.unwrap();
+            let focused = self
+                .js("const a = document.activeElement; return [a.outerHTML.slice(0, 80), getComputedStyle(a).outlineStyle]")
+                .await;
+            assert_eq!(focused[1], json!("solid"), "{page}: Tab focuses {} without an outline", focused[0]);
+        }
     }
 
     pub async fn fill(&self, css: &str, text: &str) {
