@@ -152,7 +152,7 @@ impl Browser {
         }
         let dir: PathBuf = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/screenshots");
         std::fs::create_dir_all(&dir).unwrap();
-        self.js("window.scrollTo(0, 0); return null").await;
+        self.js("document.activeElement?.blur(); window.scrollTo(0, 0); return null").await;
         std::fs::write(dir.join(format!("{name}.png")), self.client.screenshot().await.unwrap()).unwrap();
     }
 
