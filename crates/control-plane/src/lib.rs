@@ -4,6 +4,7 @@
 pub mod api;
 pub mod app;
 pub mod compute;
+pub mod console;
 pub mod domain;
 pub mod error;
 pub mod placer;

@@ -4,12 +4,12 @@
 
 mod common;
 
+use common::up::*;
+
 use reqwest::Method;
 use serde_json::{json, Value};
-use std::process::Stdio;
 use std::time::Duration;
-use tokio::io::{AsyncBufReadExt, BufReader};
-use tokio::process::{Child, Command};
+use tokio::process::Command;
 
 #[tokio::test]
 async fn demo_names_all_fifteen_steps_and_ends_active() {
@@ -43,75 +43,6 @@ async fn demo_names_all_fifteen_steps_and_ends_active() {
         );
     } else {
         assert!(lines.last().unwrap().starts_with("ACTIVE"), "ends ACTIVE:\n{text}");
-    }
-}
-
-struct Up {
-    child: Child,
-    api: String,
-    env: std::collections::HashMap<String, String>,
-    world: Value,
-}
-
-async fn up(dir: &std::path::Path) -> Up {
-    up_with(dir, "--data-plane=off").await
-}
-
-async fn up_with(dir: &std::path::Path, data_plane: &str) -> Up {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_isthmus"))
-        .args(["up", data_plane, "--data-dir"])
-        .arg(dir)
-        .args(["--azure-listen", "127.0.0.1:0", "--api-listen", "127.0.0.1:0"])
-        .stdout(Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let ready = tokio::time::timeout(Duration::from_secs(60), async {
-        while let Some(l) = lines.next_line().await.unwrap() {
-            if l.starts_with("ready ") {
-                return l;
-            }
-        }
-        panic!("up exited before ready")
-    })
-    .await
-    .unwrap();
-    let api = ready.split_whitespace().find_map(|w| w.strip_prefix("api=")).unwrap().to_string();
-    let env = std::fs::read_to_string(dir.join("env.sh"))
-        .unwrap()
-        .lines()
-        .filter_map(|l| l.strip_prefix("export "))
-        .filter_map(|l| l.split_once('='))
-        .map(|(k, v)| (k.to_string(), v.trim_matches('\'').to_string()))
-        .collect();
-    let world = serde_json::from_str(&std::fs::read_to_string(dir.join("world.json")).unwrap()).unwrap();
-    Up { child, api, env, world }
-}
-
-impl Up {
-    async fn call(&self, method: Method, path: &str, body: Option<Value>) -> Value {
-        let mut req = reqwest::Client::new()
-            .request(method, format!("{}/v1/project/demo{path}", self.api))
-            .header("authorization", format!("aivenv1 {}", self.env["AIVEN_AUTH_TOKEN"]));
-        if let Some(b) = body {
-            req = req.json(&b);
-        }
-        req.send().await.unwrap().json().await.unwrap()
-    }
-
-    async fn wait_state(&self, vpc: &str, vnet: &str, state: &str) -> Value {
-        for _ in 0..300 {
-            let v = self.call(Method::GET, &format!("/vpcs/{vpc}"), None).await;
-            if let Some(c) = v["peering_connections"].as_array().and_then(|a| a.iter().find(|c| c["peer_vpc"] == vnet))
-            {
-                if c["state"] == state {
-                    return c.clone();
-                }
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-        panic!("{vnet} never reached {state}");
     }
 }
 
@@ -244,22 +175,10 @@ async fn up_has_a_customer_vm_host_when_the_data_plane_runs() {
         tokio::time::sleep(Duration::from_millis(100)).await;
     };
     assert!(address.contains("inet 10.1.0.4/24"), "customer-vm has customer-vnet's first free address: {address}");
-    let pid = stack.child.id().unwrap().to_string();
-    let mut child = stack.child;
-    assert!(Command::new("kill").args(["-TERM", &pid]).status().await.unwrap().success());
-    tokio::time::timeout(Duration::from_secs(20), child.wait()).await.expect("up stops on SIGTERM").unwrap();
+    stack.terminate().await;
     let left = netns::existing(names.prefix());
     netns::sweep(&names);
     assert!(left.is_empty(), "a graceful stop leaves no namespace: {left:?}");
-}
-
-/// Removes the namespaces of a stack's data dir when a test ends, passed or not.
-struct SweepOnDrop(azure_emulator::dataplane::names::Names);
-
-impl Drop for SweepOnDrop {
-    fn drop(&mut self) {
-        azure_emulator::dataplane::netns::sweep(&self.0);
-    }
 }
 
 /// `psql` on the service's own host, over TLS to its private address, as avnadmin.
@@ -314,10 +233,7 @@ async fn the_demo_service_keeps_its_data_across_kill_9_and_restart() {
     let read = psql_on(tmp.path(), &nic, &uri, "SELECT v FROM kept").await;
     assert_eq!(String::from_utf8_lossy(&read.stdout).trim(), "before", "{}", String::from_utf8_lossy(&read.stderr));
 
-    let pid = second.child.id().unwrap().to_string();
-    let mut child = second.child;
-    assert!(Command::new("kill").args(["-TERM", &pid]).status().await.unwrap().success());
-    tokio::time::timeout(Duration::from_secs(30), child.wait()).await.expect("up stops on SIGTERM").unwrap();
+    second.terminate().await;
     assert!(!common::postgres_under(&data), "a graceful stop stops the servers");
     let left = azure_emulator::dataplane::netns::existing(names.prefix());
     assert!(left.is_empty(), "a graceful stop leaves no namespace: {left:?}");

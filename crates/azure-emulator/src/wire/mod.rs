@@ -6,6 +6,7 @@ pub mod arm;
 pub mod audiences;
 pub mod auth;
 pub mod body;
+mod console;
 pub mod envelope;
 pub mod stats;
 pub mod status;
@@ -63,6 +64,7 @@ pub fn router(app: App) -> Router {
             get(crate::identity::wire::login::device::sign_in_page)
                 .post(crate::identity::wire::login::device::sign_in_submit),
         )
+        .merge(console::router())
         .route("/_emulator/{*rest}", any(admin::dispatch))
         .route("/graph/{*rest}", any(crate::identity::wire::graph::dispatch))
         .fallback(arm::dispatch)

@@ -74,7 +74,7 @@ fn api() -> OpenApiRouter<ApiState> {
 
 pub fn router(state: ApiState) -> Router {
     let (router, _) = api().split_for_parts();
-    router.fallback(error::not_found).with_state(state)
+    router.merge(crate::console::router()).fallback(error::not_found).with_state(state)
 }
 
 /// Collapses repeated slashes (`AIVEN_WEB_URL` with a trailing `/` makes clients send `//v1/…`).

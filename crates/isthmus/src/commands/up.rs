@@ -60,6 +60,14 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
     }
     let _ = writeln!(
         out,
+        "console {}/console: sign in with AIVEN_AUTH_TOKEN from {}; the emulator's state: {}/_emulator/console with the key in {}",
+        stack.api_url,
+        stack.env_file.display(),
+        stack.azure_url,
+        data_dir.join("azure/admin-key").display()
+    );
+    let _ = writeln!(
+        out,
         "ready azure={} api={} env={} world={}",
         stack.azure_url,
         stack.api_url,

@@ -11,6 +11,7 @@ use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, Command};
 
 pub mod cp;
+pub mod up;
 
 pub const CUSTOMER_TENANT: &str = "11111111-1111-1111-1111-111111111111";
 pub const PROVIDER_TENANT: &str = "22222222-2222-2222-2222-222222222222";
