@@ -110,11 +110,18 @@ async fn lists_vnets_with_their_peerings_across_pages() {
     let mut a: Vec<_> = vnets[0].peerings.iter().map(|p| (p.name.as_str(), p.peering_state.clone())).collect();
     a.sort_by_key(|(n, _)| *n);
     assert_eq!(a, [("to-b", PeeringState::Connected), ("to-c", PeeringState::Initiated)]);
+    let before = arm.budget().stats().reads;
     let mut listed = arm.list_peerings(PROVIDER_TENANT, &provider_vnet()).await.unwrap();
+    assert_eq!(arm.budget().stats().reads - before, 2, "a list of the peerings pages: one per peering here");
     listed.sort_by(|a, b| a.name.cmp(&b.name));
     let mut embedded = vnets[0].peerings.clone();
     embedded.sort_by(|a, b| a.name.cmp(&b.name));
     assert_eq!(embedded, listed);
+    let before = arm.budget().stats().reads;
+    let mut read = arm.read_peerings(PROVIDER_TENANT, &provider_vnet()).await.unwrap();
+    assert_eq!(arm.budget().stats().reads - before, 1, "the VNet's own read holds every peering");
+    read.sort_by(|a, b| a.name.cmp(&b.name));
+    assert_eq!(read, listed);
     assert_eq!(vnets[1].peerings[0].remote_vnet_id.to_ascii_lowercase(), provider_vnet().to_ascii_lowercase());
     assert!(vnets[2].peerings.is_empty());
 
@@ -123,7 +130,7 @@ async fn lists_vnets_with_their_peerings_across_pages() {
     let mut again = background.list_virtual_networks(PROVIDER_TENANT, PROVIDER_SUB).await.unwrap();
     again.sort_by(|a, b| a.name.cmp(&b.name));
     assert_eq!(again, vnets);
-    let mut listed = background.list_peerings(PROVIDER_TENANT, &provider_vnet()).await.unwrap();
+    let mut listed = background.read_peerings(PROVIDER_TENANT, &provider_vnet()).await.unwrap();
     listed.sort_by(|a, b| a.name.cmp(&b.name));
     assert_eq!(listed, embedded);
     assert_eq!(arm.budget().stats().throttled, 0);
@@ -139,11 +146,11 @@ async fn background_reads_stop_at_the_reserve_foreground_does_not() {
     let sweep = arm.background();
     let started = Instant::now();
     for _ in 0..5 {
-        sweep.list_peerings(PROVIDER_TENANT, &provider_vnet()).await.unwrap();
+        sweep.read_peerings(PROVIDER_TENANT, &provider_vnet()).await.unwrap();
     }
     assert_eq!(arm.budget().stats().waits, 0);
     // Five tokens left, the reserve: the sixth background read waits for one to flow in.
-    sweep.list_peerings(PROVIDER_TENANT, &provider_vnet()).await.unwrap();
+    sweep.read_peerings(PROVIDER_TENANT, &provider_vnet()).await.unwrap();
     assert!(started.elapsed() >= Duration::from_millis(400), "{:?}", started.elapsed());
     assert_eq!(arm.budget().stats().waits, 1);
     // Foreground still finds the reserve.

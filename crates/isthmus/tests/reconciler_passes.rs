@@ -114,7 +114,7 @@ async fn each_pass_moves_a_connection_one_step() {
 
 fn sweeps_and_reads(r: &Reconciler) -> (u64, u64) {
     let label =
-        control_plane::reconciler::metrics::CallLabel { operation: "list_peerings".into(), outcome: "ok".into() };
+        control_plane::reconciler::metrics::CallLabel { operation: "read_peerings".into(), outcome: "ok".into() };
     (r.metrics.sweeps.get(), r.metrics.azure_calls.get_or_create(&label).get())
 }
 
@@ -243,6 +243,12 @@ async fn one_read_per_vnet_follows_all_its_connections_and_replicas_never_sweep_
     assert_eq!(sweeps_and_reads(&r1), (sweeps + 2, reads + 2), "each nudged VNet read alone");
     assert_eq!(observed(&r1, r#"isthmus_sweep_seconds{kind="asked"}"#), asked + 2, "asked sweeps timed");
     assert_eq!(observed(&r1, "isthmus_refresh_seconds"), honoured + 2, "both refreshes honoured and timed");
+    r1.tick().await;
+    assert_eq!(
+        observed(&r1, r#"isthmus_sweep_seconds{kind="asked"}"#),
+        asked + 2,
+        "a refresh once honoured is not read in the foreground again"
+    );
     assert_eq!(r1.metrics.azure_calls.get_or_create(&listed).get(), lists + 1, "no subscription list for nudges");
 }
 

@@ -27,9 +27,9 @@ impl BackgroundArm {
         self.arm.list_virtual_networks(tenant, subscription_id).await
     }
 
-    /// [`ArmClient::list_peerings`], as a background read.
-    pub async fn list_peerings(&self, tenant: &str, vnet_id: &str) -> Result<Vec<Peering>> {
-        self.arm.list_peerings(tenant, vnet_id).await
+    /// [`ArmClient::read_peerings`], as a background read.
+    pub async fn read_peerings(&self, tenant: &str, vnet_id: &str) -> Result<Vec<Peering>> {
+        self.arm.read_peerings(tenant, vnet_id).await
     }
 
     /// [`ArmClient::get_virtual_network`], as a background read.

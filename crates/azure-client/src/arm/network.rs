@@ -27,7 +27,15 @@ impl ArmClient {
         Ok(ws.into_iter().map(VirtualNetwork::from).collect())
     }
 
-    /// Every peering of a VNet, in one read: the batched observation of all its connections.
+    /// Every peering of a VNet in one request however many it has: the VNet itself, whose
+    /// `properties.virtualNetworkPeerings` ARM embeds unpaged (a list of the peerings pages, one
+    /// request per page). The batched observation of all a project VPC's connections.
+    pub async fn read_peerings(&self, tenant: &str, vnet_id: &str) -> Result<Vec<Peering>> {
+        let w: VnetWire = self.get(&Tenants::new(tenant), vnet_id, NETWORK_API_VERSION, &[]).await?;
+        Ok(VirtualNetwork::from(w).peerings)
+    }
+
+    /// Every peering of a VNet, as a paged list.
     pub async fn list_peerings(&self, tenant: &str, vnet_id: &str) -> Result<Vec<Peering>> {
         let path = format!("{}/virtualNetworkPeerings", vnet_id.trim_end_matches('/'));
         let ws: Vec<PeeringWire> = self.list(&Tenants::new(tenant), &path, NETWORK_API_VERSION, &[]).await?;

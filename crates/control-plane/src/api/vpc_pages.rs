@@ -80,6 +80,7 @@ mod tests {
             updated: Utc::now(),
             refresh_requested: None,
             connections_version: 7,
+            observed: None,
         }
     }
 

@@ -23,6 +23,8 @@ pub struct Vpc {
     pub refresh_requested: Option<DateTime<Utc>>,
     /// Changes whenever what is shown of the VPC's connections changes (see `Store::bump_connections`).
     pub connections_version: i64,
+    /// When the last sweep of its provider VNet began its read.
+    pub observed: Option<DateTime<Utc>>,
 }
 
 impl Vpc {
@@ -129,6 +131,7 @@ mod tests {
             updated: Utc::now(),
             refresh_requested: None,
             connections_version: 0,
+            observed: None,
         };
         assert_eq!(vpc("azure-westeurope").region(), "westeurope");
         assert_eq!(vpc("azure-germany-westcentral").region(), "germanywestcentral");

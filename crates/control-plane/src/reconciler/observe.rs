@@ -41,8 +41,8 @@ impl Reconciler {
             }
         }
         let started = Utc::now();
-        let read = self.arm.list_peerings(&self.provider.tenant_id, vnet).await;
-        self.metrics.azure_call("list_peerings", outcome(&read));
+        let read = self.arm.read_peerings(&self.provider.tenant_id, vnet).await;
+        self.metrics.azure_call("read_peerings", outcome(&read));
         let peerings = read?;
         *cached = Some((Instant::now(), started, peerings.clone()));
         Ok(peerings)
@@ -57,11 +57,11 @@ impl Reconciler {
         let started = Utc::now();
         let tenant = &self.provider.tenant_id;
         let read = if asked {
-            self.arm.list_peerings(tenant, vnet).await
+            self.arm.read_peerings(tenant, vnet).await
         } else {
-            self.arm.background().list_peerings(tenant, vnet).await
+            self.arm.background().read_peerings(tenant, vnet).await
         };
-        self.metrics.azure_call("list_peerings", outcome(&read));
+        self.metrics.azure_call("read_peerings", outcome(&read));
         let peerings = read?;
         *cached = Some((Instant::now(), started, peerings.clone()));
         Ok(peerings)

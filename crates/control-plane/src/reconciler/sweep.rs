@@ -76,10 +76,9 @@ impl Reconciler {
         if vpcs.is_empty() {
             return false;
         }
-        let recent =
-            chrono::Duration::from_std(self.settings.pending_interval.max(Duration::from_secs(1))).unwrap_or_default();
+        // Asked for after the last sweep's read began: someone waits for this VNet's read.
         let (nudged, gathered): (Vec<Vpc>, Vec<Vpc>) =
-            vpcs.into_iter().partition(|v| v.refresh_requested.is_some_and(|r| now - r < recent));
+            vpcs.into_iter().partition(|v| v.refresh_requested.is_some_and(|r| v.observed.is_none_or(|o| r > o)));
         for vpc in nudged {
             let me = self.clone();
             running.spawn(async move { me.sweep(vpc, None, true).await });

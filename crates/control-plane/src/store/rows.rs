@@ -17,7 +17,7 @@ fn uuid(row: &AnyRow, col: &str) -> Result<Uuid> {
 }
 
 pub const VPC_COLUMNS: &str =
-    "id, project, cloud_name, network_cidr, state, provider_vnet_id, created_at, updated_at, refresh_requested_at, connections_version";
+    "id, project, cloud_name, network_cidr, state, provider_vnet_id, created_at, updated_at, refresh_requested_at, connections_version, observed_at";
 
 pub fn vpc(row: &AnyRow) -> Result<Vpc> {
     Ok(Vpc {
@@ -31,6 +31,7 @@ pub fn vpc(row: &AnyRow) -> Result<Vpc> {
         updated: at(row.try_get("updated_at")?),
         refresh_requested: Some(row.try_get::<i64, _>("refresh_requested_at")?).filter(|ms| *ms > 0).map(at),
         connections_version: row.try_get("connections_version")?,
+        observed: Some(row.try_get::<i64, _>("observed_at")?).filter(|ms| *ms > 0).map(at),
     })
 }
 

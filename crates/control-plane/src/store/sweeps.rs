@@ -50,8 +50,9 @@ impl Store {
         rows.iter().map(rows::vpc).collect()
     }
 
-    /// Ends a sweep's lease: due again at `next`, or at once if a refresh was asked for after the
-    /// sweep's observation began (the observation may predate what the client wants seen).
+    /// Ends a sweep's lease, recording when its observation began: due again at `next`, or at once
+    /// if a refresh was asked for after that (the observation may predate what the client wants
+    /// seen).
     pub async fn release_sweep(
         &self,
         vpc_id: Uuid,
@@ -61,7 +62,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<()> {
         sqlx::query(
-            "UPDATE vpcs SET lease_owner = NULL, lease_until = NULL, \
+            "UPDATE vpcs SET lease_owner = NULL, lease_until = NULL, observed_at = $1, \
              next_check_at = CASE WHEN refresh_requested_at > $1 THEN $2 ELSE $3 END \
              WHERE id = $4 AND lease_owner = $5",
         )
