@@ -169,6 +169,22 @@ pub fn peer_gone(c: &PeeringConnection) -> StateInfo {
     )
 }
 
+/// Azure refuses our side (`RemotePeeringIsDisconnected`) while the customer's VNet still has a
+/// peering to the provider VNet left `Disconnected` by an earlier connection.
+pub fn stale_peer_side(c: &PeeringConnection) -> String {
+    format!(
+        "your VNet {vnet} still has a peering to the project VPC's VNet in state Disconnected (left by an earlier \
+         connection), and Azure will not peer again until it is gone: find it with az network vnet peering list \
+         --resource-group {rg} --vnet-name {name} --subscription {sub}, delete it with az network vnet peering delete \
+         --resource-group {rg} --vnet-name {name} --subscription {sub} --name <its name>, then create your side again \
+         (guide step 15) once this connection is PENDING_PEER",
+        vnet = c.peer_vnet_id(),
+        rg = c.peer_resource_group,
+        name = c.peer_vpc,
+        sub = c.peer_cloud_account,
+    )
+}
+
 pub fn retrying(what: &str, error: &str, before: Option<&StateInfo>) -> StateInfo {
     let mut info =
         StateInfo::new("azure-vnet-peering-retrying", format!("{what} failed for now and will be retried: {error}"));

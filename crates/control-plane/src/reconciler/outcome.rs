@@ -46,6 +46,8 @@ pub fn classify(e: &AzureError, c: &PeeringConnection, provider_app_id: &str, se
         ("LinkedAuthorizationFailed", _) if settled => {
             Failure::Rejected(messages::peer_permission_missing(c, provider_app_id))
         }
+        // Clears once the customer deletes their stale side: retried, saying what they must do.
+        ("RemotePeeringIsDisconnected", _) => Failure::Transient(messages::stale_peer_side(c)),
         _ => Failure::Transient(text),
     }
 }
@@ -111,6 +113,7 @@ mod tests {
             (linked("the current tenant 't' is not authorized to access linked subscription 's'"), false, Invalid),
             (linked("does not have permission to perform action(s) 'peer/action'"), true, Rejected),
             (linked("does not have permission to perform action(s) 'peer/action'"), false, Transient),
+            (arm("RemotePeeringIsDisconnected"), true, Transient),
             (arm("SomethingNew"), true, Transient),
         ];
         let c = connection();
@@ -121,6 +124,14 @@ mod tests {
                 assert!(!info.message.is_empty() && !info.kind.is_empty(), "{info:?}");
             }
         }
+    }
+
+    #[test]
+    fn a_stale_disconnected_customer_side_names_its_fix() {
+        let c = connection();
+        let Failure::Transient(text) = classify(&arm("RemotePeeringIsDisconnected"), &c, "p", true) else { panic!() };
+        assert!(text.contains("Disconnected") && text.contains("az network vnet peering delete"), "{text}");
+        assert!(text.contains(&c.peer_vpc) && text.contains(&c.peer_resource_group), "{text}");
     }
 
     #[test]
