@@ -40,12 +40,7 @@ impl Reconciler {
                 return Ok(peerings.clone());
             }
         }
-        let started = Utc::now();
-        let read = self.arm.read_peerings(&self.provider.tenant_id, vnet).await;
-        self.metrics.azure_call("read_peerings", outcome(&read));
-        let peerings = read?;
-        *cached = Some((Instant::now(), started, peerings.clone()));
-        Ok(peerings)
+        self.read_into(&mut cached, vnet, true).await
     }
 
     /// Reads the provider VNet's peerings now, as a background read (a sweep), keeping the read
@@ -54,9 +49,20 @@ impl Reconciler {
     pub(super) async fn observe_now(&self, vnet: &str, asked: bool) -> azure_client::Result<Vec<Peering>> {
         let slot = self.observations.slot(vnet);
         let mut cached = slot.lock().await;
+        self.read_into(&mut cached, vnet, asked).await
+    }
+
+    /// Reads the VNet's peerings (in the foreground, or as a background read) and keeps the read
+    /// in `cached`, the VNet's slot, held by the caller.
+    async fn read_into(
+        &self,
+        cached: &mut Option<(Instant, DateTime<Utc>, Vec<Peering>)>,
+        vnet: &str,
+        foreground: bool,
+    ) -> azure_client::Result<Vec<Peering>> {
         let started = Utc::now();
         let tenant = &self.provider.tenant_id;
-        let read = if asked {
+        let read = if foreground {
             self.arm.read_peerings(tenant, vnet).await
         } else {
             self.arm.background().read_peerings(tenant, vnet).await

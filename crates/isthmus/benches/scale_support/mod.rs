@@ -365,17 +365,22 @@ impl Timings {
     pub fn add(&mut self, metrics: &str) {
         for line in metrics.lines() {
             let Some(value) = line.rsplit(' ').next().and_then(|v| v.parse::<f64>().ok()) else { continue };
-            let (key, is_sum) = if let Some(rest) = line.strip_prefix("isthmus_sweep_seconds_") {
+            let (key, rest) = if let Some(rest) = line.strip_prefix("isthmus_sweep_seconds_") {
                 let Some(kind) = label(rest, "kind") else { continue };
-                (format!("sweep {kind}"), rest.starts_with("sum"))
+                (format!("sweep {kind}"), rest)
             } else if let Some(rest) = line.strip_prefix("isthmus_refresh_seconds_") {
-                ("refresh".to_string(), rest.starts_with("sum"))
+                ("refresh".to_string(), rest)
             } else {
                 continue;
             };
-            if !(line.contains("_sum") || line.contains("_count")) {
+            // Buckets are skipped: only `_sum` and `_count` make the mean.
+            let is_sum = if rest.starts_with("sum") {
+                true
+            } else if rest.starts_with("count") {
+                false
+            } else {
                 continue;
-            }
+            };
             let slot = self.0.entry(key).or_default();
             if is_sum {
                 slot.0 += value;
